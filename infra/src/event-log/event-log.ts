@@ -1,0 +1,77 @@
+/**
+ * The log port: the only place the rest of Spoor meets Kafka. Collector and processor depend on this
+ * interface; kafka-event-log.ts is the Kafka adapter (kafkajs), and the embedded default adds an in-process one.
+ */
+
+export interface LogMessage {
+  key: string;
+  value: Uint8Array;
+}
+
+export interface LoggedMessage {
+  topic: string;
+  partition: number;
+  /** Kafka offsets are 64-bit; kept as a decimal string. */
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  /** Broker (append) time, epoch ms. */
+  timestamp: number;
+}
+
+export interface EventLogProducer {
+  /** Resolves only after the log durably acknowledged every message (acks from all in-sync replicas). */
+  send(topic: string, messages: LogMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  messages: LoggedMessage[];
+}
+
+export interface BatchControl {
+  /** Keep group membership alive while a handler waits (retrying a store that is down, for example). */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or lost this partition: stop retrying and return without committing. */
+  isActive(): boolean;
+}
+
+/** What the handler decided: commit the whole batch, or leave it uncommitted so it is delivered again. */
+export type BatchOutcome = 'commit' | 'retry-later';
+
+export interface EventLogConsumer {
+  /**
+   * Starts consuming. A batch's offsets are committed only after `handle` resolved with 'commit'
+   * (the processor resolves only after ClickHouse acknowledged the write).
+   */
+  run(handle: (batch: ConsumedBatch, control: BatchControl) => Promise<BatchOutcome>): Promise<void>;
+  stop(): Promise<void>;
+  /** Called when the consumer stopped for good (e.g. could not rejoin its group); the process should exit and be restarted. */
+  onFatal(listener: (error: Error) => void): void;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a group with no committed offset starts. */
+  fromBeginning?: boolean;
+  /** Upper bound of bytes fetched per partition per request. */
+  maxBytesPerPartition?: number;
+}
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor?: number;
+}
+
+export interface EventLog {
+  producer(): Promise<EventLogProducer>;
+  consumer(options: ConsumerOptions): Promise<EventLogConsumer>;
+  ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /** True when the log answers a metadata request now. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

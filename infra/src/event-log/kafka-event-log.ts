@@ -1,0 +1,151 @@
+import { Kafka, logLevel, CompressionTypes, type Admin, type Consumer, type Producer } from 'kafkajs';
+import type { BatchOutcome, ConsumedBatch, ConsumerOptions, EventLog, EventLogConsumer, EventLogProducer, LogMessage, TopicSpec } from './event-log.js';
+
+export interface KafkaEventLogOptions {
+  brokers: string[];
+  clientId: string;
+  /** kafkajs ships gzip only; other codecs need extra native packages. */
+  compression?: 'none' | 'gzip';
+  /** Milliseconds a request may wait for a broker before failing. */
+  requestTimeoutMs?: number;
+  /** How long connecting to a broker may take before giving up. */
+  connectionTimeoutMs?: number;
+  /** Retries of a failing request inside kafkajs before the call fails. */
+  retries?: number;
+  logLevel?: 'nothing' | 'error' | 'warn' | 'info';
+}
+
+const LOG_LEVELS = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO } as const;
+
+export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: LOG_LEVELS[options.logLevel ?? 'error'],
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: options.requestTimeoutMs ?? 30000,
+    retry: { retries: options.retries ?? 5, initialRetryTime: 100, maxRetryTime: 2000 },
+  });
+  const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const closers = new Set<() => Promise<void>>();
+  let admin: Admin | undefined;
+
+  async function getAdmin(): Promise<Admin> {
+    if (!admin) {
+      const created = kafka.admin();
+      await created.connect();
+      admin = created;
+      closers.add(() => created.disconnect());
+    }
+    return admin;
+  }
+
+  return {
+    async producer(): Promise<EventLogProducer> {
+      // Idempotent: broker-side dedup of producer retries; implies acks=all and in-order retries.
+      const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      const close = () => producer.disconnect();
+      closers.add(close);
+      return {
+        async send(topic: string, messages: LogMessage[]) {
+          if (!messages.length) return;
+          await producer.send({
+            topic,
+            acks: -1,
+            compression,
+            messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) })),
+          });
+        },
+        async close() {
+          closers.delete(close);
+          await close();
+        },
+      };
+    },
+
+    async consumer(consumerOptions: ConsumerOptions): Promise<EventLogConsumer> {
+      const consumer: Consumer = kafka.consumer({
+        groupId: consumerOptions.groupId,
+        maxBytesPerPartition: consumerOptions.maxBytesPerPartition ?? 4 * 1024 * 1024,
+        sessionTimeout: 30000,
+        heartbeatInterval: 3000,
+        retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
+      });
+      await consumer.connect();
+      const close = () => consumer.disconnect();
+      closers.add(close);
+      for (const topic of consumerOptions.topics) await consumer.subscribe({ topic, fromBeginning: consumerOptions.fromBeginning ?? false });
+      const fatalListeners: Array<(e: Error) => void> = [];
+      let stopping = false;
+      consumer.on(consumer.events.CRASH, (event) => {
+        // kafkajs restarts the consumer itself on retriable errors; only a crash it gives up on is fatal.
+        if (!event.payload.restart && !stopping) for (const l of fatalListeners) l(event.payload.error);
+      });
+      return {
+        async run(handle) {
+          await consumer.run({
+            autoCommit: false,
+            eachBatchAutoResolve: false,
+            eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+              if (!batch.messages.length) return;
+              const consumed: ConsumedBatch = {
+                topic: batch.topic,
+                partition: batch.partition,
+                messages: batch.messages.map((m) => ({
+                  topic: batch.topic,
+                  partition: batch.partition,
+                  offset: m.offset,
+                  key: m.key ? m.key.toString('utf8') : null,
+                  value: m.value ?? Buffer.alloc(0),
+                  timestamp: Number(m.timestamp),
+                })),
+              };
+              const outcome: BatchOutcome = await handle(consumed, { heartbeat, isActive: () => isRunning() && !isStale() && !stopping });
+              if (outcome !== 'commit' || !isRunning() || isStale()) return;
+              const last = batch.messages[batch.messages.length - 1]!.offset;
+              resolveOffset(last);
+              await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+            },
+          });
+        },
+        async stop() {
+          stopping = true;
+          closers.delete(close);
+          await consumer.disconnect();
+        },
+        onFatal(listener) {
+          fatalListeners.push(listener);
+        },
+      };
+    },
+
+    async ensureTopics(topics: TopicSpec[]) {
+      const a = await getAdmin();
+      const existing = new Set(await a.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.name));
+      if (!missing.length) return;
+      await a.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replicationFactor ?? 1 })),
+      });
+    },
+
+    async ping() {
+      try {
+        const a = await getAdmin();
+        await a.describeCluster();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    async close() {
+      const all = [...closers];
+      closers.clear();
+      await Promise.allSettled(all.map((c) => c()));
+      admin = undefined;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+export { ConfigError } from './config-error.js';
+export { normaliseClickHouseConfig, type ClickHouseConfig, type ClickHouseConfigInput } from './clickhouse/clickhouse-config.js';
+export { createClickHouse } from './clickhouse/create-clickhouse.js';
+export { migrate, loadMigrations, MIGRATIONS_DIR, type Migration, type MigrationOptions } from './clickhouse/migrate.js';
+export type * from './event-log/event-log.js';
+export { createKafkaEventLog, type KafkaEventLogOptions } from './event-log/kafka-event-log.js';
+export type { KeyValue } from './key-value/key-value.js';
+export { createRedisKeyValue, connectRedisKeyValue, type RedisKeyValueOptions } from './key-value/redis-key-value.js';
+export { createMemoryKeyValue } from './key-value/memory-key-value.js';
+export { startLocalKafka, type LocalKafka } from './local/kafka-broker.js';
+export { startLocalRedis, ensureRedisInstalled, type LocalRedis } from './local/redis-server.js';
+export { resolveKafkaJars, KAFKA_VERSION } from './local/kafka-jars.js';
+export { freePort } from './local/free-port.js';
+export { waitUntil } from './local/wait-until.js';
+export { spoorCacheDir } from './local/cache-dir.js';

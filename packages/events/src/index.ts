@@ -1,0 +1,4 @@
+export * from './limits.js';
+export * from './client-event.js';
+export * from './validate.js';
+export * from './wire.js';

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what Spoor and its tests need on a fresh Debian machine; a second run does nothing.
+#   npm packages (npm ci), Debian redis-server + chromium (browser tests), Apache Kafka jars from Maven Central.
+# SPOOR_SKIP_SYSTEM_DEPS=1 skips apt (when the system packages are provided otherwise).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[install] npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+if [ ${#need[@]} -gt 0 ] && [ "${SPOOR_SKIP_SYSTEM_DEPS:-0}" != 1 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "[install] apt-get install ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+echo "[install] Apache Kafka jars (Maven Central, cached in ${SPOOR_CACHE_DIR:-$HOME/.cache/spoor})"
+npx --no-install tsx -e "import('@spoor/infra').then(m => console.log('[install] ' + m.resolveKafkaJars()))"
+
+npm run build --workspaces --if-present --silent

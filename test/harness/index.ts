@@ -1,0 +1,3 @@
+export { freshClickHouseDatabase } from './clickhouse.js';
+export { uniqueName } from './uniq.js';
+export { obtainTestInfra, type TestInfra } from './obtain-infra.js';
