@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[install] npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm install, not npm ci: npm 11 records only this platform's optional packages in the lock and its
+  # own `npm ci` then refuses that lock. With a lock present, npm install installs exactly what it pins.
+  echo "[install] npm install (from package-lock.json)"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 need=()
