@@ -13,7 +13,7 @@ import { freePort, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/in
  * ceiling as separate processes, loads each with autocannon from this process (10-event batches,
  * 50 connections) and writes docs/performance/collector.md.
  * Env: KAFKA_BROKERS (else a private broker is started), REDIS_URL, BENCH_SECONDS (default 20),
- * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (gzip), PRODUCER_LINGER_MS (0).
+ * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (gzip), PRODUCER_LANES (4), PRODUCER_LINGER_MS (0).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
@@ -22,6 +22,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const compression = process.env.BENCH_COMPRESSION ?? 'gzip';
 const lingerMs = process.env.PRODUCER_LINGER_MS ?? '0';
+const lanes = process.env.PRODUCER_LANES ?? '4';
 const EVENTS_PER_BATCH = 10;
 const writeKey = 'wk_bench_0123456789';
 const children: ChildProcess[] = [];
@@ -122,6 +123,7 @@ async function main() {
     RATE_LIMIT_IP_PER_SECOND: '10000000',
     RATE_LIMIT_SITE_EVENTS_PER_SECOND: '100000000',
     PRODUCER_LINGER_MS: lingerMs,
+    PRODUCER_LANES: lanes,
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   });
   start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) });
@@ -154,7 +156,7 @@ async function main() {
     `Load: autocannon in the bench process; collector and ceiling each run in their own Node process. ${connections} connections,`,
     `${EVENTS_PER_BATCH}-event batches (page_view / product_view / add_to_cart, ~${Math.round(payloads[0]!.length / 100) / 10} KB per body, text/plain as sendBeacon sends), ${seconds} s each after a 3 s warm-up, same run.`,
     `Collector: src/main.ts as deployed — validation, protobuf RawEvents, Kafka idempotent producer with acks=all and ${compression} compression,`,
-    `coalescing producer (linger ${lingerMs} ms), per-IP and per-site rate limits${process.env.REDIS_URL ? ' in Redis' : ''} (limits set high enough not to refuse), metrics.`,
+    `coalescing producer (${lanes} producer lanes, linger ${lingerMs} ms), per-IP and per-site rate limits${process.env.REDIS_URL ? ' in Redis' : ''} (limits set high enough not to refuse), metrics.`,
     'Every 202 was answered only after the broker acknowledged the events.',
     '',
     '| target | events/s | requests/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors |',

@@ -19,9 +19,10 @@ await eventLog.ensureTopics([
   { name: env.SPOOR_RAW_TOPIC, partitions: env.KAFKA_TOPIC_PARTITIONS },
   { name: env.SPOOR_DLQ_TOPIC, partitions: Math.min(env.KAFKA_TOPIC_PARTITIONS, 3) },
 ]);
-const kafkaProducer = await eventLog.producer();
+// Several idempotent producers (lanes), each with one send in flight: see createCoalescingProducer.
+const kafkaProducers = await Promise.all(Array.from({ length: env.PRODUCER_LANES }, () => eventLog.producer()));
 const metrics = createCollectorMetrics();
-const producer = createCoalescingProducer(kafkaProducer, {
+const producer = createCoalescingProducer(kafkaProducers, {
   lingerMs: env.PRODUCER_LINGER_MS,
   ackTimeoutMs: env.PRODUCER_ACK_TIMEOUT_MS,
   onSend: metrics.observeSend,
@@ -71,7 +72,7 @@ const running = await serveCollector({
   drainTimeoutMs: env.SHUTDOWN_DRAIN_MS,
   onDrained: async () => {
     await producer.drain();
-    await kafkaProducer.close();
+    await Promise.all(kafkaProducers.map((p) => p.close()));
     await eventLog.close();
     await redisKv?.close();
     await closeSites();

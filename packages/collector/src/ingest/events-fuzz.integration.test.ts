@@ -124,7 +124,7 @@ describe('POST /v1/events under hostile input (fast-check, real Kafka)', () => {
   it('never answers 5xx; accepted + rejected always equals what was sent (app.request)', async () => {
     await fc.assert(
       fc.asyncProperty(body, contentType, async (payload, type) => {
-        const res = await app.request(new Request('http://c/v1/events', { method: 'POST', headers: { 'content-type': type }, body: payload }));
+        const res = await app.request(new Request('http://c/v1/events', { method: 'POST', headers: { 'content-type': type }, body: payload as BodyInit }));
         await checkResponse(res, payload);
       }),
       { numRuns: 250 },
@@ -134,7 +134,7 @@ describe('POST /v1/events under hostile input (fast-check, real Kafka)', () => {
   it('holds over a real socket too', async () => {
     await fc.assert(
       fc.asyncProperty(body, contentType, async (payload, type) => {
-        const res = await fetch(`${running.url}/v1/events`, { method: 'POST', headers: { 'content-type': type }, body: payload });
+        const res = await fetch(`${running.url}/v1/events`, { method: 'POST', headers: { 'content-type': type }, body: payload as BodyInit });
         await checkResponse(res, payload);
       }),
       { numRuns: 60 },

@@ -77,4 +77,29 @@ describe('coalescing producer', () => {
     await producer.drain();
     expect(log.messagesOn('t').map((m) => m.key)).toEqual(['first']);
   });
+
+  it('spreads keys over lanes (one send in flight per producer), keeps one key on one lane, and answers after every lane acked', async () => {
+    const logs = [memoryLogProducer(), memoryLogProducer(), memoryLogProducer()];
+    for (const l of logs) l.state.delayMs = 10;
+    const producer = createCoalescingProducer(logs.map((l) => l.producer));
+    const keys = Array.from({ length: 30 }, (_, i) => `anon-${i}`);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, r) => producer.send([{ topic: 't', messages: keys.slice(r % 5, (r % 5) + 10).map((k) => msg(k)) }])),
+    );
+    for (const l of logs) expect(l.state.maxConcurrent).toBe(1);
+    expect(logs.filter((l) => l.messagesOn('t').length > 0)).toHaveLength(3);
+    const laneOfKey = new Map<string, number>();
+    logs.forEach((l, lane) => {
+      for (const m of l.messagesOn('t')) {
+        expect(laneOfKey.get(m.key) ?? lane).toBe(lane);
+        laneOfKey.set(m.key, lane);
+      }
+    });
+    expect(logs.reduce((n, l) => n + l.messagesOn('t').length, 0)).toBe(400);
+
+    logs[1]!.state.failing = true;
+    const spanning = producer.send([{ topic: 't', messages: keys.map((k) => msg(k)) }]);
+    await expect(spanning).rejects.toBeInstanceOf(LogUnavailableError);
+    await producer.drain();
+  });
 });

@@ -20,15 +20,6 @@ export class LogUnavailableError extends Error {
   override name = 'LogUnavailableError';
 }
 
-interface Waiter {
-  items: TopicMessages;
-  bytes: number;
-  settled: boolean;
-  resolve(): void;
-  reject(error: Error): void;
-  timer?: NodeJS.Timeout;
-}
-
 export interface CoalescingProducer {
   /** Resolves once every message of this call was acknowledged by the log; rejects with LogUnavailableError otherwise. */
   send(items: TopicMessages): Promise<void>;
@@ -38,21 +29,38 @@ export interface CoalescingProducer {
   drain(): Promise<void>;
 }
 
+interface Waiter {
+  items: Map<string, LogMessage[]>;
+  bytes: number;
+  settled: boolean;
+  resolve(): void;
+  reject(error: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+interface Lane {
+  queue: Waiter[];
+  inFlight: boolean;
+  lingerTimer?: NodeJS.Timeout;
+}
+
 /**
- * kafkajs has no linger and an idempotent producer must not run concurrent sends. This keeps exactly one
- * send in flight: requests that arrive meanwhile queue up and leave together in the next send, so under
- * load one broker round trip carries many requests. Each request's promise settles only with the send
- * that carried its own messages.
+ * kafkajs has no linger and an idempotent producer must not run concurrent sends. Each producer given here
+ * is a lane with exactly one send in flight: requests that arrive meanwhile queue up and leave together in
+ * the lane's next send, so under load one broker round trip carries many requests. Messages are assigned to
+ * lanes by key, so one key always travels through one producer and its order is kept; several lanes let
+ * several round trips overlap. A request's promise settles only when every lane carrying its messages
+ * acknowledged them (or one failed).
  */
-export function createCoalescingProducer(producer: EventLogProducer, options: CoalescingProducerOptions = {}): CoalescingProducer {
+export function createCoalescingProducer(producers: EventLogProducer | readonly EventLogProducer[], options: CoalescingProducerOptions = {}): CoalescingProducer {
+  const lanesProducers = Array.isArray(producers) ? (producers as readonly EventLogProducer[]) : [producers as EventLogProducer];
+  if (!lanesProducers.length) throw new Error('createCoalescingProducer needs at least one producer');
   const lingerMs = options.lingerMs ?? 0;
   const maxSendBytes = options.maxSendBytes ?? 768 * 1024;
   const maxQueuedBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
   const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
-  const queue: Waiter[] = [];
+  const lanes: Lane[] = lanesProducers.map(() => ({ queue: [], inFlight: false }));
   let queued = 0;
-  let inFlight = false;
-  let lingerTimer: NodeJS.Timeout | undefined;
   let idleWaiters: Array<() => void> = [];
 
   function settle(waiter: Waiter, error?: Error) {
@@ -63,26 +71,28 @@ export function createCoalescingProducer(producer: EventLogProducer, options: Co
     else waiter.resolve();
   }
 
-  function schedule() {
-    if (inFlight || lingerTimer || !queue.length) return;
+  function schedule(index: number) {
+    const lane = lanes[index]!;
+    if (lane.inFlight || lane.lingerTimer || !lane.queue.length) return;
     if (lingerMs > 0) {
-      lingerTimer = setTimeout(() => {
-        lingerTimer = undefined;
-        void flush();
+      lane.lingerTimer = setTimeout(() => {
+        lane.lingerTimer = undefined;
+        void flush(index);
       }, lingerMs);
     } else {
-      void flush();
+      void flush(index);
     }
   }
 
-  async function flush() {
-    inFlight = true;
+  async function flush(index: number) {
+    const lane = lanes[index]!;
+    lane.inFlight = true;
     const batch: Waiter[] = [];
     let bytes = 0;
-    while (queue.length && (batch.length === 0 || bytes + queue[0]!.bytes <= maxSendBytes)) {
-      const next = queue.shift()!;
+    while (lane.queue.length && (batch.length === 0 || bytes + lane.queue[0]!.bytes <= maxSendBytes)) {
+      const next = lane.queue.shift()!;
       if (next.settled) {
-        // Already answered 503 (ack timeout): sending it now would only create a duplicate of a retry.
+        // Already answered 503 (ack timeout): sending it now would only duplicate the client's retry.
         queued -= next.bytes;
         continue;
       }
@@ -90,55 +100,86 @@ export function createCoalescingProducer(producer: EventLogProducer, options: Co
       batch.push(next);
     }
     const byTopic = new Map<string, LogMessage[]>();
+    let count = 0;
     for (const waiter of batch) {
-      for (const { topic, messages } of waiter.items) {
+      for (const [topic, messages] of waiter.items) {
         const list = byTopic.get(topic) ?? [];
         for (const m of messages) list.push(m);
         byTopic.set(topic, list);
+        count += messages.length;
       }
     }
     const started = performance.now();
-    const count = [...byTopic.values()].reduce((n, l) => n + l.length, 0);
     let failure: Error | undefined;
     try {
-      for (const [topic, messages] of byTopic) await producer.send(topic, messages);
+      for (const [topic, messages] of byTopic) await lanesProducers[index]!.send(topic, messages);
     } catch (err) {
       failure = new LogUnavailableError(`event log did not acknowledge: ${(err as Error).message}`);
     }
-    options.onSend?.({ ms: performance.now() - started, messages: count, bytes, ok: !failure });
+    if (batch.length) options.onSend?.({ ms: performance.now() - started, messages: count, bytes, ok: !failure });
     queued -= bytes;
     for (const waiter of batch) settle(waiter, failure);
-    inFlight = false;
-    if (queue.length) schedule();
-    else {
+    lane.inFlight = false;
+    if (lane.queue.length) schedule(index);
+    else if (lanes.every((l) => !l.inFlight && !l.queue.length)) {
       const waiting = idleWaiters;
       idleWaiters = [];
       for (const done of waiting) done();
     }
   }
 
+  function enqueue(index: number, items: Map<string, LogMessage[]>, bytes: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { items, bytes, settled: false, resolve, reject };
+      // The send itself cannot be cancelled; a request that waited too long is answered 503 and may be retried
+      // by the client (the processor deduplicates on the event id should the late send land after all).
+      waiter.timer = setTimeout(() => settle(waiter, new LogUnavailableError(`event log did not acknowledge within ${ackTimeoutMs} ms`)), ackTimeoutMs);
+      queued += bytes;
+      lanes[index]!.queue.push(waiter);
+      schedule(index);
+    });
+  }
+
   return {
     send(items) {
-      let bytes = 0;
-      for (const { messages } of items) for (const m of messages) bytes += m.value.byteLength + m.key.length;
-      if (bytes === 0) return Promise.resolve();
-      if (queued + bytes > maxQueuedBytes) {
+      const perLane = new Map<number, { items: Map<string, LogMessage[]>; bytes: number }>();
+      let total = 0;
+      for (const { topic, messages } of items) {
+        for (const m of messages) {
+          const index = lanes.length === 1 ? 0 : laneOf(m.key, lanes.length);
+          const lane = perLane.get(index) ?? { items: new Map<string, LogMessage[]>(), bytes: 0 };
+          const list = lane.items.get(topic) ?? [];
+          list.push(m);
+          lane.items.set(topic, list);
+          const size = m.value.byteLength + m.key.length;
+          lane.bytes += size;
+          total += size;
+          perLane.set(index, lane);
+        }
+      }
+      if (total === 0) return Promise.resolve();
+      if (queued + total > maxQueuedBytes) {
         return Promise.reject(new LogUnavailableError('event log is not keeping up: too many bytes waiting for acknowledgement'));
       }
-      return new Promise<void>((resolve, reject) => {
-        const waiter: Waiter = { items, bytes, settled: false, resolve, reject };
-        // The send itself cannot be cancelled; a request that waited too long is answered 503 and may be retried
-        // by the client (the processor deduplicates on the event id should the late send land after all).
-        waiter.timer = setTimeout(() => settle(waiter, new LogUnavailableError(`event log did not acknowledge within ${ackTimeoutMs} ms`)), ackTimeoutMs);
-        queued += bytes;
-        queue.push(waiter);
-        schedule();
-      });
+      const sends = [...perLane].map(([index, lane]) => enqueue(index, lane.items, lane.bytes));
+      if (sends.length === 1) return sends[0]!;
+      // Every lane must acknowledge; the first failure answers the request (the others still settle on their own).
+      return Promise.all(sends).then(() => undefined);
     },
     queuedBytes: () => queued,
     drain() {
-      if (!inFlight && !queue.length) return Promise.resolve();
+      if (lanes.every((l) => !l.inFlight && !l.queue.length)) return Promise.resolve();
       return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
   };
+}
+
+/** FNV-1a of the key: stable, cheap, and spreads anonymous ids evenly over the lanes. */
+function laneOf(key: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % lanes;
 }
