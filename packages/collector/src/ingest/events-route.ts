@@ -65,7 +65,7 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
     // A key in the query lets an unknown site be refused before its body is read.
     const queryKey = c.req.query('key');
     let site = queryKey ? await requireSite(queryKey) : undefined;
-    const body = await readLimitedBody(c.req.raw, maxBodyBytes);
+    const body = await readLimitedBody(c, maxBodyBytes);
     const envelope = parseBatchBody(body);
     if (!site) {
       if (!envelope.writeKey) throw new CollectorError('unknown_write_key', 'writeKey: missing, send it in the body or the key query parameter');
