@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { freePort, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/in
  * ceiling as separate processes, loads each with autocannon from this process (10-event batches,
  * 50 connections) and writes docs/performance/collector.md.
  * Env: KAFKA_BROKERS (else a private broker is started), REDIS_URL, BENCH_SECONDS (default 20),
- * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (gzip), PRODUCER_LANES (4), PRODUCER_LINGER_MS (0).
+ * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (gzip), BENCH_RATE_LIMITS (on), PRODUCER_LANES (4), PRODUCER_LINGER_MS (0).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
@@ -23,6 +23,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const compression = process.env.BENCH_COMPRESSION ?? 'gzip';
 const lingerMs = process.env.PRODUCER_LINGER_MS ?? '0';
 const lanes = process.env.PRODUCER_LANES ?? '4';
+const rateLimits = process.env.BENCH_RATE_LIMITS ?? 'on';
 const EVENTS_PER_BATCH = 10;
 const writeKey = 'wk_bench_0123456789';
 const children: ChildProcess[] = [];
@@ -58,6 +59,16 @@ function start(name: string, args: string[], env: Record<string, string>): Child
   return child;
 }
 
+/** CPU seconds (user + system) a child process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 async function healthy(url: string) {
   await waitUntil(url, async () => (await fetch(url).catch(() => undefined))?.ok === true, 60_000);
 }
@@ -73,10 +84,13 @@ interface Measured {
   non2xx: number;
   errors: number;
   total2xx: number;
+  /** Server CPU (ms) per 1000 events answered 2xx: what each event costs, independent of what else runs. */
+  cpuMsPer1000Events: number;
 }
 
-async function load(name: string, url: string, payloads: string[], duration: number): Promise<Measured> {
+async function load(name: string, url: string, payloads: string[], duration: number, pid?: number): Promise<Measured> {
   let next = 0;
+  const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({
     url: `${url}/v1/events`,
     connections,
@@ -86,7 +100,9 @@ async function load(name: string, url: string, payloads: string[], duration: num
     requests: [{ setupRequest: (req) => ({ ...req, body: payloads[next++ % payloads.length] }) }],
   });
   const ok = result['2xx'];
+  const cpu = cpuSeconds(pid) - cpuBefore;
   return {
+    cpuMsPer1000Events: (cpu * 1000 * 1000) / Math.max(1, ok * EVENTS_PER_BATCH),
     name,
     requestsPerSecond: ok / duration,
     eventsPerSecond: (ok * EVENTS_PER_BATCH) / duration,
@@ -111,7 +127,7 @@ async function main() {
   writeFileSync(sitesFile, JSON.stringify({ sites: [{ siteId: 'bench', writeKey, allowedOrigins: ['*'], allowedRedirectHosts: ['shop.example'] }] }));
   const rawTopic = `bench-raw-${Date.now().toString(36)}`;
   const [collectorPort, ceilingPort] = [await freePort(), await freePort()];
-  start('collector', ['src/main.ts'], {
+  const collectorProcess = start('collector', ['src/main.ts'], {
     PORT: String(collectorPort),
     HOST: '127.0.0.1',
     KAFKA_BROKERS: brokers,
@@ -124,9 +140,10 @@ async function main() {
     RATE_LIMIT_SITE_EVENTS_PER_SECOND: '100000000',
     PRODUCER_LINGER_MS: lingerMs,
     PRODUCER_LANES: lanes,
+    RATE_LIMITS: rateLimits,
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   });
-  start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) });
+  const ceilingProcess = start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) });
   const collectorUrl = `http://127.0.0.1:${collectorPort}`;
   const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
   await healthy(`${collectorUrl}/readyz`);
@@ -136,15 +153,15 @@ async function main() {
   // Warm-up: JIT, Kafka connections and producer id, Redis scripts.
   await load('warm-up ceiling', ceilingUrl, payloads, 3);
   await load('warm-up collector', collectorUrl, payloads, 3);
-  const ceiling = await load('bare Hono (ceiling)', ceilingUrl, payloads, seconds);
-  const collector = await load('collector', collectorUrl, payloads, seconds);
+  const ceiling = await load('bare Hono (ceiling)', ceilingUrl, payloads, seconds, ceilingProcess.pid);
+  const collector = await load('collector', collectorUrl, payloads, seconds, collectorProcess.pid);
   const metrics = await (await fetch(`${collectorUrl}/metrics`)).text();
   const accepted = Number(/spoor_collector_events_total\{outcome="accepted",reason=""\} (\d+)/.exec(metrics)?.[1] ?? 0);
   const sends = Number(/spoor_collector_produce_batch_messages_count (\d+)/.exec(metrics)?.[1] ?? 0);
   const ratio = collector.eventsPerSecond / ceiling.eventsPerSecond;
 
   const row = (m: Measured) =>
-    `| ${m.name} | ${Math.round(m.eventsPerSecond).toLocaleString('en')} | ${Math.round(m.requestsPerSecond).toLocaleString('en')} | ${m.p50} | ${m.p90} | ${m.p99} | ${m.max} | ${m.non2xx} | ${m.errors} |`;
+    `| ${m.name} | ${Math.round(m.eventsPerSecond).toLocaleString('en')} | ${Math.round(m.requestsPerSecond).toLocaleString('en')} | ${m.p50} | ${m.p90} | ${m.p99} | ${m.max} | ${m.non2xx} | ${m.errors} | ${m.cpuMsPer1000Events.toFixed(1)} |`;
   const report = [
     '# Collector performance',
     '',
@@ -156,15 +173,17 @@ async function main() {
     `Load: autocannon in the bench process; collector and ceiling each run in their own Node process. ${connections} connections,`,
     `${EVENTS_PER_BATCH}-event batches (page_view / product_view / add_to_cart, ~${Math.round(payloads[0]!.length / 100) / 10} KB per body, text/plain as sendBeacon sends), ${seconds} s each after a 3 s warm-up, same run.`,
     `Collector: src/main.ts as deployed — validation, protobuf RawEvents, Kafka idempotent producer with acks=all and ${compression} compression,`,
-    `coalescing producer (${lanes} producer lanes, linger ${lingerMs} ms), per-IP and per-site rate limits${process.env.REDIS_URL ? ' in Redis' : ''} (limits set high enough not to refuse), metrics.`,
+    `coalescing producer (${lanes} producer lanes, linger ${lingerMs} ms), ${rateLimits === 'off' ? 'rate limits off' : `per-IP and per-site rate limits${process.env.REDIS_URL ? ' in Redis' : ''} (limits set high enough not to refuse)`}, metrics.`,
     'Every 202 was answered only after the broker acknowledged the events.',
     '',
-    '| target | events/s | requests/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| target | events/s | requests/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | server CPU ms / 1000 events |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     row(ceiling),
     row(collector),
     '',
     `**Ratio collector / ceiling: ${ratio.toFixed(2)}** (target ≥ 0.5). **Collector p99: ${collector.p99} ms** (target ≤ 25 ms).`,
+    `CPU cost ratio (ceiling CPU per event / collector CPU per event, less sensitive to other load on the machine): ${(ceiling.cpuMsPer1000Events / collector.cpuMsPer1000Events).toFixed(2)}.`,
+    `Machine load average when the run ended: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (2 cores).`,
     '',
     `Events the collector counted as accepted: ${accepted.toLocaleString('en')} (warm-up included); Kafka sends: ${sends.toLocaleString('en')}`,
     `(${sends ? Math.round(accepted / sends) : 0} events per send on average: the coalescer at work).`,

@@ -53,11 +53,8 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
 
   async function ingest(c: Context): Promise<Response> {
     const clientIp = clientAddress(c, deps.trust);
-    const ipDecision = await deps.rateLimits.consumeIp(clientIp);
-    if (!ipDecision.allowed) {
-      deps.metrics.rateLimited.inc({ limit: 'ip' });
-      throw new CollectorError('rate_limited', 'too many requests from this address', ipDecision.retryAfterSeconds);
-    }
+    // The per-IP check runs while the body is read (both are bounded); its answer is awaited before anything is produced.
+    const ipCheck = deps.rateLimits.consumeIp(clientIp);
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!ACCEPTED_TYPES.has(mediaType)) {
       throw new CollectorError('unsupported_media_type', `Content-Type: "${mediaType}" not accepted, send application/json or text/plain`);
@@ -73,7 +70,11 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
     }
     const origin = c.req.header('origin');
     if (origin && !originAllowed(site, origin)) throw new CollectorError('origin_not_allowed', `Origin: ${origin.slice(0, 200)} is not allowed for this site`);
-    const siteDecision = await deps.rateLimits.consumeSite(site.siteId, envelope.events.length);
+    const [ipDecision, siteDecision] = await Promise.all([ipCheck, deps.rateLimits.consumeSite(site.siteId, envelope.events.length)]);
+    if (!ipDecision.allowed) {
+      deps.metrics.rateLimited.inc({ limit: 'ip' });
+      throw new CollectorError('rate_limited', 'too many requests from this address', ipDecision.retryAfterSeconds);
+    }
     if (!siteDecision.allowed) {
       deps.metrics.rateLimited.inc({ limit: 'site' });
       throw new CollectorError('rate_limited', 'too many events for this site', siteDecision.retryAfterSeconds);
