@@ -191,7 +191,7 @@ async function main() {
   ].join('\n');
   const out = join(repoRoot, 'docs/performance/collector.md');
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, report);
+  writeFileSync(out, `${report}\n${readFileSync(join(here, 'performance-notes.md'), 'utf8')}`);
   console.log(report);
 }
 

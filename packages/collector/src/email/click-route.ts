@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { RawEventOrigin } from '@spoor/events';
 import type { CollectorRouteDeps } from '../http/route-deps.js';
 import { CollectorError } from '../http/collector-error.js';
+import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { clientAddress } from '../http/client-address.js';
 import { boundedUserAgent, rawEventMessage } from '../produce/log-messages.js';
 import { redirectHostAllowed } from '../sites/site-registry.js';
@@ -17,11 +18,7 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
   const app = new Hono();
   app.get('/v1/c', async (c) => {
     const clientIp = clientAddress(c, deps.trust);
-    const ipDecision = await deps.rateLimits.consumeIp(clientIp);
-    if (!ipDecision.allowed) {
-      deps.metrics.rateLimited.inc({ limit: 'ip' });
-      throw new CollectorError('rate_limited', 'too many requests from this address', ipDecision.retryAfterSeconds);
-    }
+    refuseIfLimited(deps.metrics, await deps.rateLimits.consumeIp(clientIp), 'ip');
     const refuse = (message: string) => {
       deps.metrics.emailTokensInvalid.inc({ kind: 'click' });
       return new CollectorError('bad_request', message);
@@ -54,11 +51,7 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
       props: { targetUrl: target.toString() },
     });
     if (!event) throw refuse('t: link does not describe a valid click');
-    const siteDecision = await deps.rateLimits.consumeSite(site.siteId, 1);
-    if (!siteDecision.allowed) {
-      deps.metrics.rateLimited.inc({ limit: 'site' });
-      throw new CollectorError('rate_limited', 'too many events for this site', siteDecision.retryAfterSeconds);
-    }
+    refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const userAgent = boundedUserAgent(c.req.header('user-agent'));
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_CLICK };
     await deps.producer.send([{ topic: deps.topics.raw, messages: [rawEventMessage(event, now, context)] }]);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { RawEventOrigin } from '@spoor/events';
 import type { CollectorRouteDeps } from '../http/route-deps.js';
-import { CollectorError } from '../http/collector-error.js';
+import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { clientAddress } from '../http/client-address.js';
 import { boundedUserAgent, rawEventMessage } from '../produce/log-messages.js';
 import { verifyOpenToken } from './link-token.js';
@@ -19,11 +19,7 @@ export function openPixelRoute(deps: CollectorRouteDeps & { classifyOpen: OpenCl
   const app = new Hono();
   app.get('/v1/o.gif', async (c) => {
     const clientIp = clientAddress(c, deps.trust);
-    const ipDecision = await deps.rateLimits.consumeIp(clientIp);
-    if (!ipDecision.allowed) {
-      deps.metrics.rateLimited.inc({ limit: 'ip' });
-      throw new CollectorError('rate_limited', 'too many requests from this address', ipDecision.retryAfterSeconds);
-    }
+    refuseIfLimited(deps.metrics, await deps.rateLimits.consumeIp(clientIp), 'ip');
     const token = verifyOpenToken(c.req.query('t'), deps.linkSecrets);
     const site = token && (await deps.sites.byId(token.siteId).catch(() => undefined));
     const now = deps.now();
@@ -45,11 +41,7 @@ export function openPixelRoute(deps: CollectorRouteDeps & { classifyOpen: OpenCl
       deps.metrics.emailTokensInvalid.inc({ kind: 'open' });
       return pixel();
     }
-    const siteDecision = await deps.rateLimits.consumeSite(site.siteId, 1);
-    if (!siteDecision.allowed) {
-      deps.metrics.rateLimited.inc({ limit: 'site' });
-      throw new CollectorError('rate_limited', 'too many events for this site', siteDecision.retryAfterSeconds);
-    }
+    refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_PIXEL };
     await deps.producer.send([{ topic: deps.topics.raw, messages: [rawEventMessage(event, now, context)] }]);
     deps.metrics.emailOpens.inc({ machine: String(verdict.machine) });

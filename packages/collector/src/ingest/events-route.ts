@@ -3,6 +3,7 @@ import { LIMITS, RawEventOrigin } from '@spoor/events';
 import type { LogMessage } from '@spoor/infra';
 import type { CollectorRouteDeps } from '../http/route-deps.js';
 import { CollectorError } from '../http/collector-error.js';
+import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { clientAddress } from '../http/client-address.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
 import { boundedUserAgent, deadLetterMessage, rawEventMessage, type ServerContext } from '../produce/log-messages.js';
@@ -71,14 +72,8 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
     const origin = c.req.header('origin');
     if (origin && !originAllowed(site, origin)) throw new CollectorError('origin_not_allowed', `Origin: ${origin.slice(0, 200)} is not allowed for this site`);
     const [ipDecision, siteDecision] = await Promise.all([ipCheck, deps.rateLimits.consumeSite(site.siteId, envelope.events.length)]);
-    if (!ipDecision.allowed) {
-      deps.metrics.rateLimited.inc({ limit: 'ip' });
-      throw new CollectorError('rate_limited', 'too many requests from this address', ipDecision.retryAfterSeconds);
-    }
-    if (!siteDecision.allowed) {
-      deps.metrics.rateLimited.inc({ limit: 'site' });
-      throw new CollectorError('rate_limited', 'too many events for this site', siteDecision.retryAfterSeconds);
-    }
+    refuseIfLimited(deps.metrics, ipDecision, 'ip');
+    refuseIfLimited(deps.metrics, siteDecision, 'site');
 
     const now = deps.now();
     const context: ServerContext = {
