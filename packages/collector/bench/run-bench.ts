@@ -13,7 +13,7 @@ import { freePort, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/in
  * ceiling as separate processes, loads each with autocannon from this process (10-event batches,
  * 50 connections) and writes docs/performance/collector.md.
  * Env: KAFKA_BROKERS (else a private broker is started), REDIS_URL, BENCH_SECONDS (default 20),
- * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (gzip), BENCH_RATE_LIMITS (on), PRODUCER_LANES (4), PRODUCER_LINGER_MS (0).
+ * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (gzip), BENCH_RATE_LIMITS (on), PRODUCER_LANES (1), PRODUCER_LINGER_MS (0).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
@@ -22,7 +22,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const compression = process.env.BENCH_COMPRESSION ?? 'gzip';
 const lingerMs = process.env.PRODUCER_LINGER_MS ?? '0';
-const lanes = process.env.PRODUCER_LANES ?? '4';
+const lanes = process.env.PRODUCER_LANES ?? '1';
 const rateLimits = process.env.BENCH_RATE_LIMITS ?? 'on';
 const EVENTS_PER_BATCH = 10;
 const writeKey = 'wk_bench_0123456789';

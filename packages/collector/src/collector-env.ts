@@ -43,7 +43,7 @@ export const collectorEnvSchema = z
     RATE_LIMIT_SITE_EVENTS_PER_SECOND: int(5000, 1),
     RATE_LIMIT_SITE_EVENTS_BURST: int(50_000),
     PRODUCER_LINGER_MS: int(0),
-    PRODUCER_LANES: int(4, 1),
+    PRODUCER_LANES: int(1, 1),
     PRODUCER_ACK_TIMEOUT_MS: int(10_000, 100),
     RETRY_AFTER_SECONDS: int(5, 1),
     SHUTDOWN_DRAIN_MS: int(10_000, 0),
