@@ -151,6 +151,10 @@ describe('collector over a real socket with real Kafka', () => {
     const dead = createKafkaEventLog({ brokers: ['127.0.0.1:1'], clientId: 'dead', retries: 0, connectionTimeoutMs: 300, logLevel: 'nothing' });
     const app = collector({ logReachable: () => dead.ping() });
     expect((await app.request('/readyz')).status).toBe(503);
+    const served = await serveCollector({ app, port: 0, hostname: '127.0.0.1' });
+    expect((await fetch(`${served.url}/readyz`)).status).toBe(503);
+    expect((await fetch(`${served.url}/nowhere`)).status).toBe(404);
+    await served.shutdown();
     await dead.close();
   });
 
@@ -169,6 +173,16 @@ describe('collector over a real socket with real Kafka', () => {
     const limited = responses.find((r) => r.status === 429)!;
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await redis.redis.keys('*shared:ip*')).not.toHaveLength(0);
+
+    // The same over a real socket: the socket's address is the key, and the 429 carries Retry-After.
+    const served = await serveCollector({ app: collector({ rateLimits: createRateLimits({ perIp: { perSecond: 1, burst: 0 }, perSite: { perSecond: 10_000, burst: 0 }, redis: redis.redis, keyPrefix: 'socket' }) }), port: 0, hostname: '127.0.0.1' });
+    const overSocket: Response[] = [];
+    for (let i = 0; i < 3; i++) overSocket.push(await fetch(`${served.url}/v1/events`, { method: 'POST', body: JSON.stringify(batch([pageView()])) }));
+    const refused = overSocket.find((r) => r.status === 429);
+    expect(refused, `statuses ${overSocket.map((r) => r.status)}`).toBeDefined();
+    expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(((await refused!.json()) as { code: string }).code).toBe('rate_limited');
+    await served.shutdown();
   });
 
   it('graceful shutdown: stops accepting, finishes in-flight requests, every 202 is in Kafka', async () => {
