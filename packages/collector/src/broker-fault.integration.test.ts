@@ -18,7 +18,7 @@ import { readTopic } from './test-support/read-topic.js';
  * must end as either 202 with all of its events in Kafka, or 503 (the client retries). The broker is then
  * started again on the same data directory to check what was acknowledged.
  */
-const dir = mkdtempSync(join(tmpdir(), 'spoor-fault-kafka-'));
+let dir = mkdtempSync(join(tmpdir(), 'spoor-fault-kafka-'));
 let kafka: LocalKafka | undefined;
 let restartedPid: number | undefined;
 afterAll(async () => {
@@ -73,14 +73,30 @@ const withTimeout = <T>(p: Promise<T>, ms: number) => Promise.race([p, new Promi
 
 describe('broker stopped mid-load', () => {
   it('every request got 202 with its events in Kafka, or 503 with Retry-After', async () => {
-    const port = await freePort();
-    kafka = await startLocalKafka({ dir, port, heapMb: 320 });
     const topic = 'fault-raw';
-    const log = createKafkaEventLog({ brokers: [kafka.brokers], clientId: 'fault', retries: 2, requestTimeoutMs: 3000, connectionTimeoutMs: 1000, logLevel: 'nothing' });
-    await log.ensureTopics([
-      { name: topic, partitions: 2 },
-      { name: 'fault-dlq', partitions: 1 },
-    ]);
+    // The machine is shared: a free port can be taken by someone else before the broker binds it, so the
+    // start (broker answers and creates our topics) gets a second chance on another port and directory.
+    let port = 0;
+    let log: ReturnType<typeof createKafkaEventLog> | undefined;
+    for (let attempt = 1; !log; attempt++) {
+      port = await freePort();
+      if (attempt > 1) dir = mkdtempSync(join(tmpdir(), 'spoor-fault-kafka-'));
+      kafka = await startLocalKafka({ dir, port, heapMb: 320 });
+      const candidate = createKafkaEventLog({ brokers: [kafka.brokers], clientId: 'fault', retries: 2, requestTimeoutMs: 3000, connectionTimeoutMs: 1000, logLevel: 'nothing' });
+      try {
+        await candidate.ensureTopics([
+          { name: topic, partitions: 2 },
+          { name: 'fault-dlq', partitions: 1 },
+        ]);
+        log = candidate;
+      } catch (err) {
+        await candidate.close();
+        await kafka.stop();
+        if (attempt >= 2) throw err;
+      }
+    }
+    if (!kafka) throw new Error('no broker started');
+    const broker = kafka;
     const kafkaProducer = await log.producer();
     const producer = createCoalescingProducer(kafkaProducer, { ackTimeoutMs: 4000 });
     const app = createCollector({ producer, logReachable: () => log.ping(), sites: createStaticSiteRegistry([SHOP]), linkSecrets: SECRETS, collectorId: 'fault', topics: { raw: topic, deadLetter: 'fault-dlq' }, log: () => {} });
@@ -102,7 +118,7 @@ describe('broker stopped mid-load', () => {
     const load = Promise.all(Array.from({ length: 6 }, worker));
     await new Promise((r) => setTimeout(r, 1500));
     stoppedAt = Date.now();
-    await kafka.stop();
+    await broker.stop();
     stopLoadAt = Date.now() + 6000;
     await load;
     await withTimeout(server.shutdown(), 10_000);
@@ -116,7 +132,7 @@ describe('broker stopped mid-load', () => {
     const acknowledged = outcomes.filter((o) => o.status === 202).flatMap((o) => o.ids);
     expect(acknowledged.length).toBeGreaterThan(50);
 
-    const brokers = kafka.brokers;
+    const brokers = broker.brokers;
     kafka = undefined;
     restartedPid = await restartBroker(brokers);
     const reader = createKafkaEventLog({ brokers: [brokers], clientId: 'fault-reader', logLevel: 'nothing' });
