@@ -1,0 +1,34 @@
+import type { Plugin } from '../tracker.js';
+
+/**
+ * page_view on load and on single-page-app navigations: history.pushState / replaceState, popstate,
+ * and, with `hash`, fragment changes. A navigation that leaves the path and query unchanged (for
+ * example a replaceState that only updates state) is not a new page.
+ */
+export function pageViews(hash?: boolean): Plugin {
+  let seen = '';
+  let page = () => {};
+  const key = () => location.pathname + location.search + (hash ? location.hash : '');
+  const check = () => key() != seen && page();
+  return {
+    setup(t) {
+      page = () => ((seen = key()), t.page());
+      const h = history as unknown as Record<string, (...a: unknown[]) => unknown>;
+      ['pushState', 'replaceState'].forEach((m) => {
+        const orig = h[m]!;
+        h[m] = function (this: unknown, ...a: unknown[]) {
+          const r = orig.apply(this, a);
+          try {
+            check();
+          } catch (x) {
+            t.fail(x);
+          }
+          return r;
+        };
+      });
+      addEventListener('popstate', check);
+      if (hash) addEventListener('hashchange', check);
+    },
+    start: () => page(),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Sessions: a new one after `timeout` ms without activity, or when the visitor arrives through a
+ * different campaign (UTM parameters or an ad click id) than the one that started the current session.
+ * Stored as a short JSON record shared by all tabs of the site.
+ */
+export interface Session {
+  /** session id */
+  i: string;
+  /** last activity, epoch ms */
+  t: number;
+  /** visit number: 1 for the visitor's first session */
+  v: number;
+  /** campaign key of the landing URL that started the session ('' for none) */
+  c: string;
+}
+
+const CAMPAIGN_PARAMS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'fbclid', 'msclkid', 'dclid', 'ttclid'];
+
+/** The campaign a URL carries, as one comparable string; '' when it carries none. */
+export function campaignKey(url: string): string {
+  try {
+    const q = new URL(url).searchParams;
+    return CAMPAIGN_PARAMS.map((p) => q.get(p) || '').join('|').replace(/^\|+$/, '');
+  } catch {
+    return '';
+  }
+}
+
+/** The session an event at `now` on a page with campaign `camp` belongs to. */
+export function touchSession(prev: Session | null, now: number, camp: string, timeout: number, uuid: () => string): Session {
+  if (!prev || now - prev.t > timeout || (camp && camp != prev.c)) {
+    return { i: uuid(), t: now, v: (prev ? prev.v : 0) + 1, c: camp };
+  }
+  return { i: prev.i, t: now, v: prev.v, c: prev.c };
+}

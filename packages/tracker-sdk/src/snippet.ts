@@ -1,0 +1,32 @@
+import { createApi, type SpoorApi } from './api.js';
+import { createBrowserTracker, type BrowserConfig } from './browser.js';
+
+/**
+ * The `<script async>` entry. The snippet defines `window.spoor` as a function that queues its
+ * arguments in `spoor.q` until this script has loaded; the queue is replayed here (the `init` call
+ * first) and `window.spoor` becomes the real command function. Every command runs inside try/catch:
+ * an error goes to the configured onError, never into the page.
+ */
+const w = window as unknown as { spoor?: { q?: ArrayLike<unknown>[] } };
+const queued = [].slice.call(w.spoor?.q || []).map((a) => [].slice.call(a) as unknown[]);
+let api: SpoorApi | undefined;
+let fail: ((x: unknown) => void) | undefined;
+
+const spoor = (name: unknown, ...args: unknown[]) => {
+  try {
+    if (name == 'init') {
+      if (!api) {
+        const t = createBrowserTracker(args[0] as BrowserConfig);
+        fail = t.fail;
+        api = createApi(t);
+      }
+    } else (api?.[name as keyof SpoorApi] as (...a: unknown[]) => void)(...args);
+  } catch (x) {
+    fail?.(x);
+  }
+};
+w.spoor = spoor as never;
+queued
+  .filter((c) => c[0] == 'init')
+  .concat(queued.filter((c) => c[0] != 'init'))
+  .forEach((c) => spoor(...(c as [unknown])));

@@ -1,0 +1,234 @@
+import type { ClientEvent, EventProps, EventType } from '@spoor/events';
+import { MAX_EVENTS_PER_BATCH, MAX_TEXT_LENGTH, MAX_URL_LENGTH, TRANSPORT_BUDGET } from './limits.js';
+import { backoffDelay, isRetryable } from './backoff.js';
+import { byteSize, envelope, splitBatches } from './batch.js';
+import { mayTrack, type ConsentMode } from './consent.js';
+import { releaseLease, takeLease } from './lease.js';
+import { createOutbox } from './outbox.js';
+import type { Env } from './ports.js';
+import { campaignKey, touchSession, type Session } from './session.js';
+import { DEFAULT_STRIP_PARAMS, stripUrl } from './strip-url.js';
+
+export interface Config {
+  /** The site's public write key. */
+  writeKey: string;
+  /** Base URL of the collector, e.g. `https://collect.shop.example`. */
+  collector: string;
+  /** `opt-out` (default): track until `consent(false)`. `opt-in`: nothing stored or sent before `consent(true)`. */
+  consent?: ConsentMode;
+  /** Honour the browser's Do-Not-Track setting (default false). */
+  respectDnt?: boolean;
+  /** Honour Global Privacy Control, `navigator.globalPrivacyControl` (default false). */
+  respectGpc?: boolean;
+  /** Keep ids, session and outbox in memory only: no cookie, no localStorage (default false). */
+  cookieless?: boolean;
+  /** Extra query parameters to remove from URLs and referrers (added to email, token, spoor_it, …). */
+  stripParams?: string[];
+  /** Send when this many events wait (default 10). */
+  batchSize?: number;
+  /** Send when the waiting events reach this many bytes (default 16000). */
+  batchBytes?: number;
+  /** Send waiting events after this many ms (default 1000). */
+  flushInterval?: number;
+  /** Inactivity after which a new session starts, ms (default 30 min). */
+  sessionTimeout?: number;
+  /** Outbox cap in bytes; the oldest events go first (default 200000). */
+  outboxMaxBytes?: number;
+  /** Events older than this many ms are dropped from the outbox (default 7 days). */
+  outboxMaxAge?: number;
+  /** Receives every error instead of the host page. */
+  onError?: (error: unknown) => void;
+}
+
+/** A plugin is a plain object with optional hooks. */
+export interface Plugin {
+  /** Called once when the tracker is created. */
+  setup?(tracker: Tracker, env: Env): void;
+  /** Tracking became allowed (at creation, or when consent is granted). */
+  start?(): void;
+  /** A page view is about to be recorded. */
+  page?(): void;
+  /** The page is being hidden or left: last chance to add events before the beacon. */
+  hide?(): void;
+  /** Sees every event before it is queued; may change it or return false to drop it. */
+  event?(e: ClientEvent): ClientEvent | false | void;
+}
+
+export interface Tracker {
+  emit<T extends EventType>(type: T, props: EventProps<T>): void;
+  page(): void;
+  identify(customerId: string, traits?: Record<string, string | number | boolean | null>): void;
+  reset(): void;
+  consent(granted: boolean): void;
+  /** Send what waits now; `beacon` uses sendBeacon (for a page that is going away). */
+  flush(beacon?: boolean): void;
+  /** The page is hidden or unloading: run the plugins' hide hooks, then beacon the outbox. */
+  leave(): void;
+  /** Reports an error to `onError`; never throws. */
+  fail(error: unknown): void;
+}
+
+const K = 'spoor_';
+const LEASE_MS = 10_000;
+
+export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tracker {
+  const { store, transport, page: pg, now, uuid } = env;
+  const budget = TRANSPORT_BUDGET;
+  const strip = DEFAULT_STRIP_PARAMS.concat((cfg.stripParams || []).map((p) => p.toLowerCase()));
+  const clean = (u: string) => stripUrl(u, strip).slice(0, MAX_URL_LENGTH);
+  const endpoint = cfg.collector.replace(/\/+$/, '') + '/v1/events?key=' + encodeURIComponent(cfg.writeKey);
+  const box = createOutbox(env.outbox, K + 'o', cfg.outboxMaxBytes || 2e5, cfg.outboxMaxAge || 6048e5, now);
+  const tab = uuid();
+  const lease = () => takeLease(env.outbox, K + 'l', tab, now(), LEASE_MS);
+  const release = () => releaseLease(env.outbox, K + 'l', tab);
+  let on = false;
+  let timer: ReturnType<typeof setTimeout> | 0 = 0;
+  let busy = false;
+  let attempt = 0;
+  let until = 0;
+  let flying: string[] = [];
+  let ref: string | undefined;
+  let last: string | undefined;
+
+  const fail = (x: unknown) => {
+    try {
+      cfg.onError?.(x);
+    } catch {
+      // the host's error handler must not break tracking either
+    }
+  };
+  const each = (hook: 'start' | 'page' | 'hide') => plugins.forEach((p) => p[hook]?.());
+  const later = (ms: number) => {
+    if (!timer) timer = setTimeout(() => ((timer = 0), send()), ms);
+  };
+  const ids = (list: ClientEvent[]) => list.map((e) => e.id);
+
+  function send(beacon?: boolean): void {
+    try {
+      if (!on || (!beacon && (busy || now() < until)) || !env.online()) return;
+      const wait = lease();
+      if (wait) return later(wait);
+      const [first, ...rest] = splitBatches(box.all().filter((e) => !flying.includes(e.id)), budget, MAX_EVENTS_PER_BATCH, cfg.writeKey, now());
+      if (!first) return release();
+      if (beacon) {
+        for (const b of [first, ...rest]) {
+          const body = envelope(cfg.writeKey, now(), b);
+          // a lone oversized event stays in the outbox for the next page's fetch
+          if (byteSize(body) <= budget && transport.beacon(endpoint, body)) box.drop(ids(b));
+        }
+        return release();
+      }
+      const body = envelope(cfg.writeKey, now(), first);
+      busy = true;
+      flying = ids(first);
+      transport.post(endpoint, body, byteSize(body) <= budget).then(
+        (r) => done(r.status, r.retryAfter, r.rejected),
+        (x) => (fail(x), done(0)),
+      );
+    } catch (x) {
+      busy = false;
+      fail(x);
+    }
+  }
+
+  function done(s: number, retryAfter?: number, rejected?: unknown[]): void {
+    const sent = flying;
+    busy = false;
+    flying = [];
+    if ((s > 199 && s < 300) || !isRetryable(s)) {
+      // 2xx: stored, except the `rejected` ones, which are permanently invalid; other 4xx: never deliverable
+      box.drop(sent);
+      attempt = 0;
+      if (s > 299) fail({ status: s });
+      else if (rejected && rejected.length) fail({ rejected });
+      release();
+      send();
+    } else {
+      const d = backoffDelay(attempt++, Math.random(), retryAfter);
+      until = now() + d;
+      // keep the lease through the wait so other tabs honour the backoff too
+      takeLease(env.outbox, K + 'l', tab, now(), d + LEASE_MS);
+      later(d);
+    }
+  }
+
+  function emit<T extends EventType>(type: T, props: EventProps<T>): void {
+    if (!on) return;
+    const t = now();
+    const href = pg.url();
+    let s: Session | null = null;
+    try {
+      s = JSON.parse(store.get(K + 's') || 'null');
+    } catch {
+      // unreadable session record: start a new session
+    }
+    s = touchSession(s, t, campaignKey(href), cfg.sessionTimeout || 18e5, uuid);
+    store.set(K + 's', JSON.stringify(s));
+    let anonymousId = store.get(K + 'a');
+    if (!anonymousId) store.set(K + 'a', (anonymousId = uuid()));
+    let e = { id: uuid(), ts: t, type, anonymousId, sessionId: s.i, visitNumber: s.v, url: clean(href), props } as ClientEvent;
+    const r = clean(ref ?? pg.referrer());
+    const title = pg.title().slice(0, MAX_TEXT_LENGTH);
+    const customerId = store.get(K + 'u');
+    if (r) e.referrer = r;
+    if (title) e.title = title;
+    if (customerId) e.customerId = customerId;
+    for (const p of plugins) {
+      const next = p.event?.(e);
+      if (next === false) return;
+      if (next) e = next;
+    }
+    const list = box.add(e);
+    if (list.length >= (cfg.batchSize || 10) || JSON.stringify(list).length >= (cfg.batchBytes || 16e3)) send();
+    else later(cfg.flushInterval || 1e3);
+  }
+
+  const tracker: Tracker = {
+    emit,
+    fail,
+    page() {
+      if (!on) return;
+      const href = clean(pg.url());
+      // inside a single-page app the previous page is the referrer
+      if (last !== undefined) ref = last;
+      last = href;
+      each('page');
+      emit('page_view', {});
+    },
+    identify(customerId, traits) {
+      if (!on || !customerId) return;
+      store.set(K + 'u', customerId);
+      emit('identify', traits ? { customerId, traits } : { customerId });
+    },
+    reset() {
+      ['u', 'a', 's'].forEach((k) => store.del(K + k));
+    },
+    consent(granted) {
+      store.set(K + 'c', granted ? '1' : '0');
+      if (granted) return start();
+      on = false;
+      ['u', 'a', 's'].forEach((k) => store.del(K + k));
+      box.clear();
+    },
+    flush(beacon) {
+      until = 0;
+      send(beacon);
+    },
+    leave() {
+      each('hide');
+      send(true);
+    },
+  };
+
+  function start() {
+    if (on || !mayTrack(cfg.consent, store.get(K + 'c'), env.blocked())) return;
+    on = true;
+    each('start');
+    // events left by an earlier page or another tab
+    send();
+  }
+
+  plugins.forEach((p) => p.setup?.(tracker, env));
+  start();
+  return tracker;
+}
