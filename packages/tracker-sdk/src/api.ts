@@ -30,8 +30,9 @@ const COMMERCE = ['productView', 'addToCart', 'removeFromCart', 'checkoutStart',
 
 export function createApi(t: Tracker): SpoorApi {
   const api = {
-    track: (name: string, properties?: Flat) => t.emit('custom', properties ? { name, properties } : { name }),
-    search: (query: string, results?: number) => t.emit('search', results == null ? { query } : { query, results }),
+    // an undefined optional field disappears in JSON, so it needs no branch
+    track: (name: string, properties?: Flat) => t.emit('custom', { name, properties }),
+    search: (query: string, results?: number) => t.emit('search', { query, results }),
     identify: t.identify,
     reset: t.reset,
     consent: t.consent,

@@ -1,4 +1,5 @@
 import type { ClientEvent } from '@spoor/events';
+import { MAX_EVENTS_PER_BATCH, TRANSPORT_BUDGET } from './limits.js';
 
 /** The wire envelope (`batchEnvelopeSchema` in @spoor/events). */
 export function envelope(writeKey: string, sentAt: number, events: ClientEvent[]): string {
@@ -9,25 +10,14 @@ export function envelope(writeKey: string, sentAt: number, events: ClientEvent[]
 export const byteSize = (s: string): number => new Blob([s]).size;
 
 /**
- * Splits events into consecutive batches whose serialised envelope fits `budget` bytes and holds at
- * most `maxCount` events. An event too large for the budget on its own travels alone (the caller then
- * sends it without keepalive, which is not bound by the 64 KiB limit).
+ * How many of the first events fit one request: the envelope within `budget` bytes and at most
+ * 200 events. Never 0 for a non-empty list: an event too large for the budget on its own travels
+ * alone (the caller then sends it without keepalive, which the 64 KiB limit does not bind).
  */
-export function splitBatches(events: ClientEvent[], budget: number, maxCount: number, writeKey: string, sentAt: number): ClientEvent[][] {
-  const out: ClientEvent[][] = [];
-  let cur: ClientEvent[] = [];
-  // envelope overhead plus one comma per event; measured once, events are measured one by one
+export function firstBatch(events: ClientEvent[], writeKey: string, sentAt: number, budget: number = TRANSPORT_BUDGET): number {
+  let n = 0;
+  // envelope overhead, then each event plus its comma
   let size = byteSize(envelope(writeKey, sentAt, []));
-  for (const e of events) {
-    const n = byteSize(JSON.stringify(e)) + 1;
-    if (cur.length && (size + n > budget || cur.length >= maxCount)) {
-      out.push(cur);
-      cur = [];
-      size = byteSize(envelope(writeKey, sentAt, []));
-    }
-    cur.push(e);
-    size += n;
-  }
-  if (cur.length) out.push(cur);
-  return out;
+  while (n < events.length && n < MAX_EVENTS_PER_BATCH && ((size += byteSize(JSON.stringify(events[n])) + 1) <= budget || !n)) n++;
+  return n;
 }

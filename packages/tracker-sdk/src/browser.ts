@@ -16,8 +16,6 @@ export interface BrowserConfig extends Config {
   hash?: boolean;
   /** page_ping period in ms; 0 disables engagement pings (default 15000). */
   pingInterval?: number;
-  /** Query parameter carrying the email click identity token (default `spoor_it`). */
-  identityParam?: string;
   /** Extra plugins, run after the built-in ones. */
   plugins?: Plugin[];
 }
@@ -33,18 +31,17 @@ export function createBrowserTracker(cfg: BrowserConfig): Tracker {
     page: { url: () => location.href, title: () => document.title, referrer: () => document.referrer },
     now: Date.now,
     uuid,
-    online: () => nav.onLine !== false,
+    online: () => nav.onLine,
     blocked: () => privacySignal(nav, cfg.respectDnt, cfg.respectGpc),
   };
-  const plugins: Plugin[] = [identityToken(cfg.identityParam)];
+  const plugins: Plugin[] = [identityToken()];
   if (cfg.autoPageview !== false) plugins.push(pageViews(cfg.hash));
   if (cfg.pingInterval !== 0) plugins.push(pagePings(cfg.pingInterval));
   const t = createTracker(cfg, env, plugins.concat(cfg.plugins || []));
-  const leave = () => t.leave();
-  addEventListener('pagehide', leave);
-  document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && leave());
+  addEventListener('pagehide', t.leave);
+  document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && t.leave());
   addEventListener('online', () => t.flush());
   // another tab queued events or released the send lease
-  addEventListener('storage', (e) => e.key && e.key.indexOf('spoor_') == 0 && t.flush());
+  addEventListener('storage', (e) => /^spoor_/.test(e.key!) && t.flush());
   return t;
 }

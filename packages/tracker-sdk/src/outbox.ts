@@ -22,14 +22,13 @@ export function createOutbox(store: Store, key: string, maxBytes: number, maxAge
     return list;
   };
   const all = (): ClientEvent[] => {
-    let list: ClientEvent[] = [];
-    try {
-      list = JSON.parse(store.get(key) || '[]');
-    } catch {
-      // a corrupt outbox is discarded rather than blocking delivery forever
-    }
     const t = now();
-    return Array.isArray(list) ? list.filter((e) => e && t - e.ts < maxAge) : [];
+    try {
+      return (JSON.parse(store.get(key)!) as ClientEvent[]).filter((e) => t - e.ts < maxAge);
+    } catch {
+      // none yet, or corrupt: a corrupt outbox is discarded rather than blocking delivery forever
+      return [];
+    }
   };
   return {
     all,

@@ -14,13 +14,13 @@ export interface Session {
   c: string;
 }
 
-const CAMPAIGN_PARAMS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'gclid', 'fbclid', 'msclkid', 'dclid', 'ttclid'];
-
-/** The campaign a URL carries, as one comparable string; '' when it carries none. */
+/**
+ * The campaign a URL carries, as one comparable string: its utm_* parameters and ad click ids
+ * (gclid, fbclid, msclkid, …); '' when it carries none.
+ */
 export function campaignKey(url: string): string {
   try {
-    const q = new URL(url).searchParams;
-    return CAMPAIGN_PARAMS.map((p) => q.get(p) || '').join('|').replace(/^\|+$/, '');
+    return [...new URL(url).searchParams].filter(([k]) => /^utm_|clid$/.test(k)).join();
   } catch {
     return '';
   }

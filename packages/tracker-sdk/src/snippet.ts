@@ -26,7 +26,5 @@ const spoor = (name: unknown, ...args: unknown[]) => {
   }
 };
 w.spoor = spoor as never;
-queued
-  .filter((c) => c[0] == 'init')
-  .concat(queued.filter((c) => c[0] != 'init'))
-  .forEach((c) => spoor(...(c as [unknown])));
+// a stable sort: `init` first, the other commands in the order they were made
+queued.sort((a, b) => +(b[0] == 'init') - +(a[0] == 'init')).forEach((c) => spoor(...(c as [unknown])));

@@ -1,5 +1,5 @@
 /** Query parameters that may carry personal data or secrets and never leave the page. */
-export const DEFAULT_STRIP_PARAMS = ['email', 'e', 'mail', 'token', 'password', 'pwd', 'spoor_it'];
+export const DEFAULT_STRIP_PARAMS = ['email', 'token', 'password', 'spoor_it'];
 
 /**
  * Removes the given query parameters (case-insensitive) from a URL before it is sent. An

@@ -254,7 +254,7 @@ describe('identity and sessions', () => {
     const m = memoryEnv();
     m.state.referrer = 'https://mail.example/inbox?email=a@b.c';
     m.state.url = 'https://shop.example/?token=secret&q=1';
-    const t = createTracker({ ...cfg, stripParams: ['Q'] }, m.env);
+    const t = createTracker({ ...cfg, stripParams: ['q'] }, m.env);
     t.page();
     m.state.url = 'https://shop.example/cart';
     t.page();

@@ -1,9 +1,9 @@
 import type { ClientEvent, EventProps, EventType } from '@spoor/events';
-import { MAX_EVENTS_PER_BATCH, MAX_TEXT_LENGTH, MAX_URL_LENGTH, TRANSPORT_BUDGET } from './limits.js';
+import { MAX_TEXT_LENGTH, MAX_URL_LENGTH, TRANSPORT_BUDGET } from './limits.js';
 import { backoffDelay, isRetryable } from './backoff.js';
-import { byteSize, envelope, splitBatches } from './batch.js';
+import { byteSize, envelope, firstBatch } from './batch.js';
 import { mayTrack, type ConsentMode } from './consent.js';
-import { releaseLease, takeLease } from './lease.js';
+import { takeLease } from './lease.js';
 import { createOutbox } from './outbox.js';
 import type { Env } from './ports.js';
 import { campaignKey, touchSession, type Session } from './session.js';
@@ -22,7 +22,7 @@ export interface Config {
   respectGpc?: boolean;
   /** Keep ids, session and outbox in memory only: no cookie, no localStorage (default false). */
   cookieless?: boolean;
-  /** Extra query parameters to remove from URLs and referrers (added to email, token, spoor_it, …). */
+  /** Extra query parameters (lowercase; matched case-insensitively) to remove from URLs and referrers, added to email, token, password, spoor_it. */
   stripParams?: string[];
   /** Send when this many events wait (default 10). */
   batchSize?: number;
@@ -43,7 +43,7 @@ export interface Config {
 /** A plugin is a plain object with optional hooks. */
 export interface Plugin {
   /** Called once when the tracker is created. */
-  setup?(tracker: Tracker, env: Env): void;
+  setup?(tracker: Tracker): void;
   /** Tracking became allowed (at creation, or when consent is granted). */
   start?(): void;
   /** A page view is about to be recorded. */
@@ -74,13 +74,13 @@ const LEASE_MS = 10_000;
 export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tracker {
   const { store, transport, page: pg, now, uuid } = env;
   const budget = TRANSPORT_BUDGET;
-  const strip = DEFAULT_STRIP_PARAMS.concat((cfg.stripParams || []).map((p) => p.toLowerCase()));
+  const strip = DEFAULT_STRIP_PARAMS.concat(cfg.stripParams || []);
   const clean = (u: string) => stripUrl(u, strip).slice(0, MAX_URL_LENGTH);
   const endpoint = cfg.collector.replace(/\/+$/, '') + '/v1/events?key=' + encodeURIComponent(cfg.writeKey);
   const box = createOutbox(env.outbox, K + 'o', cfg.outboxMaxBytes || 2e5, cfg.outboxMaxAge || 6048e5, now);
   const tab = uuid();
-  const lease = () => takeLease(env.outbox, K + 'l', tab, now(), LEASE_MS);
-  const release = () => releaseLease(env.outbox, K + 'l', tab);
+  const lease = (ms: number, t = now()) => takeLease(env.outbox, K + 'l', tab, t, ms);
+  const release = () => lease(0, 0);
   let on = false;
   let timer: ReturnType<typeof setTimeout> | 0 = 0;
   let busy = false;
@@ -97,7 +97,16 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       // the host's error handler must not break tracking either
     }
   };
-  const each = (hook: 'start' | 'page' | 'hide') => plugins.forEach((p) => p[hook]?.());
+  // a failing plugin is reported and skipped, it never stops the tracker or the other plugins
+  const each = (f: (p: Plugin) => void) =>
+    plugins.forEach((p) => {
+      try {
+        f(p);
+      } catch (x) {
+        fail(x);
+      }
+    });
+  const forget = () => ['u', 'a', 's'].forEach((k) => store.del(K + k));
   const later = (ms: number) => {
     if (!timer) timer = setTimeout(() => ((timer = 0), send()), ms);
   };
@@ -106,18 +115,21 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   function send(beacon?: boolean): void {
     try {
       if (!on || (!beacon && (busy || now() < until)) || !env.online()) return;
-      const wait = lease();
+      const wait = lease(LEASE_MS);
       if (wait) return later(wait);
-      const [first, ...rest] = splitBatches(box.all().filter((e) => !flying.includes(e.id)), budget, MAX_EVENTS_PER_BATCH, cfg.writeKey, now());
-      if (!first) return release();
+      let list = box.all().filter((e) => !flying.includes(e.id));
+      let n = firstBatch(list, cfg.writeKey, now());
       if (beacon) {
-        for (const b of [first, ...rest]) {
+        for (; n; n = firstBatch(list, cfg.writeKey, now())) {
+          const b = list.slice(0, n);
           const body = envelope(cfg.writeKey, now(), b);
           // a lone oversized event stays in the outbox for the next page's fetch
           if (byteSize(body) <= budget && transport.beacon(endpoint, body)) box.drop(ids(b));
+          list = list.slice(n);
         }
-        return release();
       }
+      if (!n) return void release();
+      const first = list.slice(0, n);
       const body = envelope(cfg.writeKey, now(), first);
       busy = true;
       flying = ids(first);
@@ -147,13 +159,22 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       const d = backoffDelay(attempt++, Math.random(), retryAfter);
       until = now() + d;
       // keep the lease through the wait so other tabs honour the backoff too
-      takeLease(env.outbox, K + 'l', tab, now(), d + LEASE_MS);
+      lease(d + LEASE_MS);
       later(d);
     }
   }
 
   function emit<T extends EventType>(type: T, props: EventProps<T>): void {
-    if (!on) return;
+    if (on)
+      try {
+        build(type, props);
+      } catch (x) {
+        // e.g. props that JSON cannot represent: reported, never thrown into the page
+        fail(x);
+      }
+  }
+
+  function build(type: EventType, props: unknown): void {
     const t = now();
     const href = pg.url();
     let s: Session | null = null;
@@ -176,7 +197,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
     for (const p of plugins) {
       const next = p.event?.(e);
       if (next === false) return;
-      if (next) e = next;
+      e = next || e;
     }
     const list = box.add(e);
     if (list.length >= (cfg.batchSize || 10) || JSON.stringify(list).length >= (cfg.batchBytes || 16e3)) send();
@@ -192,22 +213,20 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       // inside a single-page app the previous page is the referrer
       if (last !== undefined) ref = last;
       last = href;
-      each('page');
+      each((p) => p.page?.());
       emit('page_view', {});
     },
     identify(customerId, traits) {
       if (!on || !customerId) return;
       store.set(K + 'u', customerId);
-      emit('identify', traits ? { customerId, traits } : { customerId });
+      emit('identify', { customerId, traits });
     },
-    reset() {
-      ['u', 'a', 's'].forEach((k) => store.del(K + k));
-    },
+    reset: forget,
     consent(granted) {
       store.set(K + 'c', granted ? '1' : '0');
       if (granted) return start();
       on = false;
-      ['u', 'a', 's'].forEach((k) => store.del(K + k));
+      forget();
       box.clear();
     },
     flush(beacon) {
@@ -215,7 +234,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       send(beacon);
     },
     leave() {
-      each('hide');
+      each((p) => p.hide?.());
       send(true);
     },
   };
@@ -223,12 +242,12 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   function start() {
     if (on || !mayTrack(cfg.consent, store.get(K + 'c'), env.blocked())) return;
     on = true;
-    each('start');
+    each((p) => p.start?.());
     // events left by an earlier page or another tab
     send();
   }
 
-  plugins.forEach((p) => p.setup?.(tracker, env));
+  each((p) => p.setup?.(tracker));
   start();
   return tracker;
 }

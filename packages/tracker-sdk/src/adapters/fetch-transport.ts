@@ -3,14 +3,14 @@ import type { Transport } from '../ports.js';
 
 /**
  * fetch with keepalive for normal sends, navigator.sendBeacon for a page that is going away. Both
- * send text/plain, a CORS "simple" request, so no preflight doubles the request count; the collector
+ * send a string body, i.e. text/plain, a CORS "simple" request without cookies, so no preflight doubles the request count; the collector
  * parses the JSON regardless of the content type. A network failure resolves as status 0.
  * Reading Retry-After cross-origin needs `Access-Control-Expose-Headers: Retry-After` from the collector.
  */
 export function fetchTransport(): Transport {
   return {
     post: (url, body, keepalive) =>
-      fetch(url, { method: 'POST', body, keepalive, credentials: 'omit', headers: { 'content-type': 'text/plain' } }).then(
+      fetch(url, { method: 'POST', body, keepalive }).then(
         (r) =>
           r
             .json()

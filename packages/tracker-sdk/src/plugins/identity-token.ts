@@ -1,4 +1,5 @@
-import type { Plugin } from '../tracker.js';
+import { stripUrl } from '../strip-url.js';
+import type { Plugin, Tracker } from '../tracker.js';
 
 /**
  * The collector's email click redirect appends a signed identity token to the landing URL
@@ -8,27 +9,21 @@ import type { Plugin } from '../tracker.js';
  * shared or sent again.
  */
 export function identityToken(param = 'spoor_it'): Plugin {
-  let token = '';
-  let customerId = '';
-  let tracker: Parameters<NonNullable<Plugin['setup']>>[0] | undefined;
+  let token: string | null;
+  let customerId: unknown;
+  let t: Tracker;
   return {
-    setup(t) {
-      tracker = t;
-      const u = new URL(location.href);
-      token = u.searchParams.get(param) || '';
+    setup(tracker) {
+      t = tracker;
+      token = new URLSearchParams(location.search).get(param);
       if (!token) return;
-      u.searchParams.delete(param);
-      history.replaceState(history.state, '', u.href);
-      try {
-        const p = JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/')));
-        if (typeof p.c == 'string' && !(p.e < Date.now())) customerId = p.c;
-      } catch (x) {
-        t.fail(x);
-      }
+      history.replaceState(history.state, '', stripUrl(location.href, [param]));
+      const p = JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/')));
+      if (!(p.e < Date.now())) customerId = p.c;
     },
     start() {
-      if (customerId) tracker?.identify(customerId, { identityToken: token.slice(0, 1024) });
-      customerId = '';
+      if (typeof customerId == 'string') t.identify(customerId, { identityToken: token!.slice(0, 1024) });
+      customerId = 0;
     },
   };
 }

@@ -1,44 +1,31 @@
-import type { Plugin } from '../tracker.js';
+import type { Plugin, Tracker } from '../tracker.js';
 
 /**
- * Engagement: a page_ping every `interval` ms while the page is visible, and one when it is hidden,
- * carrying the visible time since the previous ping and the deepest scroll position reached (percent).
- * No ping is sent for a period without visible time.
+ * Engagement: a page_ping after every `interval` ms of visible time, and one when the page is
+ * hidden, carrying the visible time since the previous ping (counted in whole seconds by a 1 s tick
+ * that only counts while the page is visible) and the deepest scroll position reached (percent).
  */
 export function pagePings(interval = 15_000): Plugin {
   let visibleMs = 0;
-  let since = 0;
   let maxScroll = 0;
-  let tracker: Parameters<NonNullable<Plugin['setup']>>[0] | undefined;
-  const visible = () => document.visibilityState == 'visible';
+  let t: Tracker;
   const scroll = () => {
-    const d = document.documentElement;
-    const p = Math.round(((scrollY + innerHeight) / Math.max(d.scrollHeight, 1)) * 100);
-    maxScroll = Math.max(maxScroll, Math.min(100, p));
-  };
-  const tick = () => {
-    const t = Date.now();
-    if (since) visibleMs += t - since;
-    since = visible() ? t : 0;
+    const p = Math.round(((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100);
+    maxScroll = Math.max(maxScroll, Math.min(100, p || 0));
   };
   const ping = () => {
-    tick();
-    const ms = Math.min(visibleMs, 864e5);
+    if (visibleMs) t.emit('page_ping', { visibleMs, maxScroll });
     visibleMs = 0;
-    if (ms > 0 && tracker) tracker.emit('page_ping', { visibleMs: ms, maxScroll });
   };
   return {
-    setup(t) {
-      tracker = t;
+    setup(tracker) {
+      t = tracker;
       addEventListener('scroll', scroll, { passive: true });
-      document.addEventListener('visibilitychange', () => visible() && tick());
-      setInterval(() => visible() && ping(), interval);
+      setInterval(() => document.visibilityState == 'visible' && (visibleMs += 1e3) >= interval && ping(), 1e3);
     },
     page() {
       // a new page starts its own counters
-      visibleMs = 0;
-      maxScroll = 0;
-      since = visible() ? Date.now() : 0;
+      visibleMs = maxScroll = 0;
       scroll();
     },
     hide: ping,

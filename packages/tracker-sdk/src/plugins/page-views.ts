@@ -18,11 +18,8 @@ export function pageViews(hash?: boolean): Plugin {
         const orig = h[m]!;
         h[m] = function (this: unknown, ...a: unknown[]) {
           const r = orig.apply(this, a);
-          try {
-            check();
-          } catch (x) {
-            t.fail(x);
-          }
+          // the tracker never throws, so neither does the host's navigation
+          check();
           return r;
         };
       });
