@@ -31,7 +31,8 @@ export async function buildBundle(): Promise<string> {
     compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true },
     mangle: { properties: { regex: INTERNAL_PROPS } },
   });
-  return out.code!;
+  // strict mode changes nothing for this code; the directive is 13 bytes
+  return out.code!.replace(/^"use strict";/, '');
 }
 
 export async function buildAll(): Promise<void> {

@@ -29,16 +29,13 @@ export interface SpoorApi {
 const COMMERCE = ['productView', 'addToCart', 'removeFromCart', 'checkoutStart', 'purchase'] as const;
 
 export function createApi(t: Tracker): SpoorApi {
+  // identify, reset, consent, page and flush are the tracker's own (its methods do not use `this`)
   const api = {
+    ...t,
     // an undefined optional field disappears in JSON, so it needs no branch
     track: (name: string, properties?: Flat) => t.emit('custom', { name, properties }),
     search: (query: string, results?: number) => t.emit('search', { query, results }),
-    identify: t.identify,
-    reset: t.reset,
-    consent: t.consent,
-    page: t.page,
-    flush: () => t.flush(),
-  } as SpoorApi;
+  } as unknown as SpoorApi;
   COMMERCE.forEach((m) => (api[m] = (p: never) => t.emit(m.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()) as 'purchase', p)));
   return api;
 }

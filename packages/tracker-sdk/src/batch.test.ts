@@ -9,7 +9,7 @@ const ev = (i: number, pad = 0): ClientEvent =>
 function split(events: ClientEvent[], budget: number): ClientEvent[][] {
   const out: ClientEvent[][] = [];
   while (events.length) {
-    const n = firstBatch(events, 'wk', 5, budget);
+    const n = firstBatch(events, byteSize(envelope('wk', 5, [])), budget);
     out.push(events.slice(0, n));
     events = events.slice(n);
   }
@@ -35,6 +35,6 @@ describe('firstBatch', () => {
   });
 
   it('is 0 only for an empty list', () => {
-    expect(firstBatch([], 'wk', 5)).toBe(0);
+    expect(firstBatch([], 50)).toBe(0);
   });
 });

@@ -10,14 +10,15 @@ export function envelope(writeKey: string, sentAt: number, events: ClientEvent[]
 export const byteSize = (s: string): number => new Blob([s]).size;
 
 /**
- * How many of the first events fit one request: the envelope within `budget` bytes and at most
- * 200 events. Never 0 for a non-empty list: an event too large for the budget on its own travels
- * alone (the caller then sends it without keepalive, which the 64 KiB limit does not bind).
+ * How many of the first events fit one request: the envelope (`overhead` bytes without events)
+ * within `budget` bytes and at most 200 events. Never 0 for a non-empty list: an event too large for
+ * the budget on its own travels alone (the caller then sends it without keepalive, which the 64 KiB
+ * limit does not bind).
  */
-export function firstBatch(events: ClientEvent[], writeKey: string, sentAt: number, budget: number = TRANSPORT_BUDGET): number {
+export function firstBatch(events: ClientEvent[], overhead: number, budget: number = TRANSPORT_BUDGET): number {
   let n = 0;
-  // envelope overhead, then each event plus its comma
-  let size = byteSize(envelope(writeKey, sentAt, []));
+  // each event adds its bytes and a comma
+  let size = overhead;
   while (n < events.length && n < MAX_EVENTS_PER_BATCH && ((size += byteSize(JSON.stringify(events[n])) + 1) <= budget || !n)) n++;
   return n;
 }

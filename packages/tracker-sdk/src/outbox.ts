@@ -11,7 +11,15 @@ export interface Outbox {
   all(): ClientEvent[];
   add(e: ClientEvent): ClientEvent[];
   drop(ids: string[]): void;
-  clear(): void;
+}
+
+/** JSON.parse that answers undefined for anything unreadable (a record another version or a user broke). */
+export function parseJson(s: string | null) {
+  try {
+    return JSON.parse(s!);
+  } catch {
+    // unreadable: treated as absent
+  }
 }
 
 export function createOutbox(store: Store, key: string, maxBytes: number, maxAge: number, now: () => number): Outbox {
@@ -21,19 +29,11 @@ export function createOutbox(store: Store, key: string, maxBytes: number, maxAge
     list.length ? store.set(key, json) : store.del(key);
     return list;
   };
-  const all = (): ClientEvent[] => {
-    const t = now();
-    try {
-      return (JSON.parse(store.get(key)!) as ClientEvent[]).filter((e) => t - e.ts < maxAge);
-    } catch {
-      // none yet, or corrupt: a corrupt outbox is discarded rather than blocking delivery forever
-      return [];
-    }
-  };
+  // none yet, or corrupt: a corrupt outbox is discarded rather than blocking delivery forever
+  const all = (t = now()): ClientEvent[] => (parseJson(store.get(key)) || []).filter((e: ClientEvent) => t - e.ts < maxAge);
   return {
     all,
     add: (e) => save([...all(), e]),
     drop: (ids) => save(all().filter((e) => !ids.includes(e.id))),
-    clear: () => store.del(key),
   };
 }

@@ -15,8 +15,6 @@ export interface Reply {
   status: number;
   /** Retry-After in milliseconds when the collector sent one. */
   retryAfter?: number;
-  /** The 202 body's `rejected` list (events the collector found permanently invalid). */
-  rejected?: unknown[];
 }
 
 export interface Transport {

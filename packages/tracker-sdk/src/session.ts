@@ -19,17 +19,13 @@ export interface Session {
  * (gclid, fbclid, msclkid, …); '' when it carries none.
  */
 export function campaignKey(url: string): string {
-  try {
-    return [...new URL(url).searchParams].filter(([k]) => /^utm_|clid$/.test(k)).join();
-  } catch {
-    return '';
-  }
+  return [...new URL(url).searchParams].filter(([k]) => /^utm_|clid$/.test(k)).join();
 }
 
 /** The session an event at `now` on a page with campaign `camp` belongs to. */
 export function touchSession(prev: Session | null, now: number, camp: string, timeout: number, uuid: () => string): Session {
   if (!prev || now - prev.t > timeout || (camp && camp != prev.c)) {
-    return { i: uuid(), t: now, v: (prev ? prev.v : 0) + 1, c: camp };
+    return { i: uuid(), t: now, v: (prev?.v || 0) + 1, c: camp };
   }
-  return { i: prev.i, t: now, v: prev.v, c: prev.c };
+  return { ...prev, t: now };
 }

@@ -8,21 +8,17 @@ import { createBrowserTracker, type BrowserConfig } from './browser.js';
  * an error goes to the configured onError, never into the page.
  */
 const w = window as unknown as { spoor?: { q?: ArrayLike<unknown>[] } };
-const queued = [].slice.call(w.spoor?.q || []).map((a) => [].slice.call(a) as unknown[]);
-let api: SpoorApi | undefined;
-let fail: ((x: unknown) => void) | undefined;
+const queued = Array.from(w.spoor?.q || [], (a) => [...(a as unknown[])]);
+// the API spreads the tracker, so it carries the tracker's fail() too
+let api: (SpoorApi & { fail?(x: unknown): void }) | undefined;
 
 const spoor = (name: unknown, ...args: unknown[]) => {
   try {
     if (name == 'init') {
-      if (!api) {
-        const t = createBrowserTracker(args[0] as BrowserConfig);
-        fail = t.fail;
-        api = createApi(t);
-      }
+      api ||= createApi(createBrowserTracker(args[0] as BrowserConfig));
     } else (api?.[name as keyof SpoorApi] as (...a: unknown[]) => void)(...args);
   } catch (x) {
-    fail?.(x);
+    api?.fail?.(x);
   }
 };
 w.spoor = spoor as never;

@@ -4,7 +4,7 @@ import { backoffDelay, isRetryable } from './backoff.js';
 import { byteSize, envelope, firstBatch } from './batch.js';
 import { mayTrack, type ConsentMode } from './consent.js';
 import { takeLease } from './lease.js';
-import { createOutbox } from './outbox.js';
+import { createOutbox, parseJson } from './outbox.js';
 import type { Env } from './ports.js';
 import { campaignKey, touchSession, type Session } from './session.js';
 import { DEFAULT_STRIP_PARAMS, stripUrl } from './strip-url.js';
@@ -26,8 +26,6 @@ export interface Config {
   stripParams?: string[];
   /** Send when this many events wait (default 10). */
   batchSize?: number;
-  /** Send when the waiting events reach this many bytes (default 16000). */
-  batchBytes?: number;
   /** Send waiting events after this many ms (default 1000). */
   flushInterval?: number;
   /** Inactivity after which a new session starts, ms (default 30 min). */
@@ -42,14 +40,14 @@ export interface Config {
 
 /** A plugin is a plain object with optional hooks. */
 export interface Plugin {
-  /** Called once when the tracker is created. */
+  /** Called once when the tracker is created. Every hook receives the tracker. */
   setup?(tracker: Tracker): void;
   /** Tracking became allowed (at creation, or when consent is granted). */
-  start?(): void;
+  start?(tracker: Tracker): void;
   /** A page view is about to be recorded. */
-  page?(): void;
+  page?(tracker: Tracker): void;
   /** The page is being hidden or left: last chance to add events before the beacon. */
-  hide?(): void;
+  hide?(tracker: Tracker): void;
   /** Sees every event before it is queued; may change it or return false to drop it. */
   event?(e: ClientEvent): ClientEvent | false | void;
 }
@@ -70,10 +68,11 @@ export interface Tracker {
 
 const K = 'spoor_';
 const LEASE_MS = 10_000;
+/** Send when the waiting events reach this size, well before the 64 KiB a request may carry. */
+const BATCH_BYTES = 16_000;
 
 export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tracker {
   const { store, transport, page: pg, now, uuid } = env;
-  const budget = TRANSPORT_BUDGET;
   const strip = DEFAULT_STRIP_PARAMS.concat(cfg.stripParams || []);
   const clean = (u: string) => stripUrl(u, strip).slice(0, MAX_URL_LENGTH);
   const endpoint = cfg.collector.replace(/\/+$/, '') + '/v1/events?key=' + encodeURIComponent(cfg.writeKey);
@@ -98,10 +97,10 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
     }
   };
   // a failing plugin is reported and skipped, it never stops the tracker or the other plugins
-  const each = (f: (p: Plugin) => void) =>
+  const each = (hook: 'setup' | 'start' | 'page' | 'hide') =>
     plugins.forEach((p) => {
       try {
-        f(p);
+        p[hook]?.(tracker);
       } catch (x) {
         fail(x);
       }
@@ -111,48 +110,47 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
     if (!timer) timer = setTimeout(() => ((timer = 0), send()), ms);
   };
   const ids = (list: ClientEvent[]) => list.map((e) => e.id);
+  // the envelope around the events: the same size for every sentAt of this century
+  const overhead = byteSize(envelope(cfg.writeKey, now(), []));
 
   function send(beacon?: boolean): void {
     try {
       if (!on || (!beacon && (busy || now() < until)) || !env.online()) return;
       const wait = lease(LEASE_MS);
       if (wait) return later(wait);
-      let list = box.all().filter((e) => !flying.includes(e.id));
-      let n = firstBatch(list, cfg.writeKey, now());
-      if (beacon) {
-        for (; n; n = firstBatch(list, cfg.writeKey, now())) {
-          const b = list.slice(0, n);
-          const body = envelope(cfg.writeKey, now(), b);
-          // a lone oversized event stays in the outbox for the next page's fetch
-          if (byteSize(body) <= budget && transport.beacon(endpoint, body)) box.drop(ids(b));
-          list = list.slice(n);
+      // a fetch sends the first batch and continues when it is answered; a beacon sends them all now
+      for (let list = box.all().filter((e) => !flying.includes(e.id)), n; (n = firstBatch(list, overhead)); list = list.slice(n)) {
+        const b = list.slice(0, n);
+        const body = envelope(cfg.writeKey, now(), b);
+        const fits = byteSize(body) <= TRANSPORT_BUDGET;
+        if (!beacon) {
+          busy = true;
+          flying = ids(b);
+          return void transport.post(endpoint, body, fits).then(
+            (r) => done(r.status, r.retryAfter),
+            (x) => (fail(x), done(0)),
+          );
         }
+        // a lone oversized event stays in the outbox for the next page's fetch
+        if (fits && transport.beacon(endpoint, body)) box.drop(b.map((e) => e.id));
       }
-      if (!n) return void release();
-      const first = list.slice(0, n);
-      const body = envelope(cfg.writeKey, now(), first);
-      busy = true;
-      flying = ids(first);
-      transport.post(endpoint, body, byteSize(body) <= budget).then(
-        (r) => done(r.status, r.retryAfter, r.rejected),
-        (x) => (fail(x), done(0)),
-      );
+      release();
     } catch (x) {
       busy = false;
       fail(x);
     }
   }
 
-  function done(s: number, retryAfter?: number, rejected?: unknown[]): void {
+  function done(s: number, retryAfter?: number): void {
     const sent = flying;
     busy = false;
     flying = [];
     if ((s > 199 && s < 300) || !isRetryable(s)) {
-      // 2xx: stored, except the `rejected` ones, which are permanently invalid; other 4xx: never deliverable
+      // 2xx: stored, except the events its `rejected` list names, which are permanently invalid (the
+      // collector keeps them in its dead-letter topic); another 4xx: the batch can never be delivered
       box.drop(sent);
       attempt = 0;
       if (s > 299) fail({ status: s });
-      else if (rejected && rejected.length) fail({ rejected });
       release();
       send();
     } else {
@@ -177,13 +175,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   function build(type: EventType, props: unknown): void {
     const t = now();
     const href = pg.url();
-    let s: Session | null = null;
-    try {
-      s = JSON.parse(store.get(K + 's') || 'null');
-    } catch {
-      // unreadable session record: start a new session
-    }
-    s = touchSession(s, t, campaignKey(href), cfg.sessionTimeout || 18e5, uuid);
+    const s = touchSession(parseJson(store.get(K + 's')), t, campaignKey(href), cfg.sessionTimeout || 18e5, uuid);
     store.set(K + 's', JSON.stringify(s));
     let anonymousId = store.get(K + 'a');
     if (!anonymousId) store.set(K + 'a', (anonymousId = uuid()));
@@ -200,7 +192,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       e = next || e;
     }
     const list = box.add(e);
-    if (list.length >= (cfg.batchSize || 10) || JSON.stringify(list).length >= (cfg.batchBytes || 16e3)) send();
+    if (list.length >= (cfg.batchSize || 10) || JSON.stringify(list).length >= BATCH_BYTES) send();
     else later(cfg.flushInterval || 1e3);
   }
 
@@ -208,12 +200,10 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
     emit,
     fail,
     page() {
-      if (!on) return;
-      const href = clean(pg.url());
       // inside a single-page app the previous page is the referrer
-      if (last !== undefined) ref = last;
-      last = href;
-      each((p) => p.page?.());
+      if (last) ref = last;
+      last = pg.url();
+      each('page');
       emit('page_view', {});
     },
     identify(customerId, traits) {
@@ -227,14 +217,14 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       if (granted) return start();
       on = false;
       forget();
-      box.clear();
+      env.outbox.del(K + 'o');
     },
     flush(beacon) {
       until = 0;
       send(beacon);
     },
     leave() {
-      each((p) => p.hide?.());
+      each('hide');
       send(true);
     },
   };
@@ -242,12 +232,12 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   function start() {
     if (on || !mayTrack(cfg.consent, store.get(K + 'c'), env.blocked())) return;
     on = true;
-    each((p) => p.start?.());
+    each('start');
     // events left by an earlier page or another tab
     send();
   }
 
-  each((p) => p.setup?.(tracker));
+  each('setup');
   start();
   return tracker;
 }

@@ -23,7 +23,7 @@ export function memoryEnv(overrides: Partial<Env> = {}, shared?: { store?: Store
     title: 'Shop',
     referrer: '',
     beaconAccepts: true,
-    reply: (_req: SentRequest): Reply | Promise<Reply> => ({ status: 202, rejected: [] }),
+    reply: (_req: SentRequest): Reply | Promise<Reply> => ({ status: 202 }),
   };
   const record = (url: string, raw: string, beacon: boolean, keepalive: boolean) => {
     const req = { url, raw, body: JSON.parse(raw), beacon, keepalive };

@@ -11,19 +11,10 @@ export function fetchTransport(): Transport {
   return {
     post: (url, body, keepalive) =>
       fetch(url, { method: 'POST', body, keepalive }).then(
-        (r) =>
-          r
-            .json()
-            .catch(() => ({}))
-            .then((j) => ({ status: r.status, retryAfter: parseRetryAfter(r.headers.get('retry-after'), Date.now()), rejected: j && j.rejected })),
+        (r) => ({ status: r.status, retryAfter: parseRetryAfter(r.headers.get('retry-after')) }),
         () => ({ status: 0 }),
       ),
-    beacon: (url, body) => {
-      try {
-        return navigator.sendBeacon(url, body);
-      } catch {
-        return false;
-      }
-    },
+    // throws only for a malformed URL, which the tracker reports
+    beacon: (url, body) => navigator.sendBeacon(url, body),
   };
 }

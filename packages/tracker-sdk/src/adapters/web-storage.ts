@@ -24,10 +24,13 @@ export function localStore(fallback: () => Store = memoryStore): Store {
   }
 }
 
-/** First-party cookies on the current host, kept 400 days (ids only: cookies are too small for the outbox). */
+/**
+ * First-party cookies on the current host, kept 400 days (ids only: cookies are too small for the
+ * outbox). Browsers default cookies without a SameSite attribute to Lax.
+ */
 export function cookieStore(): Store {
   const set = (k: string, v: string, age: number) => {
-    document.cookie = k + '=' + encodeURIComponent(v) + ';path=/;samesite=lax;max-age=' + age;
+    document.cookie = k + '=' + encodeURIComponent(v) + ';path=/;max-age=' + age;
   };
   return {
     get: (k) => {

@@ -22,7 +22,7 @@ export function identityToken(param = 'spoor_it'): Plugin {
       if (!(p.e < Date.now())) customerId = p.c;
     },
     start() {
-      if (typeof customerId == 'string') t.identify(customerId, { identityToken: token!.slice(0, 1024) });
+      if (customerId) t.identify(customerId as string, { identityToken: token! });
       customerId = 0;
     },
   };

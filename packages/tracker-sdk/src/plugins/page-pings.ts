@@ -20,7 +20,8 @@ export function pagePings(interval = 15_000): Plugin {
   return {
     setup(tracker) {
       t = tracker;
-      addEventListener('scroll', scroll, { passive: true });
+      // never calls preventDefault, so the browser need not be told it is passive
+      addEventListener('scroll', scroll);
       setInterval(() => document.visibilityState == 'visible' && (visibleMs += 1e3) >= interval && ping(), 1e3);
     },
     page() {

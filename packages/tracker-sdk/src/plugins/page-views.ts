@@ -1,4 +1,4 @@
-import type { Plugin } from '../tracker.js';
+import type { Plugin, Tracker } from '../tracker.js';
 
 /**
  * page_view on load and on single-page-app navigations: history.pushState / replaceState, popstate,
@@ -7,12 +7,13 @@ import type { Plugin } from '../tracker.js';
  */
 export function pageViews(hash?: boolean): Plugin {
   let seen = '';
-  let page = () => {};
+  let t: Tracker;
   const key = () => location.pathname + location.search + (hash ? location.hash : '');
+  const page = () => ((seen = key()), t.page());
   const check = () => key() != seen && page();
   return {
-    setup(t) {
-      page = () => ((seen = key()), t.page());
+    setup(tracker) {
+      t = tracker;
       const h = history as unknown as Record<string, (...a: unknown[]) => unknown>;
       ['pushState', 'replaceState'].forEach((m) => {
         const orig = h[m]!;
@@ -26,6 +27,6 @@ export function pageViews(hash?: boolean): Plugin {
       addEventListener('popstate', check);
       if (hash) addEventListener('hashchange', check);
     },
-    start: () => page(),
+    start: page,
   };
 }
