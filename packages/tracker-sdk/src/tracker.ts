@@ -30,10 +30,6 @@ export interface Config {
   flushInterval?: number;
   /** Inactivity after which a new session starts, ms (default 30 min). */
   sessionTimeout?: number;
-  /** Outbox cap in bytes; the oldest events go first (default 200000). */
-  outboxMaxBytes?: number;
-  /** Events older than this many ms are dropped from the outbox (default 7 days). */
-  outboxMaxAge?: number;
   /** Receives every error instead of the host page. */
   onError?: (error: unknown) => void;
 }
@@ -48,8 +44,8 @@ export interface Plugin {
   page?(tracker: Tracker): void;
   /** The page is being hidden or left: last chance to add events before the beacon. */
   hide?(tracker: Tracker): void;
-  /** Sees every event before it is queued; may change it or return false to drop it. */
-  event?(e: ClientEvent): ClientEvent | false | void;
+  /** Sees every event before it is queued; may change it in place, or return false to drop it. */
+  event?(e: ClientEvent): boolean | void;
 }
 
 export interface Tracker {
@@ -76,16 +72,21 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   const strip = DEFAULT_STRIP_PARAMS.concat(cfg.stripParams || []);
   const clean = (u: string) => stripUrl(u, strip).slice(0, MAX_URL_LENGTH);
   const endpoint = cfg.collector.replace(/\/+$/, '') + '/v1/events?key=' + encodeURIComponent(cfg.writeKey);
-  const box = createOutbox(env.outbox, K + 'o', cfg.outboxMaxBytes || 2e5, cfg.outboxMaxAge || 6048e5, now);
+  // capped at 200 000 characters (localStorage holds about 5 million) and 7 days
+  const box = createOutbox(env.outbox, K + 'o', 2e5, 6048e5, now);
   const tab = uuid();
   const lease = (ms: number, t = now()) => takeLease(env.outbox, K + 'l', tab, t, ms);
   const release = () => lease(0, 0);
   let on = false;
-  let timer: ReturnType<typeof setTimeout> | 0 = 0;
-  let busy = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // when the timer fires; 0: no timer
+  let timerAt = 0;
   let attempt = 0;
   let until = 0;
+  // ids of the events in the request now in flight (none: no request in flight)
   let flying: string[] = [];
+  // ids of the events this tab recorded: only this tab sends them while it lives
+  const mine: string[] = [];
   let ref: string | undefined;
   let last: string | undefined;
 
@@ -106,8 +107,16 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       }
     });
   const forget = () => ['u', 'a', 's'].forEach((k) => store.del(K + k));
-  const later = (ms: number) => {
-    if (!timer) timer = setTimeout(() => ((timer = 0), send()), ms);
+  const interval = cfg.flushInterval || 1e3;
+  // events of another tab (or an earlier page) older than this are orphans: that tab would have sent them
+  const orphanAge = interval + LEASE_MS;
+  // one timer, for the earliest moment anything asked to send
+  const later = (ms: number, at = now() + ms) => {
+    if (!timerAt || at < timerAt) {
+      clearTimeout(timer);
+      timerAt = at;
+      timer = setTimeout(() => ((timerAt = 0), send()), ms);
+    }
   };
   const ids = (list: ClientEvent[]) => list.map((e) => e.id);
   // the envelope around the events: the same size for every sentAt of this century
@@ -115,16 +124,25 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
 
   function send(beacon?: boolean): void {
     try {
-      if (!on || (!beacon && (busy || now() < until)) || !env.online()) return;
-      const wait = lease(LEASE_MS);
-      if (wait) return later(wait);
+      if (!on || (!beacon && flying[0]) || !env.online()) return;
+      // a beacon is the page's last chance, it does not wait for a backoff
+      const wait = beacon ? 0 : until - now();
+      if (wait > 0) return later(wait);
+      // Tabs share the outbox but not its events: each tab sends those it recorded, so two tabs never
+      // send the same event at once (localStorage is not a lock across processes). Orphans are adopted
+      // by the one tab that holds the send lease; should two tabs still both send one, the processor
+      // drops the copy by its event id.
+      const adopt = !lease(LEASE_MS);
       // a fetch sends the first batch and continues when it is answered; a beacon sends them all now
-      for (let list = box.all().filter((e) => !flying.includes(e.id)), n; (n = firstBatch(list, overhead)); list = list.slice(n)) {
+      for (
+        let list = box.all().filter((e) => !flying.includes(e.id) && (mine.includes(e.id) || (adopt && now() - e.ts >= orphanAge))), n;
+        (n = firstBatch(list, overhead));
+        list = list.slice(n)
+      ) {
         const b = list.slice(0, n);
         const body = envelope(cfg.writeKey, now(), b);
         const fits = byteSize(body) <= TRANSPORT_BUDGET;
         if (!beacon) {
-          busy = true;
           flying = ids(b);
           return void transport.post(endpoint, body, fits).then(
             (r) => done(r.status, r.retryAfter),
@@ -136,14 +154,13 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       }
       release();
     } catch (x) {
-      busy = false;
+      flying = [];
       fail(x);
     }
   }
 
   function done(s: number, retryAfter?: number): void {
     const sent = flying;
-    busy = false;
     flying = [];
     if ((s > 199 && s < 300) || !isRetryable(s)) {
       // 2xx: stored, except the events its `rejected` list names, which are permanently invalid (the
@@ -152,7 +169,8 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       attempt = 0;
       if (s > 299) fail({ status: s });
       release();
-      send();
+      // the rest follows after the batching interval, not in a burst of small requests
+      later(interval);
     } else {
       const d = backoffDelay(attempt++, Math.random(), retryAfter);
       until = now() + d;
@@ -179,21 +197,25 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
     store.set(K + 's', JSON.stringify(s));
     let anonymousId = store.get(K + 'a');
     if (!anonymousId) store.set(K + 'a', (anonymousId = uuid()));
-    let e = { id: uuid(), ts: t, type, anonymousId, sessionId: s.i, visitNumber: s.v, url: clean(href), props } as ClientEvent;
-    const r = clean(ref ?? pg.referrer());
-    const title = pg.title().slice(0, MAX_TEXT_LENGTH);
-    const customerId = store.get(K + 'u');
-    if (r) e.referrer = r;
-    if (title) e.title = title;
-    if (customerId) e.customerId = customerId;
-    for (const p of plugins) {
-      const next = p.event?.(e);
-      if (next === false) return;
-      e = next || e;
-    }
+    // empty optional fields are undefined, which JSON leaves out
+    const e = {
+      id: uuid(),
+      ts: t,
+      type,
+      anonymousId,
+      sessionId: s.i,
+      visitNumber: s.v,
+      customerId: store.get(K + 'u') || undefined,
+      url: clean(href),
+      referrer: clean(ref ?? pg.referrer()) || undefined,
+      title: pg.title().slice(0, MAX_TEXT_LENGTH) || undefined,
+      props,
+    } as ClientEvent;
+    if (plugins.some((p) => p.event?.(e) === false)) return;
+    mine.push(e.id);
     const list = box.add(e);
     if (list.length >= (cfg.batchSize || 10) || JSON.stringify(list).length >= BATCH_BYTES) send();
-    else later(cfg.flushInterval || 1e3);
+    else later(interval);
   }
 
   const tracker: Tracker = {
@@ -233,8 +255,8 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
     if (on || !mayTrack(cfg.consent, store.get(K + 'c'), env.blocked())) return;
     on = true;
     each('start');
-    // events left by an earlier page or another tab
-    send();
+    // events an earlier page or a closed tab left behind are orphans once old enough
+    later(orphanAge);
   }
 
   each('setup');
