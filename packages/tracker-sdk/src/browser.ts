@@ -41,7 +41,5 @@ export function createBrowserTracker(cfg: BrowserConfig): Tracker {
   addEventListener('pagehide', t.leave);
   document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && t.leave());
   addEventListener('online', () => t.flush());
-  // another tab queued events or released the send lease
-  addEventListener('storage', (e) => /^spoor_/.test(e.key!) && t.flush());
   return t;
 }

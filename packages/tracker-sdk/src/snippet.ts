@@ -3,8 +3,8 @@ import { createBrowserTracker, type BrowserConfig } from './browser.js';
 
 /**
  * The `<script async>` entry. The snippet defines `window.spoor` as a function that queues its
- * arguments in `spoor.q` until this script has loaded; the queue is replayed here (the `init` call
- * first) and `window.spoor` becomes the real command function. Every command runs inside try/catch:
+ * arguments in `spoor.q` until this script has loaded; the queue is replayed here in order (the
+ * snippet's first call is `init`) and `window.spoor` becomes the real command function. Every command runs inside try/catch:
  * an error goes to the configured onError, never into the page.
  */
 const w = window as unknown as { spoor?: { q?: ArrayLike<unknown>[] } };
@@ -22,5 +22,4 @@ const spoor = (name: unknown, ...args: unknown[]) => {
   }
 };
 w.spoor = spoor as never;
-// a stable sort: `init` first, the other commands in the order they were made
-queued.sort((a, b) => +(b[0] == 'init') - +(a[0] == 'init')).forEach((c) => spoor(...(c as [unknown])));
+queued.forEach((c) => spoor(...(c as [unknown])));
