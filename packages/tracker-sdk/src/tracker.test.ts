@@ -114,7 +114,7 @@ describe('delivery', () => {
     t.emit('search', { query: 'a' });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(m.sent).toHaveLength(1);
-    expect(onError).toHaveBeenCalledWith({ status: 400 });
+    expect(onError).toHaveBeenCalledWith(400);
     expect(m.env.outbox.get('spoor_o')).toBeNull();
   });
 

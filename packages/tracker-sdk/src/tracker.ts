@@ -22,15 +22,13 @@ export interface Config {
   respectGpc?: boolean;
   /** Keep ids, session and outbox in memory only: no cookie, no localStorage (default false). */
   cookieless?: boolean;
-  /** Extra query parameters (lowercase; matched case-insensitively) to remove from URLs and referrers, added to email, token, password, spoor_it. */
+  /** Extra query parameters (lowercase; matched case-insensitively) to remove from URLs and referrers, added to email, token and spoor_it. */
   stripParams?: string[];
   /** Send when this many events wait (default 10). */
   batchSize?: number;
   /** Send waiting events after this many ms (default 1000). */
   flushInterval?: number;
-  /** Inactivity after which a new session starts, ms (default 30 min). */
-  sessionTimeout?: number;
-  /** Receives every error instead of the host page. */
+  /** Receives every error instead of the host page (for a batch the collector refused: its HTTP status). */
   onError?: (error: unknown) => void;
 }
 
@@ -64,6 +62,8 @@ export interface Tracker {
 
 const K = 'spoor_';
 const LEASE_MS = 10_000;
+/** A new session starts after 30 minutes without an event. */
+const SESSION_TIMEOUT = 18e5;
 /** Send when the waiting events reach this size, well before the 64 KiB a request may carry. */
 const BATCH_BYTES = 16_000;
 
@@ -86,7 +86,8 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   // ids of the events in the request now in flight (none: no request in flight)
   let flying: string[] = [];
   // ids of the events this tab recorded: only this tab sends them while it lives
-  const mine: string[] = [];
+  // (pruned as they are delivered, so a long-lived tab does not accumulate them)
+  const mine = new Set<string>();
   let ref: string | undefined;
   let last: string | undefined;
 
@@ -119,6 +120,10 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
     }
   };
   const ids = (list: ClientEvent[]) => list.map((e) => e.id);
+  const drop = (sent: string[]) => {
+    box.drop(sent);
+    sent.forEach((id) => mine.delete(id));
+  };
   // the envelope around the events: the same size for every sentAt of this century
   const overhead = byteSize(envelope(cfg.writeKey, now(), []));
 
@@ -135,7 +140,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       const adopt = !lease(LEASE_MS);
       // a fetch sends the first batch and continues when it is answered; a beacon sends them all now
       for (
-        let list = box.all().filter((e) => !flying.includes(e.id) && (mine.includes(e.id) || (adopt && now() - e.ts >= orphanAge))), n;
+        let list = box.all().filter((e) => !flying.includes(e.id) && (mine.has(e.id) || (adopt && now() - e.ts >= orphanAge))), n;
         (n = firstBatch(list, overhead));
         list = list.slice(n)
       ) {
@@ -150,7 +155,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
           );
         }
         // a lone oversized event stays in the outbox for the next page's fetch
-        if (fits && transport.beacon(endpoint, body)) box.drop(b.map((e) => e.id));
+        if (fits && transport.beacon(endpoint, body)) drop(ids(b));
       }
       release();
     } catch (x) {
@@ -165,9 +170,9 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
     if ((s > 199 && s < 300) || !isRetryable(s)) {
       // 2xx: stored, except the events its `rejected` list names, which are permanently invalid (the
       // collector keeps them in its dead-letter topic); another 4xx: the batch can never be delivered
-      box.drop(sent);
+      drop(sent);
       attempt = 0;
-      if (s > 299) fail({ status: s });
+      if (s > 299) fail(s);
       release();
       // the rest follows after the batching interval, not in a burst of small requests
       later(interval);
@@ -193,7 +198,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   function build(type: EventType, props: unknown): void {
     const t = now();
     const href = pg.url();
-    const s = touchSession(parseJson(store.get(K + 's')), t, campaignKey(href), cfg.sessionTimeout || 18e5, uuid);
+    const s = touchSession(parseJson(store.get(K + 's')), t, campaignKey(href), SESSION_TIMEOUT, uuid);
     store.set(K + 's', JSON.stringify(s));
     let anonymousId = store.get(K + 'a');
     if (!anonymousId) store.set(K + 'a', (anonymousId = uuid()));
@@ -212,7 +217,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       props,
     } as ClientEvent;
     if (plugins.some((p) => p.event?.(e) === false)) return;
-    mine.push(e.id);
+    mine.add(e.id);
     const list = box.add(e);
     if (list.length >= (cfg.batchSize || 10) || JSON.stringify(list).length >= BATCH_BYTES) send();
     else later(interval);
