@@ -5,7 +5,7 @@
 // can rename the properties of the SDK's internal objects (ports, outbox) that never meet user code.
 import { build, type BuildOptions } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minify } from 'terser';
@@ -36,6 +36,8 @@ export async function buildBundle(): Promise<string> {
 }
 
 export async function buildAll(): Promise<void> {
+  // a clean dist: no declarations left over from removed sources
+  rmSync(join(packageRoot, 'dist'), { recursive: true, force: true });
   mkdirSync(join(packageRoot, 'dist'), { recursive: true });
   writeFileSync(join(packageRoot, 'dist/spoor.js'), await buildBundle());
   await build({ ...esmOptions, entryPoints: [join(packageRoot, 'src/index.ts')], outfile: join(packageRoot, 'dist/esm/index.js') });

@@ -19,8 +19,17 @@ import { createApi, type SpoorApi } from './api.js';
 import { createBrowserTracker, type BrowserConfig } from './browser.js';
 import { guard } from './guard.js';
 
-/** The browser tracker for bundlers: the same API as `window.spoor`, every call guarded against throwing. */
+/**
+ * The browser tracker for bundlers: the same API as `window.spoor`, every call guarded against
+ * throwing. Should the tracker not start (e.g. no secure context), the error goes to `onError` and
+ * every call does nothing.
+ */
 export function spoor(config: BrowserConfig): SpoorApi {
-  const t = createBrowserTracker(config);
-  return guard(createApi(t), t.fail);
+  try {
+    const t = createBrowserTracker(config);
+    return guard(createApi(t), t.fail);
+  } catch (x) {
+    config.onError?.(x);
+    return new Proxy({} as SpoorApi, { get: () => () => {} });
+  }
 }
