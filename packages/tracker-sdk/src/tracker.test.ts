@@ -295,6 +295,7 @@ describe('identity and sessions', () => {
 describe('privacy', () => {
   it('opt-in: nothing stored or sent before consent; the current page is counted once granted', async () => {
     const m = memoryEnv();
+    m.state.referrer = 'https://search.example/';
     const pageOnStart = { start: () => t.page() };
     const t = createTracker({ ...cfg, consent: 'opt-in' }, m.env, [pageOnStart]);
     t.page();
@@ -307,6 +308,7 @@ describe('privacy', () => {
     t.consent(true);
     await vi.advanceTimersByTimeAsync(1000);
     expect(m.events().map((e) => e.type)).toEqual(['page_view']);
+    expect(m.events()[0]!.referrer).toBe('https://search.example/');
     expect(m.env.store.get('spoor_c')).toBe('1');
   });
 

@@ -227,6 +227,8 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
     emit,
     fail,
     page() {
+      // a page seen before consent is no referrer of the page counted after it
+      if (!on) return;
       // inside a single-page app the previous page is the referrer
       if (last) ref = last;
       last = pg.url();
