@@ -18,6 +18,11 @@ export interface DemoOptions {
   config: Record<string, unknown>;
   /** The SDK script to serve as /spoor.js; default: built from the current sources. */
   script?: string;
+  /**
+   * Port on 127.0.0.1 (default: any free one). A fixed port gives a known origin, e.g. for a real
+   * collector whose site config must list the shop's origin before the shop is served.
+   */
+  port?: number;
 }
 
 /**
@@ -49,7 +54,7 @@ export async function serveDemo(options: DemoOptions): Promise<DemoServer> {
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
