@@ -28,6 +28,9 @@ async function shop(config: Record<string, unknown> = {}, initScript?: string): 
   cleanups.push(demo.close);
   const browser = await launchChromium();
   cleanups.push(browser.close);
+  // a blank tab stays open: closing the last tab would quit Chromium, and with it the beacons in flight
+  // (a person closes a shop tab, not the whole browser)
+  await browser.context.newPage();
   if (initScript) await browser.context.addInitScript(initScript);
   const open = async () => {
     const p = await browser.context.newPage();
@@ -163,7 +166,6 @@ describe('tracker in a real browser', () => {
 
   it('a collector that is unreachable when the tab closes: the next visit delivers what the outbox kept', async () => {
     const { rx, url, page, open, browser } = await shop();
-    const blank = await open(); // keeps the browser open while no shop tab is
     rx.answers.push('drop', 'drop', 'drop', 'drop');
     await page.goto(url + '/product/boots-01');
     await page.click('#add');
@@ -173,7 +175,6 @@ describe('tracker in a real browser', () => {
     await closeTab(page);
     await browser.context.setOffline(false);
     rx.answers.length = 0;
-    await blank.close();
     const next = await open();
     await next.goto(url + '/cart');
     // they are orphans of the closed tab: adopted flushInterval + 10 s after the page started, once
@@ -248,6 +249,12 @@ describe('tracker in a real browser', () => {
     await waitFor('identify', () => rx.accepted().some((e) => e.type == 'identify'));
     await page.click('#add');
     await waitFor('add to cart', () => rx.accepted().some((e) => e.type == 'add_to_cart'));
+    // the collector's own token layout names the customer `u` (and `c` is the campaign there)
+    const other = await shop();
+    const collectorToken = `${Buffer.from(JSON.stringify({ k: 'identity', s: 'site-1', u: 'cust-10', c: 'camp-3', exp: Date.now() + 3_600_000 })).toString('base64url')}.c2ln`;
+    await other.page.goto(`${other.url}/?spoor_it=${collectorToken}`);
+    await waitFor('identify from the collector layout', () => other.rx.accepted().find((e) => e.type == 'identify'));
+    expect(other.rx.accepted().find((e) => e.type == 'identify')!.props).toEqual({ customerId: 'cust-10', traits: { identityToken: collectorToken } });
     expect(page.url()).toBe(`${url}/product/boots-01?utm_source=newsletter&email=a%40b.example&phone=123`);
     const events = rx.accepted();
     expect(events.find((e) => e.type == 'identify')).toMatchObject({ props: { customerId: 'cust-9', traits: { identityToken: token } } });

@@ -21,23 +21,23 @@ describe('campaignKey', () => {
 describe('touchSession', () => {
   it('starts visit 1, keeps the session while active, and starts visit 2 after 30 idle minutes', () => {
     const t0 = 1_763_800_000_000;
-    const s1 = touchSession(null, t0, '', 30 * MIN, uuid);
+    const s1 = touchSession(null, t0, '', uuid, 30 * MIN);
     expect(s1).toMatchObject({ v: 1, t: t0 });
-    const s2 = touchSession(s1, t0 + 29 * MIN, '', 30 * MIN, uuid);
+    const s2 = touchSession(s1, t0 + 29 * MIN, '', uuid, 30 * MIN);
     expect(s2.i).toBe(s1.i);
-    const s3 = touchSession(s2, t0 + 29 * MIN + 30 * MIN, '', 30 * MIN, uuid);
+    const s3 = touchSession(s2, t0 + 29 * MIN + 30 * MIN, '', uuid, 30 * MIN);
     expect(s3.i).toBe(s1.i);
-    const s4 = touchSession(s3, s3.t + 30 * MIN + 1, '', 30 * MIN, uuid);
+    const s4 = touchSession(s3, s3.t + 30 * MIN + 1, '', uuid, 30 * MIN);
     expect(s4.i).not.toBe(s1.i);
     expect(s4.v).toBe(2);
   });
 
   it('starts a new session when a different campaign arrives, not when the campaign disappears', () => {
     const t0 = 1_763_800_000_000;
-    const s1 = touchSession(null, t0, 'news', 30 * MIN, uuid);
-    expect(touchSession(s1, t0 + MIN, '', 30 * MIN, uuid).i).toBe(s1.i);
-    expect(touchSession(s1, t0 + MIN, 'news', 30 * MIN, uuid).i).toBe(s1.i);
-    const s2 = touchSession(s1, t0 + MIN, 'ads', 30 * MIN, uuid);
+    const s1 = touchSession(null, t0, 'news', uuid, 30 * MIN);
+    expect(touchSession(s1, t0 + MIN, '', uuid, 30 * MIN).i).toBe(s1.i);
+    expect(touchSession(s1, t0 + MIN, 'news', uuid, 30 * MIN).i).toBe(s1.i);
+    const s2 = touchSession(s1, t0 + MIN, 'ads', uuid, 30 * MIN);
     expect(s2.i).not.toBe(s1.i);
     expect(s2).toMatchObject({ v: 2, c: 'ads' });
   });

@@ -22,8 +22,11 @@ export function campaignKey(url: string): string {
   return [...new URL(url).searchParams].filter(([k]) => /^utm_|clid$/.test(k)).join();
 }
 
+/** A new session starts after 30 minutes without an event. */
+export const SESSION_TIMEOUT = 18e5;
+
 /** The session an event at `now` on a page with campaign `camp` belongs to. */
-export function touchSession(prev: Session | null, now: number, camp: string, timeout: number, uuid: () => string): Session {
+export function touchSession(prev: Session | null, now: number, camp: string, uuid: () => string, timeout = SESSION_TIMEOUT): Session {
   if (!prev || now - prev.t > timeout || (camp && camp != prev.c)) {
     return { i: uuid(), t: now, v: (prev?.v || 0) + 1, c: camp };
   }

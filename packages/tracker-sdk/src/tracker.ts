@@ -62,8 +62,6 @@ export interface Tracker {
 
 const K = 'spoor_';
 const LEASE_MS = 10_000;
-/** A new session starts after 30 minutes without an event. */
-const SESSION_TIMEOUT = 18e5;
 /** Send when the waiting events reach this size, well before the 64 KiB a request may carry. */
 const BATCH_BYTES = 16_000;
 
@@ -198,7 +196,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   function build(type: EventType, props: unknown): void {
     const t = now();
     const href = pg.url();
-    const s = touchSession(parseJson(store.get(K + 's')), t, campaignKey(href), SESSION_TIMEOUT, uuid);
+    const s = touchSession(parseJson(store.get(K + 's')), t, campaignKey(href), uuid);
     store.set(K + 's', JSON.stringify(s));
     let anonymousId = store.get(K + 'a');
     if (!anonymousId) store.set(K + 'a', (anonymousId = uuid()));

@@ -18,8 +18,10 @@ export function identityToken(param = 'spoor_it'): Plugin {
       token = new URLSearchParams(location.search).get(param);
       if (!token) return;
       history.replaceState(history.state, '', stripUrl(location.href, [param]));
-      // the expiry (p.e) and the signature are the collector's to check
-      customerId = JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))).c;
+      // the expiry and the signature are the collector's to check. The customer is `c` in the agreed
+      // payload; the collector branch currently signs {k, s, u: customer, c: campaign, exp}, so `u` wins
+      const p = JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/')));
+      customerId = p.u || p.c;
     },
     start() {
       if (customerId) t.identify(customerId as string, { identityToken: token! });

@@ -8,7 +8,8 @@ import type { Plugin, Tracker } from '../tracker.js';
 export function pageViews(hash?: boolean): Plugin {
   let seen = '';
   let t: Tracker;
-  const key = () => location.pathname + location.search + (hash ? location.hash : '');
+  // the address without its fragment, unless fragments count
+  const key = (h = location.href) => (hash ? h : h.split('#')[0]!);
   const page = () => ((seen = key()), t.page());
   const check = () => key() != seen && page();
   return {
