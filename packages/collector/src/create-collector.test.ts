@@ -172,6 +172,10 @@ describe('POST /v1/events', () => {
     const res = await app.request(post(batch([pageView()])));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('7');
+    // A cross-origin SDK can only honour Retry-After when the header is exposed to it.
+    const fromShop = await app.request(post(batch([pageView()]), { headers: { origin: 'https://shop.example' } }));
+    expect(fromShop.status).toBe(503);
+    expect(fromShop.headers.get('access-control-expose-headers')).toBe('Retry-After');
   });
 
   it('answers 429 with Retry-After past the per-IP limit', async () => {
@@ -216,6 +220,14 @@ describe('POST /v1/events', () => {
     expect(body.rejected[0]!.error).toMatch(/another customer/);
     const stored = decodeRawEvent(log.messagesOn('raw')[0]!.value);
     expect(stored.ok && JSON.parse(stored.value.eventJson).props.traits).toEqual({ verifiedBy: 'email-link' });
+  });
+
+  it('drops a client-sent verifiedBy claim: only a verified token may set it', async () => {
+    const { app, log } = unitCollector();
+    const claim = pageView({ type: 'identify', props: { customerId: 'cust-9', traits: { verifiedBy: 'email-link', plan: 'vip' } } });
+    expect((await app.request(post(batch([claim])))).status).toBe(202);
+    const stored = decodeRawEvent(log.messagesOn('raw')[0]!.value);
+    expect(stored.ok && JSON.parse(stored.value.eventJson).props.traits).toEqual({ plan: 'vip' });
   });
 });
 

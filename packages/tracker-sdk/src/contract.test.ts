@@ -32,7 +32,7 @@ it('every event the SDK produces validates against clientEventSchema', async () 
   api.purchase({ orderId: 'o-1', revenue: 179.8, currency: 'EUR', items: [item], tax: 28.7, shipping: 0, coupon: 'WELCOME' });
   api.search('boots');
   api.search('boots', 12);
-  api.identify('cust-1', { identityToken: 'eyJjIjoiY3VzdC0xIn0.sig', emailSha256: 'ab'.repeat(32) });
+  api.identify('cust-1', { spoor_it: 'eyJ1IjoiY3VzdC0xIn0.sig', emailSha256: 'ab'.repeat(32) });
   api.track('newsletter_signup', { source: 'footer', step: 2, ok: true, none: null });
   api.track('no_props');
   await vi.advanceTimersByTimeAsync(1000);

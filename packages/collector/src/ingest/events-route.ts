@@ -126,6 +126,8 @@ async function findSite(sites: SiteRegistry, writeKey: string): Promise<Site | u
 
 function allowOrigin(c: Context, origin: string) {
   c.header('Access-Control-Allow-Origin', origin);
+  // Without this a cross-origin script cannot read Retry-After on a 429/503, and the SDK backs off blind.
+  c.header('Access-Control-Expose-Headers', 'Retry-After');
   c.header('Vary', 'Origin');
 }
 

@@ -10,6 +10,8 @@ import { IDENTITY_TOKEN_PARAM, verifyIdentityToken } from '../email/link-token.j
 export function checkIdentityToken(event: ClientEvent, siteId: string, secrets: readonly string[], now: number): string | undefined {
   if (event.type !== 'identify') return undefined;
   const traits = event.props.traits;
+  // Only this function may vouch for an email link; a client-sent claim is dropped, not trusted.
+  if (traits && 'verifiedBy' in traits) delete traits.verifiedBy;
   const token = traits?.[IDENTITY_TOKEN_PARAM];
   if (traits === undefined || token === undefined) return undefined;
   const field = `props.traits.${IDENTITY_TOKEN_PARAM}`;
