@@ -1,0 +1,45 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { KeyedRow, TableName } from './build-rows.js';
+import type { EventStore } from './event-store.js';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const TOKEN = /^[a-z_]+:[0-9a-f]{64}$/;
+
+/** Existence checks per table: which column holds the key and its ClickHouse type (allowlisted, never from input). */
+const KEY_LOOKUP: Partial<Record<TableName, { column: string; type: string }>> = {
+  raw_events: { column: 'event_id', type: 'UUID' },
+  events: { column: 'event_id', type: 'UUID' },
+  orders: { column: 'order_id', type: 'String' },
+  order_items: { column: 'order_id', type: 'String' },
+};
+
+export function createClickHouseEventStore(client: ClickHouseClient, database: string): EventStore {
+  if (!IDENTIFIER.test(database)) throw new Error(`invalid ClickHouse database name: ${JSON.stringify(database)}`);
+  return {
+    async existingKeys(table, rows) {
+      const lookup = KEY_LOOKUP[table];
+      if (!lookup || !rows.length) return new Set();
+      const keys = [...new Set(rows.map((r) => r.key))];
+      const sites = [...new Set(rows.map((r) => r.siteId))];
+      const result = await client.query({
+        query: `SELECT DISTINCT toString(${lookup.column}) AS k FROM ${database}.${table}
+                WHERE site_id IN {sites:Array(String)} AND ${lookup.column} IN {keys:Array(${lookup.type})}`,
+        query_params: { sites, keys },
+        format: 'JSONEachRow',
+      });
+      return new Set((await result.json<{ k: string }>()).map((r) => r.k));
+    },
+
+    async insert(table, rows, dedupToken) {
+      if (!rows.length) return;
+      if (!TOKEN.test(dedupToken)) throw new Error(`invalid dedup token ${JSON.stringify(dedupToken)}`);
+      // SETTINGS inside the statement (not a session SET): chDB turns client settings into session-wide SETs,
+      // and a token left behind there would silently deduplicate somebody else's next insert.
+      await client.insert({
+        table: `${database}.${table} SETTINGS insert_deduplicate = 1, insert_deduplication_token = '${dedupToken}'`,
+        values: rows,
+        format: 'JSONEachRow',
+      });
+    },
+  };
+}

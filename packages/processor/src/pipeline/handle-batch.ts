@@ -1,0 +1,123 @@
+import { encodeDeadLetter, type DeadLetter } from '@spoor/events';
+import type { BatchControl, BatchOutcome, ConsumedBatch, LogMessage } from '@spoor/infra';
+import type { SeenSet } from '../dedupe/seen-set.js';
+import type { EnrichedEvent, Enricher } from '../enrich/enrich-event.js';
+import { buildRows } from '../load/build-rows.js';
+import type { EventStore } from '../load/event-store.js';
+import { loadBatch, type LoadReport } from '../load/load-batch.js';
+import { decodeMessage, type DecodedEvent } from './decode-message.js';
+import { retryWhileActive, type RetryPolicy } from './retry.js';
+
+export interface DeadLetterSink {
+  send(messages: LogMessage[]): Promise<void>;
+}
+
+export interface BatchStats {
+  messages: number;
+  loaded: number;
+  deadLettered: number;
+  dropped: { inBatch: number; seenSet: number };
+  report: LoadReport | null;
+  seenSetAvailable: boolean;
+}
+
+export interface BatchHandlerDeps {
+  enrich: Enricher;
+  store: EventStore;
+  deadLetters: DeadLetterSink;
+  /** null turns the Redis fast path off (replay; or no Redis at all). */
+  seenSet: SeenSet | null;
+  retry: RetryPolicy;
+  /** Largest number of events per ClickHouse insert; a bigger Kafka batch is loaded in several chunks. */
+  maxEventsPerInsert: number;
+  heartbeatEveryMs: number;
+  now?: () => number;
+  onBatch?: (stats: BatchStats) => void;
+  onRetry?: (error: Error, attempt: number, stage: 'load' | 'dead-letter') => void;
+}
+
+const sourceOf = (m: { topic: string; partition: number; offset: string }) => `${m.topic}/${m.partition}/${m.offset}`;
+
+/**
+ * One Kafka batch: decode → validate → dedupe → enrich → load → dead-letter → mark seen, then 'commit'.
+ * It never throws and never commits anything ClickHouse has not acknowledged: while the store is down it keeps
+ * the group membership alive (heartbeats) and retries the same rows; if the partition is lost meanwhile it
+ * returns 'retry-later' and the next owner redelivers from the last commit.
+ */
+export function createBatchHandler(deps: BatchHandlerDeps) {
+  const now = deps.now ?? Date.now;
+  return async function handleBatch(batch: ConsumedBatch, control: BatchControl): Promise<BatchOutcome> {
+    let lost = false;
+    const isActive = () => !lost && control.isActive();
+    const beat = setInterval(() => {
+      control.heartbeat().catch(() => {
+        // A rebalance is under way: this batch may belong to somebody else now.
+        lost = true;
+      });
+    }, deps.heartbeatEveryMs);
+    try {
+      const letters: LogMessage[] = [];
+      const decoded: DecodedEvent[] = [];
+      const inBatch = new Set<string>();
+      let droppedInBatch = 0;
+      for (const message of batch.messages) {
+        const result = decodeMessage(message.value);
+        if (result.kind === 'ok') {
+          const id = result.value.event.id.toLowerCase();
+          if (inBatch.has(id)) droppedInBatch++;
+          else {
+            inBatch.add(id);
+            decoded.push(result.value);
+          }
+        } else if (result.kind === 'dlq') {
+          const letter: DeadLetter = { original: message.value, reason: result.reason, stage: result.stage, failedAt: now(), siteId: '', source: sourceOf(message) };
+          letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
+        }
+      }
+
+      let fresh = decoded;
+      let seenSetAvailable = false;
+      if (deps.seenSet && decoded.length) {
+        const { unseen, available } = await deps.seenSet.unseen(decoded.map((d) => d.event.id.toLowerCase()));
+        seenSetAvailable = available;
+        fresh = decoded.filter((d) => unseen.has(d.event.id.toLowerCase()));
+      }
+
+      const enriched: EnrichedEvent[] = [];
+      for (const d of fresh) enriched.push(await deps.enrich(d));
+
+      let report: LoadReport | null = null;
+      for (let start = 0; start < enriched.length; start += deps.maxEventsPerInsert) {
+        const rows = buildRows(enriched.slice(start, start + deps.maxEventsPerInsert));
+        const loaded = await retryWhileActive(() => loadBatch(deps.store, rows), { policy: deps.retry, isActive, onError: (e, n) => deps.onRetry?.(e, n, 'load') });
+        if (!loaded.done) return 'retry-later';
+        report = report ? mergeReports(report, loaded.value) : loaded.value;
+      }
+
+      if (letters.length) {
+        const sent = await retryWhileActive(() => deps.deadLetters.send(letters), { policy: deps.retry, isActive, onError: (e, n) => deps.onRetry?.(e, n, 'dead-letter') });
+        if (!sent.done) return 'retry-later';
+      }
+
+      if (deps.seenSet && fresh.length) await deps.seenSet.markSeen(fresh.map((d) => d.event.id.toLowerCase()));
+      deps.onBatch?.({
+        messages: batch.messages.length,
+        loaded: enriched.length,
+        deadLettered: letters.length,
+        dropped: { inBatch: droppedInBatch, seenSet: decoded.length - fresh.length },
+        report,
+        seenSetAvailable,
+      });
+      // Everything is stored: committing is safe even if the partition moved meanwhile (the adapter skips a stale commit).
+      return 'commit';
+    } finally {
+      clearInterval(beat);
+    }
+  };
+}
+
+function mergeReports(a: LoadReport, b: LoadReport): LoadReport {
+  const sum = (x: LoadReport['inserted'], y: LoadReport['inserted']) =>
+    Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v + y[k as keyof typeof y]])) as LoadReport['inserted'];
+  return { inserted: sum(a.inserted, b.inserted), alreadyStored: sum(a.alreadyStored, b.alreadyStored) };
+}
