@@ -35,7 +35,7 @@ const ORIGIN_BY_NAME: Record<string, RawEventOrigin> = {
 
 interface ArchiveRow {
   site_id: string;
-  event_id: string;
+  eid: string;
   type: string;
   anonymous_id: string;
   event_json: string;
@@ -65,7 +65,7 @@ export async function replayFromArchive(options: ReplayOptions): Promise<ReplayR
   let after = { site: '', id: '00000000-0000-0000-0000-000000000000' };
   for (;;) {
     const result = await client.query({
-      query: `SELECT site_id, toString(event_id) AS event_id, type, anonymous_id, event_json,
+      query: `SELECT site_id, toString(event_id) AS eid, type, anonymous_id, event_json,
                      toUnixTimestamp64Milli(device_ts) AS device_ts, toUnixTimestamp64Milli(sent_at) AS sent_at,
                      toUnixTimestamp64Milli(received_at) AS received_at, ip_anonymized, user_agent, collector_id, origin
               FROM ${database}.raw_events
@@ -82,7 +82,7 @@ export async function replayFromArchive(options: ReplayOptions): Promise<ReplayR
     const enriched = [];
     for (const row of rows) {
       const raw: RawEvent = {
-        eventId: row.event_id,
+        eventId: row.eid,
         type: row.type,
         anonymousId: row.anonymous_id,
         siteId: row.site_id,
@@ -109,7 +109,7 @@ export async function replayFromArchive(options: ReplayOptions): Promise<ReplayR
     report.loaded += enriched.length;
     options.onProgress?.(report.read);
     const last = rows[rows.length - 1]!;
-    after = { site: last.site_id, id: last.event_id };
+    after = { site: last.site_id, id: last.eid };
   }
   return report;
 }
