@@ -60,6 +60,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   let started = false;
   let fatal: Error | undefined;
   let inFlightSince: number | null = null;
+  let inFlight: Promise<unknown> = Promise.resolve();
 
   const handler = createBatchHandler({
     enrich: deps.enrich,
@@ -107,8 +108,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       });
       await consumer.run(async (batch, control) => {
         inFlightSince = now();
+        const handled = handler(batch, control);
+        inFlight = handled.catch(() => undefined);
         try {
-          return await handler(batch, control);
+          return await handled;
         } finally {
           inFlightSince = null;
         }
@@ -121,6 +124,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       consumer = undefined;
       producer = undefined;
       await c?.stop();
+      // A batch still being written finishes (or gives up, its partition no longer active) before we return,
+      // so a graceful stop never leaves a half-written batch behind.
+      await inFlight;
       await p?.close();
     },
 
