@@ -67,6 +67,8 @@ export interface ConsumerOptions {
   minBytes?: number;
   /** …or this long, whichever comes first (default 5 s): with minBytes it bounds batches by size and time. */
   maxWaitTimeMs?: number;
+  /** Batches of different partitions handled at once (default 1); a partition's batches stay in order. */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface TopicSpec {

@@ -88,6 +88,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
         async run(handle) {
           await consumer.run({
             autoCommit: false,
+            partitionsConsumedConcurrently: consumerOptions.partitionsConsumedConcurrently ?? 1,
             eachBatchAutoResolve: false,
             eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
               if (!batch.messages.length) return;

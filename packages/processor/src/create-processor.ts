@@ -20,6 +20,8 @@ export interface ProcessorDeps {
   /** Fetch bounds: a batch is whatever arrived within maxWaitMs, up to maxBytesPerPartition. */
   fetch?: { minBytes?: number; maxWaitMs?: number; maxBytesPerPartition?: number };
   sessionTimeoutMs?: number;
+  /** Partitions whose batches are processed at once: overlaps enrichment of one with the insert of another. */
+  concurrency?: number;
   retry?: RetryPolicy;
   /** Not ready when a batch has been in flight (retrying) for longer than this. */
   readinessWindowMs?: number;
@@ -59,8 +61,8 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   let producer: EventLogProducer | undefined;
   let started = false;
   let fatal: Error | undefined;
-  let inFlightSince: number | null = null;
-  let inFlight: Promise<unknown> = Promise.resolve();
+  /** Batches being handled now (one per partition being worked on), with when each started. */
+  const inFlight = new Map<Promise<unknown>, number>();
 
   const handler = createBatchHandler({
     enrich: deps.enrich,
@@ -101,19 +103,19 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         minBytes: deps.fetch?.minBytes,
         maxWaitTimeMs: deps.fetch?.maxWaitMs ?? 500,
         maxBytesPerPartition: deps.fetch?.maxBytesPerPartition,
+        partitionsConsumedConcurrently: deps.concurrency ?? 2,
       });
       consumer.onFatal((error) => {
         fatal = error;
         deps.onFatal?.(error);
       });
       await consumer.run(async (batch, control) => {
-        inFlightSince = now();
         const handled = handler(batch, control);
-        inFlight = handled.catch(() => undefined);
+        inFlight.set(handled, now());
         try {
           return await handled;
         } finally {
-          inFlightSince = null;
+          inFlight.delete(handled);
         }
       });
     },
@@ -126,13 +128,14 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       await c?.stop();
       // A batch still being written finishes (or gives up, its partition no longer active) before we return,
       // so a graceful stop never leaves a half-written batch behind.
-      await inFlight;
+      await Promise.allSettled([...inFlight.keys()]);
       await p?.close();
     },
 
     ready() {
       if (!started || fatal) return false;
-      return inFlightSince === null || now() - inFlightSince < readinessWindowMs;
+      const oldest = Math.min(...inFlight.values());
+      return !inFlight.size || now() - oldest < readinessWindowMs;
     },
 
     totals: () => ({ ...totals }),

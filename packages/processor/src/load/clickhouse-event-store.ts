@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { KeyedRow, TableName } from './build-rows.js';
 import type { EventStore } from './event-store.js';
+import { TABLE_COLUMNS, toCompactRow } from './table-columns.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const TOKEN = /^[a-z_]+:[0-9a-f]{64}$/;
@@ -12,6 +13,8 @@ const KEY_LOOKUP: Partial<Record<TableName, { column: string; type: string }>> =
   orders: { column: 'order_id', type: 'String' },
   order_items: { column: 'order_id', type: 'String' },
 };
+
+const COLUMN_LISTS = Object.fromEntries(Object.entries(TABLE_COLUMNS).map(([table, columns]) => [table, columns.map(([name]) => name).join(', ')])) as Record<TableName, string>;
 
 export function createClickHouseEventStore(client: ClickHouseClient, database: string): EventStore {
   if (!IDENTIFIER.test(database)) throw new Error(`invalid ClickHouse database name: ${JSON.stringify(database)}`);
@@ -36,9 +39,10 @@ export function createClickHouseEventStore(client: ClickHouseClient, database: s
       // SETTINGS inside the statement (not a session SET): chDB turns client settings into session-wide SETs,
       // and a token left behind there would silently deduplicate somebody else's next insert.
       await client.insert({
-        table: `${database}.${table} SETTINGS insert_deduplicate = 1, insert_deduplication_token = '${dedupToken}'`,
-        values: rows,
-        format: 'JSONEachRow',
+        // Column names come from TABLE_COLUMNS (an allowlist), the token matched TOKEN above.
+        table: `${database}.${table} (${COLUMN_LISTS[table]}) SETTINGS insert_deduplicate = 1, insert_deduplication_token = '${dedupToken}'`,
+        values: rows.map((row) => toCompactRow(table, row)),
+        format: 'JSONCompactEachRow',
       });
     },
   };
