@@ -52,7 +52,8 @@ async function streamEvents(log: EventLog, topic: string, salt: number): Promise
         chunk.push({ key: raw.anonymousId, value: new Uint8Array([0x0a, 0xff, 0xff, poison & 0xff]) });
       }
     }
-    await producer.send(topic, chunk);
+    // Kafka refuses record batches over 1 MB per partition: send in slices.
+    for (let i = 0; i < chunk.length; i += 2000) await producer.send(topic, chunk.slice(i, i + 2000));
     await new Promise((r) => setTimeout(r, 100));
   }
   await producer.close();
@@ -150,7 +151,7 @@ describe('fault drills: a processor child process on real Kafka and chDB', () =>
       ...Array.from({ length: 20_000 }, (_, n) => syntheticRawEvent(n, { salt: 303, siteId: 'site-drill' })),
       ...Array.from({ length: 5_000 }, (_, n) => retriedCopy(syntheticRawEvent(20_000 + n, { salt: 303, siteId: 'site-drill' }), 30_000)),
     ];
-    for (let i = 0; i < again.length; i += 5000) await producer.send(topics.raw, again.slice(i, i + 5000).map((r) => ({ key: r.anonymousId, value: encodeRawEvent(r) })));
+    for (let i = 0; i < again.length; i += 2000) await producer.send(topics.raw, again.slice(i, i + 2000).map((r) => ({ key: r.anonymousId, value: encodeRawEvent(r) })));
     await producer.close();
     await first.waitFor('60k stored', (s) => s.stored >= 60_000, 90_000);
     await admin.flushall();

@@ -17,7 +17,7 @@ export function dedupToken(table: TableName, rows: KeyedRow[]): string {
 }
 
 /**
- * Writes one batch, table by table. Before each insert it asks ClickHouse which keys that table already holds and
+ * Writes one batch to every table. Before each insert it asks ClickHouse which keys that table already holds and
  * inserts only the rest, so a batch redelivered after a crash between two inserts (or after a commit that never
  * happened) completes the missing tables without duplicating the others. Identities need no check: their
  * columns are min/max/union aggregates, so a repeated link changes nothing. Throws when ClickHouse fails; the
@@ -26,19 +26,23 @@ export function dedupToken(table: TableName, rows: KeyedRow[]): string {
 export async function loadBatch(store: EventStore, rows: BatchRows): Promise<LoadReport> {
   const inserted = { events: 0, orders: 0, order_items: 0, identities: 0, raw_events: 0 };
   const alreadyStored = { events: 0, orders: 0, order_items: 0, identities: 0, raw_events: 0 };
-  for (const table of TABLES) {
-    const candidates = rows[table];
-    if (!candidates.length) continue;
-    const existing = table === 'identities' ? new Set<string>() : await store.existingKeys(table, candidates);
-    const fresh = existing.size ? candidates.filter((r) => !existing.has(r.key)) : candidates;
-    alreadyStored[table] = candidates.length - fresh.length;
-    if (!fresh.length) continue;
-    await store.insert(
-      table,
-      fresh.map((r) => r.row),
-      dedupToken(table, fresh),
-    );
-    inserted[table] = fresh.length;
-  }
+  // Tables are independent (each checks its own keys), so their checks and inserts run side by side: ClickHouse
+  // (and embedded chDB) parses and writes them on separate cores.
+  await Promise.all(
+    TABLES.map(async (table) => {
+      const candidates = rows[table];
+      if (!candidates.length) return;
+      const existing = table === 'identities' ? new Set<string>() : await store.existingKeys(table, candidates);
+      const fresh = existing.size ? candidates.filter((r) => !existing.has(r.key)) : candidates;
+      alreadyStored[table] = candidates.length - fresh.length;
+      if (!fresh.length) return;
+      await store.insert(
+        table,
+        fresh.map((r) => r.row),
+        dedupToken(table, fresh),
+      );
+      inserted[table] = fresh.length;
+    }),
+  );
   return { inserted, alreadyStored };
 }
