@@ -22,12 +22,12 @@ export function decodeMessage(value: Uint8Array): StepResult<DecodedEvent> {
   try {
     json = JSON.parse(raw.eventJson);
   } catch (err) {
-    return dlq('processor.decode', `event_json is not JSON: ${(err as Error).message}`);
+    return dlq('processor.decode', `event_json is not JSON: ${(err as Error).message}`, raw);
   }
   const validated = validateEvent(json, { allowServerOnlyTypes: true });
-  if (!validated.ok) return dlq('processor.validate', validated.error);
+  if (!validated.ok) return dlq('processor.validate', validated.error, raw);
   const event = validated.value;
-  if (event.id.toLowerCase() !== raw.eventId.toLowerCase()) return dlq('processor.validate', `event_id: "${raw.eventId}" differs from event_json id "${event.id}"`);
-  if (!raw.siteId) return dlq('processor.validate', 'site_id: missing');
+  if (event.id.toLowerCase() !== raw.eventId.toLowerCase()) return dlq('processor.validate', `event_id: "${raw.eventId}" differs from event_json id "${event.id}"`, raw);
+  if (!raw.siteId) return dlq('processor.validate', 'site_id: missing', raw);
   return ok({ raw, event });
 }

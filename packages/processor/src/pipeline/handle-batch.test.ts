@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter, encodeRawEvent, signLinkToken } from '@spoor/events';
+import { decodeDeadLetter, decodeRawEvent, encodeRawEvent, signLinkToken } from '@spoor/events';
 import { createMemoryKeyValue, type BatchControl, type ConsumedBatch, type KeyValue, type LogMessage } from '@spoor/infra';
 import { createSeenSet } from '../dedupe/seen-set.js';
 import { createEnricher } from '../enrich/enrich-event.js';
@@ -96,6 +96,10 @@ describe('batch handler', () => {
     const decoded = letters.map((l) => decodeDeadLetter(l.value)).map((d) => (d.ok ? d.value : null));
     expect(decoded.map((d) => [d?.stage, d?.source])).toEqual([['processor.decode', 'spoor.raw/3/100'], ['processor.validate', 'spoor.raw/3/102']]);
     expect(decoded[1]?.reason).toMatch(/^url: /);
+    // The invalid but decodable message is kept for inspection, with its client address anonymised.
+    const kept = decodeRawEvent(decoded[1]!.original);
+    expect(kept.ok && kept.value.clientIp).toBe('95.108.213.0');
+    expect(decoded[1]?.siteId).toBe(good.siteId);
   });
 
   it('links identities from identify, email events and a verified landing token, never storing the token', async () => {

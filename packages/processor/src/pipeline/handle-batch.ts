@@ -1,4 +1,5 @@
-import { encodeDeadLetter, type DeadLetter } from '@spoor/events';
+import { encodeDeadLetter, encodeRawEvent, type DeadLetter } from '@spoor/events';
+import { anonymiseIp } from '../enrich/anonymise-ip.js';
 import type { BatchControl, BatchOutcome, ConsumedBatch, LogMessage } from '@spoor/infra';
 import type { SeenSet } from '../dedupe/seen-set.js';
 import type { EnrichedEvent, Enricher } from '../enrich/enrich-event.js';
@@ -70,7 +71,10 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
             decoded.push(result.value);
           }
         } else if (result.kind === 'dlq') {
-          const letter: DeadLetter = { original: message.value, reason: result.reason, stage: result.stage, failedAt: now(), siteId: '', source: sourceOf(message) };
+          // A message we could decode goes to the DLQ with its client address anonymised: the full address is
+          // stored nowhere, not even among the failures. Undecodable bytes are kept as they came.
+          const original = result.raw ? encodeRawEvent({ ...result.raw, clientIp: anonymiseIp(result.raw.clientIp) }) : message.value;
+          const letter: DeadLetter = { original, reason: result.reason, stage: result.stage, failedAt: now(), siteId: result.raw?.siteId ?? '', source: sourceOf(message) };
           letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
         }
       }
