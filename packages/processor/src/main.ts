@@ -3,7 +3,7 @@ import { connectRedisKeyValue, createClickHouse, createKafkaEventLog, migrate, n
 import { createProcessor } from './create-processor.js';
 import { loadEnricher } from './enrich/load-enricher.js';
 import { createClickHouseEventStore } from './load/clickhouse-event-store.js';
-import { isTrue, parseProcessorEnv } from './processor-env.js';
+import { enricherOptionsFromEnv, isTrue, parseProcessorEnv } from './processor-env.js';
 
 const env = parseProcessorEnv(process.env);
 const clickhouseConfig = normaliseClickHouseConfig({ url: env.CLICKHOUSE_URL, dataDir: env.SPOOR_DATA_DIR, database: env.CLICKHOUSE_DATABASE, cluster: env.CLICKHOUSE_CLUSTER });
@@ -11,14 +11,13 @@ const clickhouse = createClickHouse(clickhouseConfig);
 if (isTrue(env.MIGRATE_ON_START)) await migrate(clickhouse, { database: clickhouseConfig.database, cluster: clickhouseConfig.kind === 'server' ? clickhouseConfig.cluster : undefined });
 
 const log = createKafkaEventLog({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'spoor-processor' });
+// Topics normally exist (the collector or an operator made them); creating them here makes a fresh install start in any order.
+await log.ensureTopics([
+  { name: env.SPOOR_TOPIC_RAW, partitions: env.SPOOR_TOPIC_PARTITIONS },
+  { name: env.SPOOR_TOPIC_DLQ, partitions: 1 },
+]);
 const keyValue = env.REDIS_URL ? await connectRedisKeyValue({ url: env.REDIS_URL }) : null;
-const enrich = await loadEnricher({
-  geo: !isTrue(env.GEOIP_DISABLED),
-  geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [],
-  userAgentCacheSize: env.UA_CACHE_SIZE,
-  ipAnonymisation: { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS },
-  linkSecret: env.SPOOR_LINK_SECRET,
-});
+const enrich = await loadEnricher(enricherOptionsFromEnv(env));
 
 const processor = createProcessor({
   log,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TOPICS } from '@spoor/events';
+import type { EnricherOptions } from './enrich/load-enricher.js';
 
 const optionalText = z.string().trim().min(1).optional();
 const positiveInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
@@ -17,6 +18,8 @@ export const processorEnvSchema = z.object({
   SPOOR_LINK_SECRET: optionalText,
   SPOOR_TOPIC_RAW: z.string().default(TOPICS.raw),
   SPOOR_TOPIC_DLQ: z.string().default(TOPICS.deadLetter),
+  /** Partitions of the raw topic when the processor has to create it. */
+  SPOOR_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(12),
   PROCESSOR_GROUP_ID: z.string().default('spoor-processor'),
   PROCESSOR_SESSION_TIMEOUT_MS: positiveInt(30_000),
   PROCESSOR_MAX_EVENTS_PER_INSERT: positiveInt(10_000),
@@ -40,3 +43,14 @@ export function parseProcessorEnv(env: NodeJS.ProcessEnv): ProcessorEnv {
 }
 
 export const isTrue = (v: string | undefined) => v === '1' || v === 'true';
+
+/** The enrichment settings main.ts and the replay command share. */
+export function enricherOptionsFromEnv(env: ProcessorEnv): EnricherOptions {
+  return {
+    geo: !isTrue(env.GEOIP_DISABLED),
+    geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [],
+    userAgentCacheSize: env.UA_CACHE_SIZE,
+    ipAnonymisation: { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS },
+    linkSecret: env.SPOOR_LINK_SECRET,
+  };
+}

@@ -11,7 +11,7 @@ import { createClickHouse, createKafkaEventLog, migrate, normaliseClickHouseConf
 import { createProcessor } from './create-processor.js';
 import { loadEnricher } from './enrich/load-enricher.js';
 import { createClickHouseEventStore } from './load/clickhouse-event-store.js';
-import { isTrue, parseProcessorEnv } from './processor-env.js';
+import { enricherOptionsFromEnv, parseProcessorEnv } from './processor-env.js';
 import { DERIVED_TABLES, replayFromArchive } from './replay/replay-from-archive.js';
 
 const args = process.argv.slice(2);
@@ -23,13 +23,7 @@ const config = normaliseClickHouseConfig({ url: env.CLICKHOUSE_URL, dataDir: env
 const client = createClickHouse(config);
 await migrate(client, { database: config.database, cluster: config.kind === 'server' ? config.cluster : undefined });
 const store = createClickHouseEventStore(client, config.database);
-const enrich = await loadEnricher({
-  geo: !isTrue(env.GEOIP_DISABLED),
-  geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [],
-  userAgentCacheSize: env.UA_CACHE_SIZE,
-  ipAnonymisation: { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS },
-  linkSecret: env.SPOOR_LINK_SECRET,
-});
+const enrich = await loadEnricher(enricherOptionsFromEnv(env));
 
 if (source === 'archive') {
   const report = await replayFromArchive({ client, database: config.database, store, enrich, truncate, onProgress: (n) => console.log(`[replay] ${n} archived events read`) });
