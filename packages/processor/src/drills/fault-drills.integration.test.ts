@@ -91,6 +91,9 @@ function expectExact(counts: Record<string, number>, purchases: number) {
 
 const purchases = Array.from({ length: TOTAL }, (_, n) => n).filter((n) => n % 20 === 0).length;
 
+// Each drill streams 100k events through a child process; on this shared 2-core machine that takes ~50 s.
+const DRILL_TIMEOUT_MS = 170_000;
+
 describe('fault drills: a processor child process on real Kafka and chDB', () => {
   it('SIGKILL three times during a 100k-event stream: every event stored once, poison dead-lettered', async () => {
     const log = openLog();
@@ -113,7 +116,7 @@ describe('fault drills: a processor child process on real Kafka and chDB', () =>
     // (topic/partition/offset) as key and field, so the poison count is exact by source.
     expect(new Set(letters.sources).size).toBe(poison);
     expect(letters.undecodable).toBe(0);
-  });
+  }, DRILL_TIMEOUT_MS);
 
   it('ClickHouse unavailable for a while: the same process backs off, stays in its group and loses nothing', async () => {
     const log = openLog();
@@ -131,7 +134,7 @@ describe('fault drills: a processor child process on real Kafka and chDB', () =>
     await new Promise((r) => setTimeout(r, 1000));
     expect(await child.kill('SIGTERM')).toBe(0);
     expectExact(await countTables(env), purchases);
-  });
+  }, DRILL_TIMEOUT_MS);
 
   it('Redis flushed mid-stream, events replayed and the processor killed: still no double counts', async () => {
     const redis = await startLocalRedis({ dir: mkdtempSync(join(tmpdir(), 'spoor-drill-redis-')) });
@@ -162,5 +165,5 @@ describe('fault drills: a processor child process on real Kafka and chDB', () =>
     await new Promise((r) => setTimeout(r, 1500));
     expect(await second.kill('SIGTERM')).toBe(0);
     expectExact(await countTables(env), purchases);
-  });
+  }, DRILL_TIMEOUT_MS);
 });

@@ -147,7 +147,8 @@ export function buildRows(batch: EnrichedEvent[]): BatchRows {
   const ordersSeen = new Set<string>();
   for (const e of batch) {
     const siteId = e.raw.siteId;
-    const eventId = e.event.id;
+    // Keys compare with ClickHouse's UUID text, which is lowercase.
+    const eventId = e.event.id.toLowerCase();
     const ts = iso(e.time.ts);
     rows.raw_events.push({ key: eventId, siteId, row: rawRow(e) });
     rows.events.push({ key: eventId, siteId, day: ts.slice(0, 10), row: eventRow(e) });

@@ -102,6 +102,28 @@ describe('batch handler', () => {
     expect(decoded[1]?.siteId).toBe(good.siteId);
   });
 
+  it('dead-letters an event whose enrichment throws instead of failing the batch forever', async () => {
+    const store = createMemoryEventStore();
+    const letters: LogMessage[] = [];
+    const bad = syntheticRawEvent(2, { salt: 14 });
+    const handle = createBatchHandler({
+      enrich: async (d) => {
+        if (d.event.id === bad.eventId) throw new Error('unexpected shape');
+        return enrich(d);
+      },
+      store,
+      deadLetters: { send: async (m) => void letters.push(...m) },
+      seenSet: null,
+      retry: fast,
+      maxEventsPerInsert: 100,
+      heartbeatEveryMs: 1000,
+    });
+    expect(await handle(batchOf([syntheticRawEvent(1, { salt: 14 }), bad].map(encodeRawEvent)), control())).toBe('commit');
+    expect(store.rows('events')).toHaveLength(1);
+    const letter = decodeDeadLetter(letters[0]!.value);
+    expect(letter.ok && [letter.value.stage, letter.value.reason, letter.value.source]).toEqual(['processor.enrich', 'enrichment failed: unexpected shape', 'spoor.raw/3/101']);
+  });
+
   it('links identities from identify, email events and a verified landing token, never storing the token', async () => {
     const { store, handle } = setup();
     const base = syntheticRawEvent(1, { salt: 13 });

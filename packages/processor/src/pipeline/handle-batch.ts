@@ -58,7 +58,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
     }, deps.heartbeatEveryMs);
     try {
       const letters: LogMessage[] = [];
-      const decoded: DecodedEvent[] = [];
+      const decoded: Array<DecodedEvent & { source: string }> = [];
       const inBatch = new Set<string>();
       let droppedInBatch = 0;
       for (const message of batch.messages) {
@@ -68,7 +68,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
           if (inBatch.has(id)) droppedInBatch++;
           else {
             inBatch.add(id);
-            decoded.push(result.value);
+            decoded.push({ ...result.value, source: sourceOf(message) });
           }
         } else if (result.kind === 'dlq') {
           // A message we could decode goes to the DLQ with its client address anonymised: the full address is
@@ -88,7 +88,16 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       }
 
       const enriched: EnrichedEvent[] = [];
-      for (const d of fresh) enriched.push(await deps.enrich(d));
+      for (const d of fresh) {
+        try {
+          enriched.push(await deps.enrich(d));
+        } catch (err) {
+          // Enrichment is pure and should not throw; if a bug makes it, that one event is dead-lettered instead of
+          // failing the batch forever (a crash loop on the same offset).
+          const letter: DeadLetter = { original: encodeRawEvent({ ...d.raw, clientIp: anonymiseIp(d.raw.clientIp) }), reason: `enrichment failed: ${(err as Error).message}`, stage: 'processor.enrich', failedAt: now(), siteId: d.raw.siteId, source: d.source };
+          letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
+        }
+      }
 
       let report: LoadReport | null = null;
       for (let start = 0; start < enriched.length; start += deps.maxEventsPerInsert) {
@@ -103,7 +112,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         if (!sent.done) return 'retry-later';
       }
 
-      if (deps.seenSet && fresh.length) await deps.seenSet.markSeen(fresh.map((d) => d.event.id.toLowerCase()));
+      if (deps.seenSet && enriched.length) await deps.seenSet.markSeen(enriched.map((e) => e.event.id.toLowerCase()));
       deps.onBatch?.({
         messages: batch.messages.length,
         loaded: enriched.length,
