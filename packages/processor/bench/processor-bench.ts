@@ -124,6 +124,7 @@ const lagRun = await fullPipeline(
   `bench_lag_${run}`,
   (inner) => ({
     existingKeys: (t, r) => inner.existingKeys(t, r),
+    repairProjections: (r) => inner.repairProjections(r),
     async insert(table, rows, token) {
       await inner.insert(table, rows, token);
       if (table === 'raw_events') for (const row of rows) pending.push(Date.parse(String(row.received_at)));

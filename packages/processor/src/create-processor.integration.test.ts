@@ -6,6 +6,7 @@ import { createProcessor } from './create-processor.js';
 import { loadEnricher } from './enrich/load-enricher.js';
 import { createClickHouseEventStore } from './load/clickhouse-event-store.js';
 import { replayFromArchive } from './replay/replay-from-archive.js';
+import { replayFromLog } from './replay/replay-from-log.js';
 import { retriedCopy, syntheticRawEvent } from './testing/synthetic-events.js';
 
 const closers: Array<() => Promise<unknown>> = [];
@@ -100,6 +101,14 @@ describe('processor against real Kafka, Redis and chDB', () => {
     }
     expect(await count(`SELECT count() - uniqExact(event_id) AS c FROM ${database}.events`)).toBe(0);
     expect(await count(`SELECT uniqExactMerge(events) AS c FROM ${database}.sessions`)).toBe(total);
+
+    // Replay from the log: the raw topic from the earliest offset under a fresh group, derived tables emptied first.
+    const totals = await replayFromLog({ log, client, database, store, enrich, topics, truncate: true, quietMs: 4000 });
+    expect(totals.messages).toBe(total + 600 + 3);
+    for (const [table, expected] of [['events', total], ['raw_events', total], ['orders', purchases], ['order_items', purchases]] as const) {
+      expect(await count(`SELECT count() AS c FROM ${database}.${table}`), `${table} after log replay`).toBe(expected);
+    }
+    expect(await count(`SELECT count() - uniqExact(event_id) AS c FROM ${database}.events`)).toBe(0);
     expect(RawEventOrigin.BROWSER).toBe(1);
     expect(TOPICS.raw).toBe('spoor.raw');
   });

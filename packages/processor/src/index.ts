@@ -13,3 +13,4 @@ export { createClickHouseEventStore } from './load/clickhouse-event-store.js';
 export type { EventStore } from './load/event-store.js';
 export { decodeMessage } from './pipeline/decode-message.js';
 export { replayFromArchive, type ReplayOptions, type ReplayReport } from './replay/replay-from-archive.js';
+export { replayFromLog, type LogReplayOptions } from './replay/replay-from-log.js';

@@ -8,11 +8,11 @@
  * seen-set says "stored", which a truncated table no longer is.
  */
 import { createClickHouse, createKafkaEventLog, migrate, normaliseClickHouseConfig } from '@spoor/infra';
-import { createProcessor } from './create-processor.js';
 import { loadEnricher } from './enrich/load-enricher.js';
 import { createClickHouseEventStore } from './load/clickhouse-event-store.js';
 import { enricherOptionsFromEnv, parseProcessorEnv } from './processor-env.js';
-import { DERIVED_TABLES, replayFromArchive } from './replay/replay-from-archive.js';
+import { replayFromArchive } from './replay/replay-from-archive.js';
+import { replayFromLog } from './replay/replay-from-log.js';
 
 const args = process.argv.slice(2);
 const source = args.includes('--source') ? args[args.indexOf('--source') + 1] : 'archive';
@@ -29,32 +29,10 @@ if (source === 'archive') {
   const report = await replayFromArchive({ client, database: config.database, store, enrich, truncate, onProgress: (n) => console.log(`[replay] ${n} archived events read`) });
   console.log(`[replay] done: ${JSON.stringify(report)}`);
 } else {
-  if (truncate) for (const table of DERIVED_TABLES) await client.command({ query: `TRUNCATE TABLE IF EXISTS ${config.database}.${table}` });
   const log = createKafkaEventLog({ brokers: env.KAFKA_BROKERS.split(','), clientId: 'spoor-replay' });
-  const processor = createProcessor({
-    log,
-    store,
-    enrich,
-    keyValue: null,
-    groupId: `spoor-replay-${Date.now().toString(36)}`,
-    fromBeginning: true,
-    topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
-    onFatal: (error) => {
-      console.error(`[replay] consumer crashed: ${error.message}`);
-      process.exit(1);
-    },
-  });
-  await processor.start();
-  let last = -1;
-  let quietSince = Date.now();
-  while (Date.now() - quietSince < 15_000) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const { messages } = processor.totals();
-    if (messages !== last) [last, quietSince] = [messages, Date.now()];
-  }
-  await processor.stop();
+  const totals = await replayFromLog({ log, client, database: config.database, store, enrich, truncate, topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ } });
   await log.close();
-  console.log(`[replay] done: ${JSON.stringify(processor.totals())}`);
+  console.log(`[replay] done: ${JSON.stringify(totals)}`);
 }
 await client.close();
 process.exit(0);

@@ -17,6 +17,13 @@ export function createFlakyEventStore(inner: EventStore, isDown: () => boolean):
       }
       return inner.existingKeys(table, rows);
     },
+    async repairProjections(rows) {
+      if (isDown()) {
+        injected++;
+        throw new Error('ClickHouse unavailable (drill)');
+      }
+      return inner.repairProjections(rows);
+    },
     async insert(table, rows, token) {
       if (isDown()) {
         injected++;

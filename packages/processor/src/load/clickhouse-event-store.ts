@@ -33,6 +33,26 @@ export function createClickHouseEventStore(client: ClickHouseClient, database: s
       return new Set((await result.json<{ k: string }>()).map((r) => r.k));
     },
 
+    async repairProjections(rows) {
+      if (!rows.length) return;
+      // Mirrors sessions_mv (infra/clickhouse/0005_sessions.sql), restricted to the given events.
+      await client.command({
+        query: `INSERT INTO ${database}.sessions (site_id, session_id, anonymous_id, customer_id, started_at, ended_at, entry_page, exit_page,
+                  page_views, events, has_cart, has_checkout, has_purchase, is_bot, channel, source, medium, utm_campaign, country, device_type)
+                SELECT site_id, session_id, any(anonymous_id), max(customer_id), min(ts), max(ts),
+                  argMinStateIf(path, (ts, event_id), type = 'page_view'), argMaxStateIf(path, (ts, event_id), type = 'page_view'),
+                  uniqExactStateIf(event_id, type = 'page_view'), uniqExactState(event_id),
+                  max(type = 'add_to_cart'), max(type = 'checkout_start'), max(type = 'purchase'), max(is_bot),
+                  argMinState(toString(channel), (ts, event_id)), argMinState(toString(source), (ts, event_id)),
+                  argMinState(toString(medium), (ts, event_id)), argMinState(toString(utm_campaign), (ts, event_id)),
+                  argMinState(toString(country), (ts, event_id)), argMinState(toString(device_type), (ts, event_id))
+                FROM ${database}.events
+                WHERE site_id IN {sites:Array(String)} AND event_id IN {keys:Array(UUID)}
+                GROUP BY site_id, session_id`,
+        query_params: { sites: [...new Set(rows.map((r) => r.siteId))], keys: [...new Set(rows.map((r) => r.key))] },
+      });
+    },
+
     async insert(table, rows, dedupToken) {
       if (!rows.length) return;
       if (!TOKEN.test(dedupToken)) throw new Error(`invalid dedup token ${JSON.stringify(dedupToken)}`);

@@ -7,4 +7,11 @@ import type { KeyedRow, TableName } from './build-rows.js';
 export interface EventStore {
   existingKeys(table: TableName, rows: KeyedRow[]): Promise<Set<string>>;
   insert(table: TableName, rows: Array<Record<string, unknown>>, dedupToken: string): Promise<void>;
+  /**
+   * Re-feeds projections of `events` (the sessions materialized view) for events already stored. ClickHouse does not
+   * write a table and its materialized views atomically: a crash between the two leaves events rows whose sessions
+   * states never arrived, and the redelivered batch skips those rows. Session aggregates are idempotent, so feeding
+   * them again is always safe.
+   */
+  repairProjections(rows: KeyedRow[]): Promise<void>;
 }

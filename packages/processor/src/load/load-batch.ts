@@ -35,6 +35,8 @@ export async function loadBatch(store: EventStore, rows: BatchRows): Promise<Loa
       const existing = table === 'identities' ? new Set<string>() : await store.existingKeys(table, candidates);
       const fresh = existing.size ? candidates.filter((r) => !existing.has(r.key)) : candidates;
       alreadyStored[table] = candidates.length - fresh.length;
+      // Rows an earlier attempt stored may have missed the sessions view (not atomic with its table): feed it again.
+      if (table === 'events' && existing.size) await store.repairProjections(candidates.filter((r) => existing.has(r.key)));
       if (!fresh.length) return;
       await store.insert(
         table,

@@ -47,6 +47,16 @@ describe('batch handler', () => {
     expect(store.rows('orders')).toHaveLength(events.filter((e) => e.type === 'purchase').length);
   });
 
+  it('re-feeds the sessions projection for events an earlier, uncommitted attempt already stored', async () => {
+    const { store, handle } = setup({ keyValue: null });
+    const values = Array.from({ length: 12 }, (_, n) => encodeRawEvent(syntheticRawEvent(n, { salt: 15 })));
+    await handle(batchOf(values.slice(0, 5)), control());
+    expect(store.repaired).toBe(0);
+    await handle(batchOf(values), control());
+    expect(store.repaired).toBe(5);
+    expect(store.rows('events')).toHaveLength(12);
+  });
+
   it('without Redis (or after a flush) the ClickHouse existence check alone prevents double counting', async () => {
     const { store, handle } = setup({ keyValue: null });
     const values = Array.from({ length: 30 }, (_, n) => encodeRawEvent(syntheticRawEvent(n, { salt: 8 })));

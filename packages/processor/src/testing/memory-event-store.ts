@@ -23,7 +23,7 @@ export function createMemoryEventStore() {
       throw new Error('store unavailable (injected)');
     }
   };
-  const store: EventStore & { rows(table: TableName): Array<Record<string, unknown>>; failNext(n: number): void; insertCalls: number } = {
+  const store: EventStore & { rows(table: TableName): Array<Record<string, unknown>>; failNext(n: number): void; insertCalls: number; repaired: number } = {
     insertCalls: 0,
     async existingKeys(table: TableName, rows: KeyedRow[]) {
       maybeFail();
@@ -44,6 +44,11 @@ export function createMemoryEventStore() {
       tables.set(table, list);
       keys.set(table, set);
     },
+    async repairProjections(rows: KeyedRow[]) {
+      maybeFail();
+      store.repaired += rows.length;
+    },
+    repaired: 0,
     rows: (table: TableName) => tables.get(table) ?? [],
     failNext(n: number) {
       failures = n;
