@@ -3,6 +3,7 @@ import type { EventLog, EventLogConsumer, EventLogProducer, KeyValue } from '@sp
 import { createSeenSet } from './dedupe/seen-set.js';
 import type { Enricher } from './enrich/enrich-event.js';
 import type { EventStore } from './load/event-store.js';
+import { createCoalescingLoader, createDirectLoader } from './pipeline/event-loader.js';
 import { createBatchHandler, type BatchStats } from './pipeline/handle-batch.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './pipeline/retry.js';
 
@@ -20,7 +21,7 @@ export interface ProcessorDeps {
   /** Fetch bounds: a batch is whatever arrived within maxWaitMs, up to maxBytesPerPartition. */
   fetch?: { minBytes?: number; maxWaitMs?: number; maxBytesPerPartition?: number };
   sessionTimeoutMs?: number;
-  /** Partitions whose batches are processed at once: overlaps enrichment of one with the insert of another. */
+  /** Partitions whose batches are handled at once (default 4); their rows are loaded together as one set of inserts. */
   concurrency?: number;
   retry?: RetryPolicy;
   /** Not ready when a batch has been in flight (retrying) for longer than this. */
@@ -64,13 +65,20 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   /** Batches being handled now (one per partition being worked on), with when each started. */
   const inFlight = new Map<Promise<unknown>, number>();
 
+  const concurrency = deps.concurrency ?? 4;
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  const onLoadRetry = (error: Error, attempt: number) => {
+    totals.retries++;
+    totals.lastError = `load: ${error.message}`;
+    deps.onRetry?.(error, attempt, 'load');
+  };
+  const loaderDeps = { store: deps.store, retry, maxEventsPerInsert: deps.maxEventsPerInsert ?? 10_000, onRetry: onLoadRetry };
   const handler = createBatchHandler({
     enrich: deps.enrich,
-    store: deps.store,
+    loader: concurrency > 1 ? createCoalescingLoader({ ...loaderDeps, windowMs: 20, expectedCallers: concurrency }) : createDirectLoader(loaderDeps),
     seenSet: deps.keyValue ? createSeenSet(deps.keyValue) : null,
     deadLetters: { send: (messages) => producer!.send(topics.deadLetter, messages) },
-    retry: deps.retry ?? DEFAULT_RETRY,
-    maxEventsPerInsert: deps.maxEventsPerInsert ?? 10_000,
+    retry,
     heartbeatEveryMs: Math.max(500, Math.floor(sessionTimeoutMs / 6)),
     now,
     onBatch: (stats) => {
@@ -103,7 +111,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         minBytes: deps.fetch?.minBytes,
         maxWaitTimeMs: deps.fetch?.maxWaitMs ?? 500,
         maxBytesPerPartition: deps.fetch?.maxBytesPerPartition,
-        partitionsConsumedConcurrently: deps.concurrency ?? 2,
+        partitionsConsumedConcurrently: concurrency,
       });
       consumer.onFatal((error) => {
         fatal = error;

@@ -8,6 +8,7 @@ import { createUserAgentParser } from '../enrich/parse-user-agent.js';
 import { loadReferrerDataset } from '../enrich/referrer-dataset.js';
 import { createMemoryEventStore } from '../testing/memory-event-store.js';
 import { retriedCopy, syntheticRawEvent } from '../testing/synthetic-events.js';
+import { createCoalescingLoader, createDirectLoader } from './event-loader.js';
 import { createBatchHandler } from './handle-batch.js';
 
 const secret = 'link-secret-for-tests';
@@ -25,11 +26,10 @@ function setup(options: { keyValue?: KeyValue | null } = {}) {
   const letters: LogMessage[] = [];
   const handle = createBatchHandler({
     enrich,
-    store,
     deadLetters: { send: async (m) => void letters.push(...m) },
     seenSet: options.keyValue === null ? null : createSeenSet(options.keyValue ?? createMemoryKeyValue()),
     retry: fast,
-    maxEventsPerInsert: 7,
+    loader: createDirectLoader({ store, retry: fast, maxEventsPerInsert: 7 }),
     heartbeatEveryMs: 1000,
   });
   return { store, letters, handle };
@@ -121,11 +121,10 @@ describe('batch handler', () => {
         if (d.event.id === bad.eventId) throw new Error('unexpected shape');
         return enrich(d);
       },
-      store,
       deadLetters: { send: async (m) => void letters.push(...m) },
       seenSet: null,
       retry: fast,
-      maxEventsPerInsert: 100,
+      loader: createDirectLoader({ store, retry: fast, maxEventsPerInsert: 100 }),
       heartbeatEveryMs: 1000,
     });
     expect(await handle(batchOf([syntheticRawEvent(1, { salt: 14 }), bad].map(encodeRawEvent)), control())).toBe('commit');
@@ -148,5 +147,23 @@ describe('batch handler', () => {
     expect(links.some(([c]) => c === 'cust-forged')).toBe(false);
     expect(store.rows('events').map((r) => String(r.props)).join()).not.toContain('identityToken');
     expect(store.rows('raw_events').map((r) => String(r.event_json)).join()).toContain('identityToken');
+  });
+
+  it('loads concurrent partitions together: one insert per table, each partition commits its own batch', async () => {
+    const store = createMemoryEventStore();
+    const handle = createBatchHandler({
+      enrich,
+      deadLetters: { send: async () => undefined },
+      seenSet: null,
+      retry: fast,
+      loader: createCoalescingLoader({ store, retry: fast, maxEventsPerInsert: 1000, windowMs: 50, expectedCallers: 3 }),
+      heartbeatEveryMs: 1000,
+    });
+    const part = (from: number) => batchOf(Array.from({ length: 10 }, (_, n) => encodeRawEvent(syntheticRawEvent(from + n, { salt: 16 }))));
+    const outcomes = await Promise.all([handle(part(0), control()), handle(part(10), control()), handle(part(20), control())]);
+    expect(outcomes).toEqual(['commit', 'commit', 'commit']);
+    expect(store.rows('events')).toHaveLength(30);
+    // events, raw_events, orders, order_items, identities: one insert each for the three batches.
+    expect(store.insertCalls).toBe(5);
   });
 });

@@ -3,9 +3,8 @@ import { anonymiseIp } from '../enrich/anonymise-ip.js';
 import type { BatchControl, BatchOutcome, ConsumedBatch, LogMessage } from '@spoor/infra';
 import type { SeenSet } from '../dedupe/seen-set.js';
 import type { EnrichedEvent, Enricher } from '../enrich/enrich-event.js';
-import { buildRows } from '../load/build-rows.js';
-import type { EventStore } from '../load/event-store.js';
-import { loadBatch, type LoadReport } from '../load/load-batch.js';
+import type { LoadReport } from '../load/load-batch.js';
+import type { EventLoader } from './event-loader.js';
 import { decodeMessage, type DecodedEvent } from './decode-message.js';
 import { retryWhileActive, type RetryPolicy } from './retry.js';
 
@@ -24,13 +23,12 @@ export interface BatchStats {
 
 export interface BatchHandlerDeps {
   enrich: Enricher;
-  store: EventStore;
+  /** Stores enriched events in every table (directly, or coalesced with other partitions' batches). */
+  loader: EventLoader;
   deadLetters: DeadLetterSink;
   /** null turns the Redis fast path off (replay; or no Redis at all). */
   seenSet: SeenSet | null;
   retry: RetryPolicy;
-  /** Largest number of events per ClickHouse insert; a bigger Kafka batch is loaded in several chunks. */
-  maxEventsPerInsert: number;
   heartbeatEveryMs: number;
   now?: () => number;
   onBatch?: (stats: BatchStats) => void;
@@ -99,13 +97,8 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         }
       }
 
-      let report: LoadReport | null = null;
-      for (let start = 0; start < enriched.length; start += deps.maxEventsPerInsert) {
-        const rows = buildRows(enriched.slice(start, start + deps.maxEventsPerInsert));
-        const loaded = await retryWhileActive(() => loadBatch(deps.store, rows), { policy: deps.retry, isActive, onError: (e, n) => deps.onRetry?.(e, n, 'load') });
-        if (!loaded.done) return 'retry-later';
-        report = report ? mergeReports(report, loaded.value) : loaded.value;
-      }
+      const { stored, report } = enriched.length ? await deps.loader.load(enriched, isActive) : { stored: true, report: null };
+      if (!stored) return 'retry-later';
 
       if (letters.length) {
         const sent = await retryWhileActive(() => deps.deadLetters.send(letters), { policy: deps.retry, isActive, onError: (e, n) => deps.onRetry?.(e, n, 'dead-letter') });
@@ -127,10 +120,4 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       clearInterval(beat);
     }
   };
-}
-
-function mergeReports(a: LoadReport, b: LoadReport): LoadReport {
-  const sum = (x: LoadReport['inserted'], y: LoadReport['inserted']) =>
-    Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v + y[k as keyof typeof y]])) as LoadReport['inserted'];
-  return { inserted: sum(a.inserted, b.inserted), alreadyStored: sum(a.alreadyStored, b.alreadyStored) };
 }
