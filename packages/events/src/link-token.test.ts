@@ -30,4 +30,13 @@ describe('link token', () => {
     expect((await verifyLinkToken(42, secret)).ok).toBe(false);
     expect((await verifyLinkToken(token, '')).ok).toBe(false);
   });
+
+  it("also verifies the collector's identity payload and any of several secrets", async () => {
+    const { createHmac } = await import('node:crypto');
+    const body = Buffer.from(JSON.stringify({ k: 'identity', s: 'site-1', u: 'cust-7', c: 'camp-1', exp: 2_000_000_000_000 })).toString('base64url');
+    const token = `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+    expect(await verifyLinkToken(token, ['rotated-new-secret', secret], 0)).toEqual({ ok: true, claims: { customerId: 'cust-7', siteId: 'site-1', expiresAt: 2_000_000_000_000 } });
+    const open = Buffer.from(JSON.stringify({ k: 'open', s: 'site-1', u: 'cust-7', c: 'camp-1', iat: 1 })).toString('base64url');
+    expect((await verifyLinkToken(`${open}.${createHmac('sha256', secret).update(open).digest('base64url')}`, secret, 0)).ok).toBe(false);
+  });
 });

@@ -4,6 +4,8 @@
  * the visitor's anonymous id to the customer. Both sides share one secret (env `SPOOR_LINK_SECRET`).
  *
  * Format: `<base64url(JSON {c: customerId, s: siteId, e: expiryMs})>.<base64url(HMAC-SHA256(secret, payloadPart))>`.
+ * Verification also accepts the collector's identity payload (`{k: "identity", s: siteId, u: customerId, c?: campaignId,
+ * exp: expiryMs}`, landing parameter `spoor_it`), so either signer's tokens link identities.
  * Web Crypto keeps this module isomorphic (Node ≥ 20 and browsers), so the contract package stays importable everywhere.
  */
 
@@ -56,14 +58,22 @@ export async function signLinkToken(claims: LinkTokenClaims, secret: string): Pr
 }
 
 /** Checks the signature (constant time, by Web Crypto), the shape and the expiry; never throws. */
-export async function verifyLinkToken(token: unknown, secret: string, now: number = Date.now()): Promise<LinkTokenVerification> {
-  if (!secret) return { ok: false, error: 'no link secret configured' };
+export async function verifyLinkToken(token: unknown, secretOrSecrets: string | readonly string[], now: number = Date.now()): Promise<LinkTokenVerification> {
+  // Several secrets verify during a rotation; any one of them may have signed.
+  const secrets = (typeof secretOrSecrets === 'string' ? [secretOrSecrets] : [...secretOrSecrets]).filter(Boolean);
+  if (!secrets.length) return { ok: false, error: 'no link secret configured' };
   if (typeof token !== 'string' || !token || token.length > MAX_LINK_TOKEN_LENGTH) return { ok: false, error: 'token: missing or too long' };
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return { ok: false, error: 'token: expected <payload>.<signature>' };
   const signatureBytes = fromBase64Url(signature);
   if (!signatureBytes) return { ok: false, error: 'token: signature is not base64url' };
-  const valid = await crypto.subtle.verify('HMAC', await hmacKey(secret), signatureBytes, encoder.encode(payload));
+  let valid = false;
+  for (const secret of secrets) {
+    if (await crypto.subtle.verify('HMAC', await hmacKey(secret), signatureBytes, encoder.encode(payload))) {
+      valid = true;
+      break;
+    }
+  }
   if (!valid) return { ok: false, error: 'token: bad signature' };
   const payloadBytes = fromBase64Url(payload);
   let parsed: unknown;
@@ -72,7 +82,11 @@ export async function verifyLinkToken(token: unknown, secret: string, now: numbe
   } catch {
     parsed = null;
   }
-  const { c, s, e } = (parsed ?? {}) as { c?: unknown; s?: unknown; e?: unknown };
+  const fields = (parsed ?? {}) as { c?: unknown; s?: unknown; e?: unknown; k?: unknown; u?: unknown; exp?: unknown };
+  const collectorShape = fields.k === 'identity';
+  const c = collectorShape ? fields.u : fields.c;
+  const s = fields.s;
+  const e = collectorShape ? fields.exp : fields.e;
   if (typeof c !== 'string' || !c || c.length > 128 || typeof s !== 'string' || !s || s.length > 128 || typeof e !== 'number' || !Number.isFinite(e)) {
     return { ok: false, error: 'token: payload must be {c: customerId, s: siteId, e: expiryMs}' };
   }

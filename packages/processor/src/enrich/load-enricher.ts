@@ -12,7 +12,7 @@ export interface EnricherOptions {
   userAgentCacheSize?: number;
   ipAnonymisation?: IpAnonymisation;
   futureToleranceMs?: number;
-  linkSecret?: string;
+  linkSecrets?: readonly string[];
 }
 
 /** Loads the reference data (geo database, referrer list) once and returns the enrichment step. */
@@ -24,6 +24,6 @@ export async function loadEnricher(options: EnricherOptions = {}): Promise<Enric
     referrers: loadReferrerDataset(),
     ipAnonymisation: options.ipAnonymisation,
     futureToleranceMs: options.futureToleranceMs,
-    linkSecret: options.linkSecret,
+    linkSecrets: options.linkSecrets,
   });
 }

@@ -7,9 +7,12 @@ export interface IdentityLink {
 }
 
 export interface IdentityOptions {
-  /** Shared with the collector (SPOOR_LINK_SECRET); without it landing tokens are ignored. */
-  linkSecret?: string;
+  /** Shared with the collector (SPOOR_LINK_SECRET / LINK_SIGNING_SECRETS); without them landing tokens are ignored. */
+  linkSecrets?: readonly string[];
 }
+
+/** Where an identify may carry an email landing token: ours (`identityToken`) and the collector's parameter name. */
+const TOKEN_TRAITS = ['identityToken', 'spoor_it'] as const;
 
 /**
  * Which customer(s) this event ties its anonymous id to. A landing token is checked against the time the
@@ -23,9 +26,13 @@ export async function resolveIdentity(event: ClientEvent, siteId: string, receiv
   switch (event.type) {
     case 'identify': {
       add(event.props.customerId, 'identify');
-      const token = event.props.traits?.identityToken;
-      if (token !== undefined && options.linkSecret) {
-        const verified = await verifyLinkToken(token, options.linkSecret, receivedAt);
+      const traits = event.props.traits;
+      // The collector verifies a landing token itself, then replaces it with this marker.
+      if (traits?.verifiedBy === 'email-link') add(event.props.customerId, 'email_link');
+      for (const name of TOKEN_TRAITS) {
+        const token = traits?.[name];
+        if (token === undefined || !options.linkSecrets?.length) continue;
+        const verified = await verifyLinkToken(token, options.linkSecrets, receivedAt);
         if (verified.ok && verified.claims.siteId === siteId) add(verified.claims.customerId, 'email_link');
       }
       break;

@@ -33,9 +33,10 @@ const ORIGINS: Record<number, string> = {
 
 /** Props as stored: the landing token is a bearer credential, so it stays in the raw archive only. */
 function storedProps(e: EnrichedEvent): string {
-  if (e.event.type === 'identify' && e.event.props.traits && 'identityToken' in e.event.props.traits) {
-    const { identityToken: _token, ...traits } = e.event.props.traits;
-    return JSON.stringify({ ...e.event.props, traits });
+  const traits = e.event.type === 'identify' ? e.event.props.traits : undefined;
+  if (traits && ('identityToken' in traits || 'spoor_it' in traits)) {
+    const { identityToken: _token, spoor_it: _collectorToken, ...kept } = traits;
+    return JSON.stringify({ ...e.event.props, traits: kept });
   }
   return JSON.stringify(e.event.props);
 }

@@ -12,7 +12,7 @@ import { createCoalescingLoader, createDirectLoader } from './event-loader.js';
 import { createBatchHandler } from './handle-batch.js';
 
 const secret = 'link-secret-for-tests';
-const enrich = createEnricher({ geo: () => NO_GEO, userAgent: createUserAgentParser(), referrers: loadReferrerDataset(), linkSecret: secret });
+const enrich = createEnricher({ geo: () => NO_GEO, userAgent: createUserAgentParser(), referrers: loadReferrerDataset(), linkSecrets: [secret] });
 const fast = { initialDelayMs: 1, maxDelayMs: 2 };
 
 function batchOf(values: Uint8Array[]): ConsumedBatch {
@@ -145,6 +145,9 @@ describe('batch handler', () => {
     const links = store.rows('identities').map((r) => [r.customer_id, r.sources]);
     expect(links).toEqual(expect.arrayContaining([['cust-1', ['identify']], ['cust-from-email', ['email_link']]]));
     expect(links.some(([c]) => c === 'cust-forged')).toBe(false);
+    // What the collector forwards after verifying a landing token itself.
+    await handle(batchOf([encodeRawEvent({ ...base, eventId: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c3', type: 'identify', anonymousId: 'anon-verified', eventJson: JSON.stringify({ ...body, id: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c3', anonymousId: 'anon-verified', type: 'identify', props: { customerId: 'cust-9', traits: { verifiedBy: 'email-link' } } }) })]), control());
+    expect(store.rows('identities').find((r) => r.anonymous_id === 'anon-verified')?.sources).toEqual(['email_link', 'identify']);
     expect(store.rows('events').map((r) => String(r.props)).join()).not.toContain('identityToken');
     expect(store.rows('raw_events').map((r) => String(r.event_json)).join()).toContain('identityToken');
   });
