@@ -199,7 +199,9 @@ enrichment 1.7 s (URL parsing, referrer classification, UA cache hits, geo), row
 load, ~4.5 s the JavaScript thread sat idle waiting for chDB's native insert work (the 60-column \`events\` table with three
 bloom-filter indexes and the \`sessions\` materialized view, plus \`raw_events\` with ZSTD columns). The client's JSON
 encoding of rows (~10 µs/event) and GC (~1.5 s) are the largest JavaScript costs. Switching inserts from JSONEachRow to
-JSONCompactEachRow (no key names; done) cut the bytes by about a third.
+JSONCompactEachRow (no key names; done) cut the bytes by about a third; inserting with \`optimize_on_insert = 0\` and
+\`input_format_parallel_parsing = 0\` cut the events insert by another ~30%; loading the batches of the partitions handled
+together as one set of inserts (coalescing; done) divides the per-query cost by the partitions in flight.
 
 So on this machine the ceiling is chDB's insert cost of roughly 50 µs per event, executed on the same two cores as the
 processor, the broker and the other engineers' jobs — the throughput target (≥ 50k events/s, ≥ 0.5 of decode-only) is
