@@ -2,4 +2,3 @@ export * from './limits.js';
 export * from './client-event.js';
 export * from './validate.js';
 export * from './wire.js';
-export * from './link-token.js';

@@ -15,9 +15,6 @@ export const processorEnvSchema = z.object({
   SPOOR_DATA_DIR: optionalText,
   GEOIP_DB: optionalText,
   GEOIP_DISABLED: z.enum(['0', '1', 'true', 'false']).optional(),
-  SPOOR_LINK_SECRET: optionalText,
-  /** The collector's name for the same secrets (comma-separated, rotation: any may verify). */
-  LINK_SIGNING_SECRETS: optionalText,
   SPOOR_TOPIC_RAW: z.string().default(TOPICS.raw),
   SPOOR_TOPIC_DLQ: z.string().default(TOPICS.deadLetter),
   /** Partitions of the raw topic when the processor has to create it. */
@@ -53,6 +50,5 @@ export function enricherOptionsFromEnv(env: ProcessorEnv): EnricherOptions {
     geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [],
     userAgentCacheSize: env.UA_CACHE_SIZE,
     ipAnonymisation: { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS },
-    linkSecrets: [env.SPOOR_LINK_SECRET, ...(env.LINK_SIGNING_SECRETS ?? '').split(',')].map((x) => x?.trim() ?? '').filter(Boolean),
   };
 }

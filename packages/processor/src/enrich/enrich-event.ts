@@ -32,7 +32,6 @@ export interface EnricherDeps {
   referrers: ReferrerDataset;
   ipAnonymisation?: IpAnonymisation;
   futureToleranceMs?: number;
-  linkSecrets?: readonly string[];
 }
 
 export type Enricher = (decoded: DecodedEvent) => Promise<EnrichedEvent>;
@@ -62,7 +61,7 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     const fromEmail = raw.origin === RawEventOrigin.EMAIL_PIXEL || raw.origin === RawEventOrigin.EMAIL_CLICK || event.type === 'email_open' || event.type === 'email_click';
     const traffic = classifyTraffic(deps.referrers, { pageHost: page.host, referrer: event.referrer, campaign, fromEmail });
     const channel = assignChannel(traffic, campaign);
-    const identityLinks = await resolveIdentity(event, raw.siteId, raw.receivedAt, { linkSecrets: deps.linkSecrets });
+    const identityLinks = resolveIdentity(event);
     const customerId = event.customerId ?? identityLinks[0]?.customerId ?? '';
     return { raw, event, time, geo, ipAnonymized, ua, host: page.host, path: page.path, campaign, traffic, channel, customerId, identityLinks };
   };

@@ -12,7 +12,6 @@ export interface EnricherOptions {
   userAgentCacheSize?: number;
   ipAnonymisation?: IpAnonymisation;
   futureToleranceMs?: number;
-  linkSecrets?: readonly string[];
 }
 
 /** Loads the reference data (geo database, referrer list) once and returns the enrichment step. */
@@ -24,6 +23,5 @@ export async function loadEnricher(options: EnricherOptions = {}): Promise<Enric
     referrers: loadReferrerDataset(),
     ipAnonymisation: options.ipAnonymisation,
     futureToleranceMs: options.futureToleranceMs,
-    linkSecrets: options.linkSecrets,
   });
 }

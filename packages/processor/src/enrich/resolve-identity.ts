@@ -1,4 +1,4 @@
-import { verifyLinkToken, type ClientEvent } from '@spoor/events';
+import type { ClientEvent } from '@spoor/events';
 
 export interface IdentityLink {
   customerId: string;
@@ -6,19 +6,12 @@ export interface IdentityLink {
   source: string;
 }
 
-export interface IdentityOptions {
-  /** Shared with the collector (SPOOR_LINK_SECRET / LINK_SIGNING_SECRETS); without them landing tokens are ignored. */
-  linkSecrets?: readonly string[];
-}
-
-/** Where an identify may carry an email landing token: ours (`identityToken`) and the collector's parameter name. */
-const TOKEN_TRAITS = ['identityToken', 'spoor_it'] as const;
-
 /**
- * Which customer(s) this event ties its anonymous id to. A landing token is checked against the time the
- * collector received the event, so a replay months later derives the same links.
+ * Which customer(s) this event ties its anonymous id to. Email landing tokens are verified by the collector
+ * (the one service holding the link secrets), which forwards `verifiedBy: "email-link"` in their place and
+ * drops that marker from any client; the RawEvent carries the verdict, so a replay derives the same links.
  */
-export async function resolveIdentity(event: ClientEvent, siteId: string, receivedAt: number, options: IdentityOptions): Promise<IdentityLink[]> {
+export function resolveIdentity(event: ClientEvent): IdentityLink[] {
   const links: IdentityLink[] = [];
   const add = (customerId: string | undefined, source: string) => {
     if (customerId && !links.some((l) => l.customerId === customerId && l.source === source)) links.push({ customerId, source });
@@ -27,14 +20,7 @@ export async function resolveIdentity(event: ClientEvent, siteId: string, receiv
     case 'identify': {
       add(event.props.customerId, 'identify');
       const traits = event.props.traits;
-      // The collector verifies a landing token itself, then replaces it with this marker.
       if (traits?.verifiedBy === 'email-link') add(event.props.customerId, 'email_link');
-      for (const name of TOKEN_TRAITS) {
-        const token = traits?.[name];
-        if (token === undefined || !options.linkSecrets?.length) continue;
-        const verified = await verifyLinkToken(token, options.linkSecrets, receivedAt);
-        if (verified.ok && verified.claims.siteId === siteId) add(verified.claims.customerId, 'email_link');
-      }
       break;
     }
     case 'email_open':

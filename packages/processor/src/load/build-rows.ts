@@ -31,11 +31,14 @@ const ORIGINS: Record<number, string> = {
   [RawEventOrigin.SERVER]: 'server',
 };
 
-/** Props as stored: the landing token is a bearer credential, so it stays in the raw archive only. */
+/**
+ * Props as stored. The collector replaces a verified landing token with `verifiedBy`; one that reaches us
+ * anyway (an old collector, a replay of old raw events) is a bearer credential and stays in the raw archive only.
+ */
 function storedProps(e: EnrichedEvent): string {
   const traits = e.event.type === 'identify' ? e.event.props.traits : undefined;
-  if (traits && ('identityToken' in traits || 'spoor_it' in traits)) {
-    const { identityToken: _token, spoor_it: _collectorToken, ...kept } = traits;
+  if (traits && 'spoor_it' in traits) {
+    const { spoor_it: _token, ...kept } = traits;
     return JSON.stringify({ ...e.event.props, traits: kept });
   }
   return JSON.stringify(e.event.props);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter, decodeRawEvent, encodeRawEvent, signLinkToken } from '@spoor/events';
+import { decodeDeadLetter, decodeRawEvent, encodeRawEvent } from '@spoor/events';
 import { createMemoryKeyValue, type BatchControl, type ConsumedBatch, type KeyValue, type LogMessage } from '@spoor/infra';
 import { createSeenSet } from '../dedupe/seen-set.js';
 import { createEnricher } from '../enrich/enrich-event.js';
@@ -11,8 +11,7 @@ import { retriedCopy, syntheticRawEvent } from '../testing/synthetic-events.js';
 import { createCoalescingLoader, createDirectLoader } from './event-loader.js';
 import { createBatchHandler } from './handle-batch.js';
 
-const secret = 'link-secret-for-tests';
-const enrich = createEnricher({ geo: () => NO_GEO, userAgent: createUserAgentParser(), referrers: loadReferrerDataset(), linkSecrets: [secret] });
+const enrich = createEnricher({ geo: () => NO_GEO, userAgent: createUserAgentParser(), referrers: loadReferrerDataset() });
 const fast = { initialDelayMs: 1, maxDelayMs: 2 };
 
 function batchOf(values: Uint8Array[]): ConsumedBatch {
@@ -133,23 +132,20 @@ describe('batch handler', () => {
     expect(letter.ok && [letter.value.stage, letter.value.reason, letter.value.source]).toEqual(['processor.enrich', 'enrichment failed: unexpected shape', 'spoor.raw/3/101']);
   });
 
-  it('links identities from identify, email events and a verified landing token, never storing the token', async () => {
+  it('links identities from identify and the collector-verified email landing marker, never storing a token', async () => {
     const { store, handle } = setup();
     const base = syntheticRawEvent(1, { salt: 13 });
     const body = JSON.parse(base.eventJson);
-    const token = await signLinkToken({ customerId: 'cust-from-email', siteId: base.siteId, expiresAt: base.receivedAt + 60_000 }, secret);
-    const forged = await signLinkToken({ customerId: 'cust-forged', siteId: base.siteId, expiresAt: base.receivedAt + 60_000 }, 'wrong-secret');
     const identify = (id: string, traits: Record<string, string>) =>
       encodeRawEvent({ ...base, eventId: id, type: 'identify', eventJson: JSON.stringify({ ...body, id, type: 'identify', props: { customerId: 'cust-1', traits } }) });
-    await handle(batchOf([identify('0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c1', { identityToken: token }), identify('0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c2', { identityToken: forged })]), control());
-    const links = store.rows('identities').map((r) => [r.customer_id, r.sources]);
-    expect(links).toEqual(expect.arrayContaining([['cust-1', ['identify']], ['cust-from-email', ['email_link']]]));
-    expect(links.some(([c]) => c === 'cust-forged')).toBe(false);
+    // An unverified token (only the collector can verify) links nothing beyond the identify itself.
+    await handle(batchOf([identify('0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c1', { spoor_it: 'eyJ1IjoiY3VzdC1mb3JnZWQifQ.sig' })]), control());
+    expect(store.rows('identities').map((r) => [r.customer_id, r.sources])).toEqual([['cust-1', ['identify']]]);
     // What the collector forwards after verifying a landing token itself.
     await handle(batchOf([encodeRawEvent({ ...base, eventId: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c3', type: 'identify', anonymousId: 'anon-verified', eventJson: JSON.stringify({ ...body, id: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c3', anonymousId: 'anon-verified', type: 'identify', props: { customerId: 'cust-9', traits: { verifiedBy: 'email-link' } } }) })]), control());
     expect(store.rows('identities').find((r) => r.anonymous_id === 'anon-verified')?.sources).toEqual(['email_link', 'identify']);
-    expect(store.rows('events').map((r) => String(r.props)).join()).not.toContain('identityToken');
-    expect(store.rows('raw_events').map((r) => String(r.event_json)).join()).toContain('identityToken');
+    expect(store.rows('events').map((r) => String(r.props)).join()).not.toContain('spoor_it');
+    expect(store.rows('raw_events').map((r) => String(r.event_json)).join()).toContain('spoor_it');
   });
 
   it('loads concurrent partitions together: one insert per table, each partition commits its own batch', async () => {
