@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { TOPICS } from '@spoor/events';
+import { LIMITS, TOPICS } from '@spoor/events';
 import { checkSecrets } from './email/link-token.js';
 import { clickRoute } from './email/click-route.js';
 import { createOpenClassifier, type OpenClassifierOptions } from './email/classify-open.js';
@@ -9,6 +9,7 @@ import { CollectorError } from './http/collector-error.js';
 import { onCollectorError } from './http/on-collector-error.js';
 import type { CollectorRouteDeps } from './http/route-deps.js';
 import { eventsRoute } from './ingest/events-route.js';
+import { importRoute, type ImportAuthenticator } from './ingest/import-route.js';
 import { createCollectorMetrics, type CollectorMetrics } from './ops/collector-metrics.js';
 import { opsRoutes } from './ops/ops-routes.js';
 import type { CoalescingProducer } from './produce/coalescing-producer.js';
@@ -36,13 +37,15 @@ export interface CollectorDeps {
   /** Retry-After (seconds) on 503 when the event log is down. */
   retryAfterSeconds?: number;
   maxBodyBytes?: number;
+  /** Checks the secret API keys of POST /v1/import (server-side backfill); without it that route does not exist. */
+  authenticateImport?: ImportAuthenticator;
   /** True once graceful shutdown started: /readyz answers 503 so the load balancer stops sending. */
   isShuttingDown?: () => boolean;
   now?: () => number;
   log?: (message: string, error: unknown) => void;
 }
 
-const ROUTES = new Set(['/v1/events', '/v1/o.gif', '/v1/c', '/healthz', '/readyz', '/metrics']);
+const ROUTES = new Set(['/v1/events', '/v1/import', '/v1/o.gif', '/v1/c', '/healthz', '/readyz', '/metrics']);
 
 /** The collector as a Hono app: a library, so main.ts, the all-in-one process and tests compose the same thing. */
 export function createCollector(deps: CollectorDeps): Hono {
@@ -69,6 +72,9 @@ export function createCollector(deps: CollectorDeps): Hono {
   });
   app.route('/', opsRoutes({ metrics, logReachable: deps.logReachable, isShuttingDown }));
   app.route('/', eventsRoute({ ...routeDeps, maxBodyBytes: deps.maxBodyBytes }));
+  if (deps.authenticateImport) {
+    app.route('/', importRoute({ ...routeDeps, authenticate: deps.authenticateImport, maxBodyBytes: deps.maxBodyBytes ?? LIMITS.maxBatchBytes }));
+  }
   app.route('/', openPixelRoute({ ...routeDeps, classifyOpen: createOpenClassifier(deps.openClassifier) }));
   app.route('/', clickRoute({ ...routeDeps, identityTokenTtlMs: deps.identityTokenTtlMs ?? 60 * 60 * 1000 }));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`, code: 'not_found' }, 404));

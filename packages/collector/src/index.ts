@@ -1,4 +1,5 @@
 export { createCollector, type CollectorDeps } from './create-collector.js';
+export type { ImportAuthenticator } from './ingest/import-route.js';
 export { CollectorError, type CollectorErrorCode } from './http/collector-error.js';
 export { createCoalescingProducer, LogUnavailableError, type CoalescingProducer, type CoalescingProducerOptions } from './produce/coalescing-producer.js';
 export { createCollectorMetrics, type CollectorMetrics } from './ops/collector-metrics.js';

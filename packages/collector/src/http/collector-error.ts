@@ -5,6 +5,8 @@
 export type CollectorErrorCode =
   | 'bad_request'
   | 'unknown_write_key'
+  | 'unknown_api_key'
+  | 'site_not_allowed'
   | 'origin_not_allowed'
   | 'payload_too_large'
   | 'too_many_events'
@@ -17,6 +19,8 @@ export type CollectorErrorCode =
 const STATUS: Record<CollectorErrorCode, 400 | 401 | 403 | 413 | 415 | 429 | 503> = {
   bad_request: 400,
   unknown_write_key: 401,
+  unknown_api_key: 401,
+  site_not_allowed: 403,
   origin_not_allowed: 403,
   payload_too_large: 413,
   too_many_events: 413,

@@ -1,4 +1,4 @@
-import { LIMITS, validateEnvelope, validateEvent, type BatchEnvelope, type ClientEvent } from '@spoor/events';
+import { LIMITS, validateEnvelope, validateEvent, type BatchEnvelope, type ClientEvent, type EventValidationOptions } from '@spoor/events';
 import { CollectorError } from '../http/collector-error.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -33,9 +33,13 @@ export function parseBatchBody(body: Uint8Array): BatchEnvelope {
 export type CheckedEvent = { index: number; ok: true; event: ClientEvent } | { index: number; ok: false; error: string; original: unknown };
 
 /** Validates each event on its own so one bad event never costs its neighbours. */
-export function checkEvents(events: readonly unknown[], extraCheck?: (event: ClientEvent) => string | undefined): CheckedEvent[] {
+export function checkEvents(
+  events: readonly unknown[],
+  extraCheck?: (event: ClientEvent) => string | undefined,
+  options?: EventValidationOptions,
+): CheckedEvent[] {
   return events.map((input, index) => {
-    const result = validateEvent(input);
+    const result = validateEvent(input, options);
     if (!result.ok) return { index, ok: false, error: result.error, original: input };
     const problem = extraCheck?.(result.value);
     return problem ? { index, ok: false, error: problem, original: input } : { index, ok: true, event: result.value };

@@ -22,4 +22,10 @@ describe('deriveTimestamp', () => {
   it('uses the collector time when the device gave none', () => {
     expect(deriveTimestamp(0, 0, 5_000)).toEqual({ ts: 5_000, clockSkewMs: 0, inFuture: false });
   });
+
+  it('keeps the stated time of a trusted server import (a backfill weeks later), still flagging the future', () => {
+    const twentyDaysAgo = 1_763_800_000_000 - 20 * 86_400_000;
+    expect(deriveTimestamp(twentyDaysAgo, twentyDaysAgo + 9_000, 1_763_800_000_000, undefined, true)).toEqual({ ts: twentyDaysAgo, clockSkewMs: 0, inFuture: false });
+    expect(deriveTimestamp(5_000_000, 5_000_000, 1_000_000, 60_000, true).inFuture).toBe(true);
+  });
 });

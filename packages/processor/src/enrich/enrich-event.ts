@@ -51,7 +51,7 @@ export function createEnricher(deps: EnricherDeps): Enricher {
   const futureTolerance = deps.futureToleranceMs ?? DEFAULT_FUTURE_TOLERANCE_MS;
   return async (decoded) => {
     const { raw, event } = decoded;
-    const time = deriveTimestamp(raw.deviceTs, raw.sentAt, raw.receivedAt, futureTolerance);
+    const time = deriveTimestamp(raw.deviceTs, raw.sentAt, raw.receivedAt, futureTolerance, raw.origin === RawEventOrigin.SERVER);
     // Geo reads the address before it is anonymised; nothing after this line sees the full address.
     const geo = deps.geo(raw.clientIp);
     const ipAnonymized = anonymiseIp(raw.clientIp, ipOptions);
