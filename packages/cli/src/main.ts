@@ -1,10 +1,11 @@
 // `spoor <command>`: the only file of the CLI that reads the environment.
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { serviceCommands, startCommand } from './commands/start.js';
 import type { Command } from './commands/command.js';
 import { parseSpoorEnv } from './spoor-env.js';
 
-const commands: Command[] = [migrateCommand, keysCommand];
+const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, keysCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -21,9 +22,12 @@ if (args.includes('--help')) {
   console.log(`usage: ${command.usage}\n\n${command.summary}`);
   process.exit(0);
 }
+let code: number;
 try {
-  process.exitCode = await command.run(args, parseSpoorEnv(process.env));
+  code = await command.run(args, parseSpoorEnv(process.env));
 } catch (err) {
   console.error(`spoor ${command.name}: ${(err as Error).message}`);
-  process.exitCode = 1;
+  code = 1;
 }
+// Explicit: a finished command must not linger on open handles (chDB, timers of client libraries).
+process.exit(code);
