@@ -9,6 +9,8 @@ export function throwOnInvalid(result: { success: true } | { success: false; err
   if (result.success) return;
   const issue = result.error.issues[0];
   if (!issue) throw new BadParameterError('request', 'invalid');
-  const parameter = issue.path.length > 0 ? issue.path.map(String).join('.') : 'body';
+  // An unknown key is named itself (`steps.0.colour`), not its parent object.
+  const path = issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined ? [...issue.path, issue.keys[0]] : issue.path;
+  const parameter = path.length > 0 ? path.map(String).join('.') : 'body';
   throw new BadParameterError(parameter, issue.message);
 }

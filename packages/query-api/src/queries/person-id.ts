@@ -1,14 +1,15 @@
 /**
  * Identity stitching, shared by every query that counts people rather than browsers.
  *
- * A person is the customer with the latest identity link of the anonymous id (identities.last_seen,
- * ties broken by customer id so the answer is deterministic), else the customer id the event itself
- * carries, else the anonymous id. So a visitor who browses anonymously and logs in mid-funnel is one person.
+ * A person is the customer with the latest identity link of the anonymous id (identities.last_seen, ties
+ * broken by customer id so the answer is deterministic), else a customer id carried by the anonymous id's
+ * own events, else the anonymous id. So a visitor who browses anonymously and logs in mid-funnel is one
+ * person, and two devices linked to one customer are one person.
  *
- * Usage (needs the `{site:String}` parameter):
- *   WITH ${PERSON_MAP_CTE}
- *   SELECT ${personIdOf('e')} AS person_id ... FROM {db:Identifier}.events AS e
- *   LEFT ANY JOIN person_map AS pm ON pm.anonymous_id = e.anonymous_id
+ * Resolve per anonymous id, after grouping (cheaper than joining every event row):
+ *   WITH ${PERSON_MAP_CTE}, per_anon AS (SELECT anonymous_id, max(customer_id) AS seen_customer, … GROUP BY anonymous_id)
+ *   SELECT ${personOf('g', 'seen_customer')} AS person_id, … FROM per_anon AS g ${joinPersonMap('g')}
+ * Needs the `{site:String}` and `{db:Identifier}` parameters.
  */
 export const PERSON_MAP_CTE = `person_map AS (
   SELECT anonymous_id, argMax(customer_id, (last_seen, customer_id)) AS linked_customer
@@ -21,11 +22,12 @@ export const PERSON_MAP_CTE = `person_map AS (
   GROUP BY anonymous_id
 )`;
 
-/** The join that attaches `pm.linked_customer` to events aliased `alias`. */
+/** Attaches `pm.linked_customer` ('' when none) to rows aliased `alias` that have an `anonymous_id` column. */
 export const joinPersonMap = (alias: string) => `LEFT ANY JOIN person_map AS pm ON pm.anonymous_id = ${alias}.anonymous_id`;
 
-/** The customer a row belongs to, '' when anonymous. `alias` is the events table alias (a constant, never input). */
-export const customerIdOf = (alias: string) => `if(pm.linked_customer != '', pm.linked_customer, ${alias}.customer_id)`;
+/** The customer of a row, '' when anonymous. `seenCustomer` is the customer id on the row's own events. */
+export const customerOf = (alias: string, seenCustomer: string) => `if(pm.linked_customer != '', pm.linked_customer, ${alias}.${seenCustomer})`;
 
-/** The person id of a row: customer id when known, else the anonymous id. */
-export const personIdOf = (alias: string) => `if(${customerIdOf(alias)} != '', ${customerIdOf(alias)}, ${alias}.anonymous_id)`;
+/** The person id: the customer id when known, else the anonymous id. Arguments are constants, never input. */
+export const personOf = (alias: string, seenCustomer: string) =>
+  `if(${customerOf(alias, seenCustomer)} != '', ${customerOf(alias, seenCustomer)}, ${alias}.anonymous_id)`;
