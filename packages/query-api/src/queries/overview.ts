@@ -1,31 +1,144 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
 import { rangeParams, type DateRange } from '../params/date-range.js';
+import { PERSON_MAP_CTE, joinPersonMap, personOf } from './person-id.js';
 
 export interface OverviewQuery {
   site: string;
   range: DateRange;
   includeBots: boolean;
+  /** Session-level filters ('' = any): the session's first event in the range decides. */
+  channel: string;
+  country: string;
+  device: string;
+  limit: number;
 }
 
-export interface OverviewTotals {
-  visitors: number;
-  sessions: number;
-  page_views: number;
-  events: number;
+export interface Overview {
+  totals: { visitors: number; sessions: number; page_views: number; events: number; bounce_rate: number | null; median_session_seconds: number | null };
+  events_by_type: Array<{ type: string; count: number }>;
+  top_pages: Array<{ path: string; page_views: number; sessions: number }>;
+  entry_pages: Array<{ path: string; sessions: number }>;
+  channels: Array<{ channel: string; sessions: number; visitors: number }>;
+  sources: Array<{ source: string; medium: string; sessions: number; visitors: number }>;
+  search_terms: Array<{ term: string; searches: number; sessions: number }>;
+  countries: Array<{ country: string; sessions: number; visitors: number }>;
+  devices: Array<{ device: string; sessions: number; visitors: number }>;
 }
 
-const TOTALS_SQL = `
+// Events in the range (FINAL: a duplicate that slipped past the processor never counts twice).
+const EVENTS_CTE = `ev AS (
+  SELECT event_id, type, ts, session_id, anonymous_id, customer_id, path, search_query,
+         channel, source, medium, country, device_type
+  FROM {db:Identifier}.events FINAL
+  WHERE site_id = {site:String}
+    AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+    AND ({include_bots:Bool} OR NOT is_bot)
+)`;
+
+// Sessions as seen inside the range; attributes come from their first event there.
+const SESSIONS_CTE = `sess AS (
+  SELECT session_id, any(anonymous_id) AS anonymous_id, max(customer_id) AS seen_customer,
+    toString(argMin(channel, (ts, event_id))) AS channel, toString(argMin(source, (ts, event_id))) AS source,
+    toString(argMin(medium, (ts, event_id))) AS medium, toString(argMin(country, (ts, event_id))) AS country,
+    toString(argMin(device_type, (ts, event_id))) AS device,
+    countIf(type = 'page_view') AS page_views,
+    argMinIf(path, (ts, event_id), type = 'page_view') AS entry_page,
+    (toUnixTimestamp64Milli(max(ts)) - toUnixTimestamp64Milli(min(ts))) / 1000 AS duration
+  FROM ev
+  WHERE session_id != ''
+  GROUP BY session_id
+  HAVING ({channel:String} = '' OR channel = {channel:String})
+     AND ({country:String} = '' OR country = {country:String})
+     AND ({device:String} = '' OR device = {device:String})
+)`;
+
+
+const SESSION_SQL = `WITH ${PERSON_MAP_CTE}, ${EVENTS_CTE}, ${SESSIONS_CTE}
 SELECT
-  uniqExact(anonymous_id) AS visitors,
-  uniqExact(session_id) AS sessions,
-  countIf(type = 'page_view') AS page_views,
-  count() AS events
-FROM {db:Identifier}.events FINAL
-WHERE site_id = {site:String}
-  AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
-  AND ({include_bots:Bool} OR NOT is_bot)`;
+  multiIf(grouping(channel) = 0, 'channel', grouping(source) = 0, 'source', grouping(country) = 0, 'country',
+          grouping(device) = 0, 'device', grouping(entry_page) = 0, 'entry_page', 'total') AS dim,
+  channel, source, medium, country, device, entry_page,
+  count() AS sessions,
+  uniqExact(${personOf('s', 'seen_customer')}) AS visitors,
+  countIf(page_views = 1) / nullIf(countIf(page_views >= 1), 0) AS bounce_rate,
+  quantileExactInclusive(0.5)(duration) AS median_duration
+FROM sess AS s
+${joinPersonMap('s')}
+GROUP BY GROUPING SETS ((), (channel), (source, medium), (country), (device), (entry_page))
+HAVING dim != 'entry_page' OR entry_page != ''
+ORDER BY dim, sessions DESC, channel, source, medium, country, device, entry_page
+LIMIT {limit:UInt32} BY dim
+SETTINGS group_by_use_nulls = 0`;
 
-export async function queryOverviewTotals(runner: QueryRunner, q: OverviewQuery): Promise<OverviewTotals> {
-  const [row] = await runner.rows<OverviewTotals>(TOTALS_SQL, { site: q.site, include_bots: q.includeBots, ...rangeParams(q.range) });
-  return row ?? { visitors: 0, sessions: 0, page_views: 0, events: 0 };
+// Event lists honour the session filters; without filters the session pass is skipped altogether.
+const eventSql = (filtered: boolean) => `WITH ${EVENTS_CTE}${filtered ? `, ${SESSIONS_CTE}` : ''}
+SELECT
+  multiIf(grouping(type) = 0, 'type', grouping(page) = 0, 'page', 'term') AS dim,
+  toString(type) AS type, page, term,
+  count() AS count,
+  uniqExact(session_id) AS sessions
+FROM (
+  SELECT type, if(type = 'page_view', path, '') AS page, if(type = 'search', search_query, '') AS term, session_id
+  FROM ev ${filtered ? 'WHERE session_id IN (SELECT session_id FROM sess)' : ''}
+)
+GROUP BY GROUPING SETS ((type), (page), (term))
+HAVING dim = 'type' OR (dim = 'page' AND page != '') OR (dim = 'term' AND term != '')
+ORDER BY dim, count DESC, type, page, term
+-- every event type is listed (there are a dozen); pages and terms are cut to the limit by the caller
+LIMIT greatest({limit:UInt32}, 100) BY dim
+SETTINGS group_by_use_nulls = 0`;
+
+interface SessionRow {
+  dim: string;
+  channel: string;
+  source: string;
+  medium: string;
+  country: string;
+  device: string;
+  entry_page: string;
+  sessions: number;
+  visitors: number;
+  bounce_rate: number | null;
+  median_duration: number | null;
+}
+interface EventRow {
+  dim: string;
+  type: string;
+  page: string;
+  term: string;
+  count: number;
+  sessions: number;
+}
+
+export async function queryOverview(runner: QueryRunner, q: OverviewQuery): Promise<Overview> {
+  const params = { site: q.site, include_bots: q.includeBots, channel: q.channel, country: q.country, device: q.device, ...rangeParams(q.range) };
+  const filtered = q.channel !== '' || q.country !== '' || q.device !== '';
+  const [sessionRows, eventRows] = await Promise.all([
+    runner.rows<SessionRow>(SESSION_SQL, { ...params, limit: q.limit }),
+    runner.rows<EventRow>(eventSql(filtered), { ...params, limit: q.limit }),
+  ]);
+  const typeRows = eventRows.filter((r) => r.dim === 'type');
+  const by = (dim: string) => sessionRows.filter((r) => r.dim === dim);
+  const total = by('total')[0];
+  const events = (dim: string) => eventRows.filter((r) => r.dim === dim).slice(0, q.limit);
+  const pageViews = typeRows.find((r) => r.type === 'page_view')?.count ?? 0;
+  const sessions = total?.sessions ?? 0;
+  return {
+    totals: {
+      visitors: total?.visitors ?? 0,
+      sessions,
+      page_views: pageViews,
+      events: typeRows.reduce((sum, r) => sum + r.count, 0),
+      bounce_rate: sessions > 0 ? (total?.bounce_rate ?? null) : null,
+      median_session_seconds: sessions > 0 ? (total?.median_duration ?? null) : null,
+    },
+    events_by_type: typeRows.map((r) => ({ type: r.type, count: r.count })),
+    top_pages: events('page').map((r) => ({ path: r.page, page_views: r.count, sessions: r.sessions })),
+    entry_pages: by('entry_page').map((r) => ({ path: r.entry_page, sessions: r.sessions })),
+    channels: by('channel').map((r) => ({ channel: r.channel, sessions: r.sessions, visitors: r.visitors })),
+    sources: by('source').map((r) => ({ source: r.source, medium: r.medium, sessions: r.sessions, visitors: r.visitors })),
+    search_terms: events('term').map((r) => ({ term: r.term, searches: r.count, sessions: r.sessions })),
+    countries: by('country').map((r) => ({ country: r.country, sessions: r.sessions, visitors: r.visitors })),
+    devices: by('device').map((r) => ({ device: r.device, sessions: r.sessions, visitors: r.visitors })),
+  };
 }
