@@ -8,6 +8,8 @@ import { createQueryRunner } from './clickhouse/query-runner.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
+import { cartRoutes } from './routes/carts.js';
+import { exitRoutes } from './routes/exits.js';
 import { funnelRoutes } from './routes/funnels.js';
 import { overviewRoutes } from './routes/overview.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -50,6 +52,8 @@ export function createQueryApi(deps: QueryApiDeps) {
   // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
   app.route('/api/v1', overviewRoutes(routeDeps));
   app.route('/api/v1', funnelRoutes(routeDeps));
+  app.route('/api/v1', exitRoutes(routeDeps));
+  app.route('/api/v1', cartRoutes(routeDeps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
