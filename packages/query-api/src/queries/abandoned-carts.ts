@@ -38,7 +38,7 @@ cart_events AS (
   SELECT if(cart_id != '', cart_id, concat('anonymous:', anonymous_id)) AS cart_key, cart_id, type, ts, anonymous_id, customer_id,
     session_id, product_id, product_name, toFloat64(price) AS price, toString(currency) AS currency,
     if(type = 'add_to_cart', toInt64(quantity), -toInt64(quantity)) AS delta
-  FROM {db:Identifier}.events FINAL
+  FROM {db:Identifier}.events
   WHERE site_id = {site:String}
     AND ts >= {lookback_from:DateTime64(3, 'UTC')} AND ts < {scan_to:DateTime64(3, 'UTC')}
     AND ({include_bots:Bool} OR NOT is_bot)

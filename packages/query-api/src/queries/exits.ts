@@ -30,7 +30,7 @@ WITH sess AS (
     groupArrayIf(path, type = 'page_view') AS pv_paths,
     max(type = 'add_to_cart') AS carted,
     max(type = 'purchase') AS purchased
-  FROM {db:Identifier}.events FINAL
+  FROM {db:Identifier}.events
   WHERE site_id = {site:String}
     AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
     AND ({include_bots:Bool} OR NOT is_bot)

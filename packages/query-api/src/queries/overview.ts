@@ -25,11 +25,12 @@ export interface Overview {
   devices: Array<{ device: string; sessions: number; visitors: number }>;
 }
 
-// Events in the range (FINAL: a duplicate that slipped past the processor never counts twice).
+// Events in the range. No FINAL: the processor stops duplicates before insert and ReplacingMergeTree folds an
+// exact redelivery at merge; FINAL made this query ~25x slower on 10M rows (docs/performance/query-api.md).
 const EVENTS_CTE = `ev AS (
   SELECT event_id, type, ts, session_id, anonymous_id, customer_id, path, search_query,
          channel, source, medium, country, device_type
-  FROM {db:Identifier}.events FINAL
+  FROM {db:Identifier}.events
   WHERE site_id = {site:String}
     AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
     AND ({include_bots:Bool} OR NOT is_bot)
