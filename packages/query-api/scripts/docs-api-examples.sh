@@ -42,8 +42,9 @@ validate requests, is at `GET /openapi.json`.
   with offset (as `to`, exclusive). Default: the last 30 days. Longest range: 400 days (configurable).
 - **Limits**: lists hold `limit` rows (default 10, at most 1000); each ClickHouse query runs with `max_execution_time`.
 - **Bots** (`is_bot`) are excluded unless `include_bots=true` (`"include_bots": true` in bodies).
-- **People**: a visitor is identity-stitched: the customer with the latest identity link of the anonymous id, else a
-  customer id on its own events, else the anonymous id. Two devices of one customer are one visitor.
+- **People**: a visitor is identity-stitched: the customer with the latest identity link of the anonymous id (table
+  `identities`), else the anonymous id. Two devices of one customer are one visitor. A shown `customer_id` also falls back
+  to a customer id carried by the events themselves.
 - **Errors**: `{"error": {"code", "message", "parameter"?}}` — 400 `bad_parameter` names the parameter (dotted path in
   bodies, e.g. `steps.1.type`), 401, 403, 404, 504 when a query exceeds the execution limit, 503 when ClickHouse is unavailable.
   Client input never causes a 500. All SQL uses ClickHouse `{name:Type}` parameters; column names come from allowlists.

@@ -41,10 +41,9 @@ WITH sess AS (
      AND (NOT {cart_without_purchase:Bool} OR (carted AND NOT purchased))
 ),
 pages AS (
-  SELECT ch, item.1 AS path, sum(item.2) AS page_views, sum(item.3) AS exits, sum(item.4) AS entries, sum(item.5) AS bounces,
-    any(total_sessions) AS sessions
+  SELECT ch, item.1 AS path, sum(item.2) AS page_views, sum(item.3) AS exits, sum(item.4) AS entries, sum(item.5) AS bounces
   FROM (
-    SELECT if({by_channel:Bool}, channel, '') AS ch, count() OVER () AS total_sessions,
+    SELECT if({by_channel:Bool}, channel, '') AS ch,
       arrayConcat(arrayMap(p -> (p, 1, 0, 0, 0), pv_paths), [(exit_page, 0, 1, 0, 0), (entry_page, 0, 0, 1, toUInt8(length(pv_paths) = 1))]) AS items
     FROM sess
   )
@@ -52,7 +51,9 @@ pages AS (
   GROUP BY ch, path
 )
 SELECT * FROM (
-  SELECT ch, path, page_views, exits, entries, bounces, sessions,
+  SELECT ch, path, page_views, exits, entries, bounces,
+    -- every session has exactly one exit page
+    sum(exits) OVER () AS sessions,
     row_number() OVER (PARTITION BY ch ORDER BY exits DESC, path) AS exit_rank,
     row_number() OVER (PARTITION BY ch ORDER BY entries DESC, path) AS entry_rank
   FROM pages

@@ -1,5 +1,5 @@
 import { rangeParams, toClickHouseTime, type DateRange } from '../params/date-range.js';
-import { PERSON_MAP_CTE, customerOf, joinPersonMap, personOf } from './person-id.js';
+import { PERSON_LOOKUP, PERSON_MAP_CTE, linkedCustomerOf } from './person-id.js';
 import type { QueryParams } from '../clickhouse/query-runner.js';
 
 /**
@@ -122,12 +122,13 @@ export function buildFunnelUnitsSql(spec: FunnelSpec): { sql: string; params: Qu
   const entry = `multiIf(${ks.map((k) => `reached = ${k}, arrayFirst(x -> x != 0, c${k})`).join(', ')}, toInt64(0))`;
   const chain = `[${ks.map((k) => `if(reached >= ${k}, ts[arrayFirstIndex(x -> x = entry, c${k})], toInt64(0))`).join(', ')}]`;
 
-  const sql = `${PERSON_MAP_CTE},
+  const linked = linkedCustomerOf('e.anonymous_id');
+  const sql = `${PERSON_MAP_CTE}, ${PERSON_LOOKUP},
 matched AS (
   SELECT
-    ${spec.unit === 'visitor' ? 'e.anonymous_id' : 'e.session_id'} AS u,
+    ${spec.unit === 'visitor' ? `if(${linked} != '', ${linked}, e.anonymous_id)` : 'e.session_id'} AS unit,
     e.anonymous_id AS anonymous_id,
-    e.customer_id AS customer_id,
+    if(${linked} != '', ${linked}, e.customer_id) AS row_customer,
     toUnixTimestamp64Milli(e.ts) AS t,
     toUInt32(${mask}) AS mask,
     if(bitTest(mask, 0), ${bdExpr}, '') AS bd
@@ -138,21 +139,14 @@ matched AS (
     AND ${eventFilter}
     ${spec.unit === 'session' ? `AND e.session_id != ''` : ''}
 ),
-grouped AS (
-  SELECT u, any(anonymous_id) AS anonymous_id, max(customer_id) AS seen_customer,
-    -- ties in time: the event matching the earlier step sorts first (non-matching events first of all)
-    groupArray((t, if(mask = 0, 0, bitCount(bitAnd(mask, bitNot(mask) + 1) - 1) + 1), mask, bd)) AS evs
-  FROM matched
-  GROUP BY u
-),
 per_unit AS (
-  SELECT ${spec.unit === 'visitor' ? personOf('g', 'seen_customer') : 'g.u'} AS unit,
-    any(${personOf('g', 'seen_customer')}) AS person_id,
-    max(${customerOf('g', 'seen_customer')}) AS customer_id,
-    arraySort(groupUniqArray(g.anonymous_id)) AS anonymous_ids,
-    arraySort(arrayFlatten(groupArray(g.evs))) AS sorted
-  FROM grouped AS g
-  ${joinPersonMap('g')}
+  SELECT unit,
+    ${spec.unit === 'visitor' ? 'unit' : "if(max(row_customer) != '', max(row_customer), any(anonymous_id))"} AS person_id,
+    max(row_customer) AS customer_id,
+    arraySort(groupUniqArray(anonymous_id)) AS anonymous_ids,
+    -- ties in time: the event matching the earlier step sorts first (non-matching events first of all)
+    arraySort(groupArray((t, if(mask = 0, 0, bitCount(bitAnd(mask, bitNot(mask) + 1) - 1) + 1), mask, bd))) AS sorted
+  FROM matched
   GROUP BY unit
   HAVING arrayExists(x -> bitTest(x.3, 0), sorted)
 ),

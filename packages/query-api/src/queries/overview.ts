@@ -60,7 +60,7 @@ SELECT
           grouping(device) = 0, 'device', grouping(entry_page) = 0, 'entry_page', 'total') AS dim,
   channel, source, medium, country, device, entry_page,
   count() AS sessions,
-  uniqExact(${personOf('s', 'seen_customer')}) AS visitors,
+  uniqExact(${personOf('s')}) AS visitors,
   countIf(page_views = 1) / nullIf(countIf(page_views >= 1), 0) AS bounce_rate,
   quantileExactInclusive(0.5)(duration) AS median_duration
 FROM sess AS s
@@ -72,22 +72,16 @@ LIMIT {limit:UInt32} BY dim
 SETTINGS group_by_use_nulls = 0`;
 
 // Event lists honour the session filters; without filters the session pass is skipped altogether.
-const eventSql = (filtered: boolean) => `WITH ${EVENTS_CTE}${filtered ? `, ${SESSIONS_CTE}` : ''}
-SELECT
-  multiIf(grouping(type) = 0, 'type', grouping(page) = 0, 'page', 'term') AS dim,
-  toString(type) AS type, page, term,
-  count() AS count,
-  uniqExact(session_id) AS sessions
-FROM (
-  SELECT type, if(type = 'page_view', path, '') AS page, if(type = 'search', search_query, '') AS term, session_id
-  FROM ev ${filtered ? 'WHERE session_id IN (SELECT session_id FROM sess)' : ''}
-)
-GROUP BY GROUPING SETS ((type), (page), (term))
-HAVING dim = 'type' OR (dim = 'page' AND page != '') OR (dim = 'term' AND term != '')
-ORDER BY dim, count DESC, type, page, term
--- every event type is listed (there are a dozen); pages and terms are cut to the limit by the caller
-LIMIT greatest({limit:UInt32}, 100) BY dim
-SETTINGS group_by_use_nulls = 0`;
+// Three small queries rather than one GROUPING SETS: each computes only its own aggregates (uniqExact of
+// sessions is paid only for page views and searches, not for every event).
+const eventSql = (filtered: boolean, select: string) => `WITH ${EVENTS_CTE}${filtered ? `, ${SESSIONS_CTE}` : ''}
+${select.replace('FROM ev', `FROM ev ${filtered ? 'WHERE session_id IN (SELECT session_id FROM sess)' : 'WHERE 1'}`)}`;
+
+const TYPES_SELECT = `SELECT toString(type) AS key, count() AS count, 0 AS sessions FROM ev GROUP BY key ORDER BY count DESC, key`;
+const PAGES_SELECT = `SELECT path AS key, count() AS count, uniqExact(session_id) AS sessions FROM ev AND type = 'page_view'
+GROUP BY key ORDER BY count DESC, key LIMIT {limit:UInt32}`;
+const TERMS_SELECT = `SELECT search_query AS key, count() AS count, uniqExact(session_id) AS sessions FROM ev AND type = 'search' AND search_query != ''
+GROUP BY key ORDER BY count DESC, key LIMIT {limit:UInt32}`;
 
 interface SessionRow {
   dim: string;
@@ -103,10 +97,7 @@ interface SessionRow {
   median_duration: number | null;
 }
 interface EventRow {
-  dim: string;
-  type: string;
-  page: string;
-  term: string;
+  key: string;
   count: number;
   sessions: number;
 }
@@ -114,15 +105,15 @@ interface EventRow {
 export async function queryOverview(runner: QueryRunner, q: OverviewQuery): Promise<Overview> {
   const params = { site: q.site, include_bots: q.includeBots, channel: q.channel, country: q.country, device: q.device, ...rangeParams(q.range) };
   const filtered = q.channel !== '' || q.country !== '' || q.device !== '';
-  const [sessionRows, eventRows] = await Promise.all([
+  const [sessionRows, typeRows, pageRows, termRows] = await Promise.all([
     runner.rows<SessionRow>(SESSION_SQL, { ...params, limit: q.limit }),
-    runner.rows<EventRow>(eventSql(filtered), { ...params, limit: q.limit }),
+    runner.rows<EventRow>(eventSql(filtered, TYPES_SELECT), params),
+    runner.rows<EventRow>(eventSql(filtered, PAGES_SELECT), { ...params, limit: q.limit }),
+    runner.rows<EventRow>(eventSql(filtered, TERMS_SELECT), { ...params, limit: q.limit }),
   ]);
-  const typeRows = eventRows.filter((r) => r.dim === 'type');
   const by = (dim: string) => sessionRows.filter((r) => r.dim === dim);
   const total = by('total')[0];
-  const events = (dim: string) => eventRows.filter((r) => r.dim === dim).slice(0, q.limit);
-  const pageViews = typeRows.find((r) => r.type === 'page_view')?.count ?? 0;
+  const pageViews = typeRows.find((r) => r.key === 'page_view')?.count ?? 0;
   const sessions = total?.sessions ?? 0;
   return {
     totals: {
@@ -133,12 +124,12 @@ export async function queryOverview(runner: QueryRunner, q: OverviewQuery): Prom
       bounce_rate: sessions > 0 ? (total?.bounce_rate ?? null) : null,
       median_session_seconds: sessions > 0 ? (total?.median_duration ?? null) : null,
     },
-    events_by_type: typeRows.map((r) => ({ type: r.type, count: r.count })),
-    top_pages: events('page').map((r) => ({ path: r.page, page_views: r.count, sessions: r.sessions })),
+    events_by_type: typeRows.map((r) => ({ type: r.key, count: r.count })),
+    top_pages: pageRows.map((r) => ({ path: r.key, page_views: r.count, sessions: r.sessions })),
     entry_pages: by('entry_page').map((r) => ({ path: r.entry_page, sessions: r.sessions })),
     channels: by('channel').map((r) => ({ channel: r.channel, sessions: r.sessions, visitors: r.visitors })),
     sources: by('source').map((r) => ({ source: r.source, medium: r.medium, sessions: r.sessions, visitors: r.visitors })),
-    search_terms: events('term').map((r) => ({ term: r.term, searches: r.count, sessions: r.sessions })),
+    search_terms: termRows.map((r) => ({ term: r.key, searches: r.count, sessions: r.sessions })),
     countries: by('country').map((r) => ({ country: r.country, sessions: r.sessions, visitors: r.visitors })),
     devices: by('device').map((r) => ({ device: r.device, sessions: r.sessions, visitors: r.visitors })),
   };

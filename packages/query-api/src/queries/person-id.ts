@@ -2,13 +2,13 @@
  * Identity stitching, shared by every query that counts people rather than browsers.
  *
  * A person is the customer with the latest identity link of the anonymous id (identities.last_seen, ties
- * broken by customer id so the answer is deterministic), else a customer id carried by the anonymous id's
- * own events, else the anonymous id. So a visitor who browses anonymously and logs in mid-funnel is one
- * person, and two devices linked to one customer are one person.
+ * broken by customer id so the answer is deterministic), else the anonymous id. So a visitor who browses
+ * anonymously and logs in mid-funnel is one person, and two devices linked to one customer are one person.
+ * For display, `customerOf` also falls back to a customer id carried by the rows themselves.
  *
  * Resolve per anonymous id, after grouping (cheaper than joining every event row):
  *   WITH ${PERSON_MAP_CTE}, per_anon AS (SELECT anonymous_id, max(customer_id) AS seen_customer, … GROUP BY anonymous_id)
- *   SELECT ${personOf('g', 'seen_customer')} AS person_id, … FROM per_anon AS g ${joinPersonMap('g')}
+ *   SELECT ${personOf('g')} AS person_id, … FROM per_anon AS g ${joinPersonMap('g')}
  * Needs the `{site:String}` and `{db:Identifier}` parameters.
  */
 export const PERSON_MAP_CTE = `person_map AS (
@@ -28,6 +28,14 @@ export const joinPersonMap = (alias: string) => `LEFT ANY JOIN person_map AS pm 
 /** The customer of a row, '' when anonymous. `seenCustomer` is the customer id on the row's own events. */
 export const customerOf = (alias: string, seenCustomer: string) => `if(pm.linked_customer != '', pm.linked_customer, ${alias}.${seenCustomer})`;
 
-/** The person id: the customer id when known, else the anonymous id. Arguments are constants, never input. */
-export const personOf = (alias: string, seenCustomer: string) =>
-  `if(${customerOf(alias, seenCustomer)} != '', ${customerOf(alias, seenCustomer)}, ${alias}.anonymous_id)`;
+/** The person id: the linked customer, else the anonymous id. `alias` is a constant, never input. */
+export const personOf = (alias: string) => `if(pm.linked_customer != '', pm.linked_customer, ${alias}.anonymous_id)`;
+
+/**
+ * The same mapping as constant arrays, for resolving people on raw event rows without a join: after
+ * `WITH ${PERSON_MAP_CTE}, ${PERSON_LOOKUP}`, `linkedCustomerOf('e.anonymous_id')` is the linked customer or ''.
+ * `transform` hashes the arrays once per query, so a 10M-row scan pays a lookup, not a join and a regroup.
+ */
+export const PERSON_LOOKUP = `(SELECT (groupArray(anonymous_id), groupArray(linked_customer)) FROM person_map) AS person_lookup`;
+
+export const linkedCustomerOf = (anonymousId: string) => `transform(${anonymousId}, person_lookup.1, person_lookup.2, '')`;

@@ -1,0 +1,12 @@
+import { createClickHouse, normaliseClickHouseConfig } from '@spoor/infra';
+const client = createClickHouse(normaliseClickHouseConfig({ dataDir: '/tmp/qa/benchdata', database: 'spoor_bench' }));
+const q = async (label: string, sql: string, params = {}) => { const t = Date.now(); const r = await (await client.query({ query: sql, query_params: params, format: 'JSONEachRow' })).json(); console.log(label, Date.now() - t, 'ms', JSON.stringify(r).slice(0, 100)); };
+const P = { site: 'bench', from: '2026-08-01 00:00:00.000', to: '2026-11-01 00:00:00.000', include_bots: false };
+const lit = `FROM spoor_bench.events WHERE site_id = 'bench' AND ts >= '2026-08-01' AND ts < '2026-11-01' AND NOT is_bot`;
+const par = `FROM spoor_bench.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND ({include_bots:Bool} OR NOT is_bot)`;
+const par2 = `FROM spoor_bench.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND NOT is_bot`;
+const body = `SELECT count() FROM (SELECT session_id, argMinIf(path, (ts, event_id), type = 'page_view') AS e, max(type = 'add_to_cart') c`;
+await q('lit', `${body} ${lit} GROUP BY session_id)`);
+await q('par', `${body} ${par} GROUP BY session_id)`, P);
+await q('par2', `${body} ${par2} GROUP BY session_id)`, P);
+await q('lit', `${body} ${lit} GROUP BY session_id)`);
