@@ -75,7 +75,7 @@ export function pathPatternToLike(pattern: string): string {
 }
 
 /** CTEs ending in `funnel_units(unit, person_id, customer_id, anonymous_ids, bd, reached, chain_ms)`, one row per entered unit. */
-export function buildFunnelUnitsSql(spec: FunnelSpec): { sql: string; params: QueryParams } {
+export function buildFunnelUnitsSql(spec: FunnelSpec, withPeople = false): { sql: string; params: QueryParams } {
   const n = spec.steps.length;
   const params: QueryParams = { site: spec.site, include_bots: spec.includeBots, ...rangeParams(spec.range) };
   const maxWindowMs = Math.max(spec.windowSeconds, ...spec.steps.map((s) => s.windowSeconds ?? 0)) * 1000;
@@ -126,7 +126,7 @@ export function buildFunnelUnitsSql(spec: FunnelSpec): { sql: string; params: Qu
   const sql = `${PERSON_MAP_CTE}, ${PERSON_LOOKUP},
 matched AS (
   SELECT
-    ${spec.unit === 'visitor' ? `if(${linked} != '', ${linked}, e.anonymous_id)` : 'e.session_id'} AS unit,
+    ${spec.unit === 'visitor' ? `if(${linked} != '', ${linked}, e.anonymous_id)` : 'e.session_id'} AS unit_key,
     e.anonymous_id AS anonymous_id,
     if(${linked} != '', ${linked}, e.customer_id) AS row_customer,
     toUnixTimestamp64Milli(e.ts) AS t,
@@ -140,24 +140,32 @@ matched AS (
     ${spec.unit === 'session' ? `AND e.session_id != ''` : ''}
 ),
 per_unit AS (
-  SELECT unit,
-    ${spec.unit === 'visitor' ? 'unit' : "if(max(row_customer) != '', max(row_customer), any(anonymous_id))"} AS person_id,
+  SELECT ${
+    withPeople
+      ? `any(unit_key) AS unit,
+    ${spec.unit === 'visitor' ? 'any(unit_key)' : "if(max(row_customer) != '', max(row_customer), any(anonymous_id))"} AS person_id,
     max(row_customer) AS customer_id,
-    arraySort(groupUniqArray(anonymous_id)) AS anonymous_ids,
-    -- ties in time: the event matching the earlier step sorts first (non-matching events first of all)
-    arraySort(groupArray((t, if(mask = 0, 0, bitCount(bitAnd(mask, bitNot(mask) + 1) - 1) + 1), mask, bd))) AS sorted
+    arraySort(groupUniqArray(anonymous_id)) AS anonymous_ids,`
+      : // aggregates need no identities: skipping the per-unit string sets halves the grouping cost
+        `'' AS unit, '' AS person_id, '' AS customer_id, []::Array(String) AS anonymous_ids,`
+  }
+    -- one Int64 per event: time, then the first step it matches (ties in time: the earlier step sorts
+    -- first; non-matching events first of all), then its step mask. Sorting plain integers is cheap.
+    arraySort(groupArray(t * 65536 + if(mask = 0, 0, bitCount(bitAnd(mask, bitNot(mask) + 1) - 1) + 1) * 1024 + mask)) AS packed,
+    ${spec.breakdown ? 'groupArrayIf((t, bd), bitTest(mask, 0))' : '[]::Array(Tuple(Int64, String))'} AS entries
   FROM matched
-  GROUP BY unit
-  HAVING arrayExists(x -> bitTest(x.3, 0), sorted)
+  -- grouping on a 64-bit hash of the unit id is much faster than on the string itself
+  GROUP BY cityHash64(unit_key)
+  HAVING countIf(bitTest(mask, 0)) > 0
 ),
 funnel_units AS (
   SELECT unit, person_id, customer_id, anonymous_ids,
-    arrayMap(x -> x.1, sorted) AS ts,
-    arrayMap(x -> x.3, sorted) AS masks,
+    arrayMap(x -> intDiv(x, 65536), packed) AS ts,
+    arrayMap(x -> toUInt32(x % 1024), packed) AS masks,
 ${stepArrays},
     toUInt8(${reached}) AS reached,
     ${entry} AS entry,
-    sorted[arrayFirstIndex(x -> x = entry, c1)].4 AS bd,
+    arrayFirst(x -> x.1 = entry, entries).2 AS bd,
     arrayResize(${chain}, reached) AS chain_ms
   FROM per_unit
 )`;
