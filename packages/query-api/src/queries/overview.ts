@@ -38,19 +38,22 @@ const EVENTS_CTE = `ev AS (
 
 // Sessions as seen inside the range; attributes come from their first event there.
 const SESSIONS_CTE = `sess AS (
-  SELECT session_id, any(anonymous_id) AS anonymous_id, max(customer_id) AS seen_customer,
-    toString(argMin(channel, (ts, event_id))) AS channel, toString(argMin(source, (ts, event_id))) AS source,
-    toString(argMin(medium, (ts, event_id))) AS medium, toString(argMin(country, (ts, event_id))) AS country,
-    toString(argMin(device_type, (ts, event_id))) AS device,
-    countIf(type = 'page_view') AS page_views,
-    argMinIf(path, (ts, event_id), type = 'page_view') AS entry_page,
-    (toUnixTimestamp64Milli(max(ts)) - toUnixTimestamp64Milli(min(ts))) / 1000 AS duration
-  FROM ev
-  WHERE session_id != ''
-  GROUP BY session_id
-  HAVING ({channel:String} = '' OR channel = {channel:String})
-     AND ({country:String} = '' OR country = {country:String})
-     AND ({device:String} = '' OR device = {device:String})
+  SELECT session_id, anonymous_id, page_views, entry_page, duration,
+    first_attrs.1 AS channel, first_attrs.2 AS source, first_attrs.3 AS medium, first_attrs.4 AS country, first_attrs.5 AS device
+  FROM (
+    SELECT session_id, any(anonymous_id) AS anonymous_id,
+      -- one argMin over a tuple instead of five: the first event's attributes in one pass
+      argMin((toString(channel), toString(source), toString(medium), toString(country), toString(device_type)), (ts, event_id)) AS first_attrs,
+      countIf(type = 'page_view') AS page_views,
+      argMinIf(path, (ts, event_id), type = 'page_view') AS entry_page,
+      (toUnixTimestamp64Milli(max(ts)) - toUnixTimestamp64Milli(min(ts))) / 1000 AS duration
+    FROM ev
+    WHERE session_id != ''
+    GROUP BY session_id
+  )
+  WHERE ({channel:String} = '' OR channel = {channel:String})
+    AND ({country:String} = '' OR country = {country:String})
+    AND ({device:String} = '' OR device = {device:String})
 )`;
 
 
@@ -60,7 +63,8 @@ SELECT
           grouping(device) = 0, 'device', grouping(entry_page) = 0, 'entry_page', 'total') AS dim,
   channel, source, medium, country, device, entry_page,
   count() AS sessions,
-  uniqExact(${personOf('s')}) AS visitors,
+  -- exact distinct count of 64-bit hashes: same answer as on the strings (a collision among a site's ids is ~1e-9 likely), far cheaper
+  uniqExact(cityHash64(${personOf('s')})) AS visitors,
   countIf(page_views = 1) / nullIf(countIf(page_views >= 1), 0) AS bounce_rate,
   quantileExactInclusive(0.5)(duration) AS median_duration
 FROM sess AS s
