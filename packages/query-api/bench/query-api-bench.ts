@@ -1,0 +1,150 @@
+// npm run bench -w @spoor/query-api
+// 10M synthetic events generated inside chDB, then p50/p95 of overview, a 4-step funnel with breakdown and
+// exits through the real app (in-process HTTP), each beside a plain count() scan of the same columns.
+// Env: BENCH_EVENTS (default 10000000), BENCH_RUNS (20), BENCH_DATA_DIR (reuse a generated dataset there).
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createClickHouse, migrate, normaliseClickHouseConfig } from '@spoor/infra';
+import { createQueryApi } from '../src/create-query-api.js';
+import { loadFixture } from '../src/testing/load-fixture.js';
+import { generateEvents } from './generate-events.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const SITE = 'bench';
+const DATABASE = 'spoor_bench';
+const KEY = 'sk_bench';
+const FROM = '2026-08-01';
+const TO = '2026-10-31';
+
+const reuseDir = process.env.BENCH_DATA_DIR;
+const dataDir = reuseDir ? resolve(reuseDir) : mkdtempSync(join(tmpdir(), 'spoor-query-bench-'));
+mkdirSync(dataDir, { recursive: true });
+const clickhouse = createClickHouse(normaliseClickHouseConfig({ dataDir, database: DATABASE, maxExecutionTimeSeconds: 120 }));
+await migrate(clickhouse, { database: DATABASE });
+
+const scalar = async (sql: string): Promise<number> => {
+  const rows = await (await clickhouse.query({ query: sql, query_params: { db: DATABASE, dbname: DATABASE, site: SITE }, format: 'JSONEachRow' })).json<{ v: number }>();
+  return Number(rows[0]?.v ?? 0);
+};
+
+const loadStart = loadavg()[0] ?? 0;
+let generateMs = 0;
+if ((await scalar('SELECT count() AS v FROM {db:Identifier}.events WHERE site_id = {site:String}')) !== EVENTS) {
+  await clickhouse.command({ query: 'TRUNCATE TABLE {db:Identifier}.events', query_params: { db: DATABASE } });
+  const t = performance.now();
+  await generateEvents(clickhouse, { database: DATABASE, site: SITE, events: EVENTS, start: '2026-08-01 00:00:00', days: 90 });
+  generateMs = performance.now() - t;
+  console.log(`generated ${EVENTS} events in ${(generateMs / 1000).toFixed(1)} s`);
+}
+await loadFixture(clickhouse, DATABASE, { apiKeys: [{ key: KEY, siteIds: [SITE] }] });
+const shape = {
+  events: await scalar('SELECT count() AS v FROM {db:Identifier}.events'),
+  sessions: await scalar('SELECT uniqExact(session_id) AS v FROM {db:Identifier}.events'),
+  visitors: await scalar('SELECT uniqExact(anonymous_id) AS v FROM {db:Identifier}.events'),
+  parts: await scalar("SELECT count() AS v FROM system.parts WHERE database = {dbname:String} AND table = 'events' AND active"),
+};
+
+const app = createQueryApi({ clickhouse, database: DATABASE, limits: { maxExecutionTimeSeconds: 120 } });
+const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+const call = async (path: string, body?: object) => {
+  const res = await app.request(path, body ? { method: 'POST', headers, body: JSON.stringify(body) } : { headers });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+};
+const scan = (columns: string, types?: string[]) => () =>
+  clickhouse
+    .query({
+      query: `SELECT count() FROM {db:Identifier}.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
+              AND NOT is_bot ${types ? 'AND type IN {types:Array(String)}' : ''} AND NOT ignore(${columns})`,
+      query_params: { db: DATABASE, site: SITE, from: `${FROM} 00:00:00`, to: '2026-11-01 00:00:00', types: types ?? [] },
+      format: 'JSONEachRow',
+    })
+    .then((r) => r.json());
+
+const FUNNEL = {
+  site: SITE,
+  from: FROM,
+  to: TO,
+  steps: [{ type: 'page_view', path: '/products/*' }, { type: 'add_to_cart' }, { type: 'checkout_start' }, { type: 'purchase' }],
+  window_seconds: 86_400,
+  breakdown: 'channel',
+};
+const cases = [
+  {
+    name: 'overview',
+    run: () => call(`/api/v1/overview?site=${SITE}&from=${FROM}&to=${TO}`),
+    scan: scan('type, ts, event_id, session_id, anonymous_id, customer_id, path, search_query, channel, source, medium, country, device_type'),
+  },
+  {
+    name: 'funnel (4 steps, visitor, breakdown channel)',
+    run: () => call('/api/v1/funnels', FUNNEL),
+    scan: scan('type, ts, anonymous_id, customer_id, path, channel', ['page_view', 'add_to_cart', 'checkout_start', 'purchase']),
+    target: true,
+  },
+  { name: 'exits', run: () => call(`/api/v1/exits?site=${SITE}&from=${FROM}&to=${TO}`), scan: scan('type, ts, event_id, session_id, path, channel') },
+];
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+const time = async (fn: () => Promise<unknown>) => {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+};
+
+const only = process.env.BENCH_ONLY;
+const results = [];
+for (const c of cases.filter((x) => !only || x.name.startsWith(only))) {
+  await c.run();
+  await c.scan();
+  const q: number[] = [];
+  const s: number[] = [];
+  // Interleaved, so both see the same machine load.
+  for (let i = 0; i < RUNS; i++) {
+    q.push(await time(c.run));
+    s.push(await time(c.scan));
+  }
+  const r = { name: c.name, p50: pct(q, 50), p95: pct(q, 95), scanP50: pct(s, 50), scanP95: pct(s, 95), target: c.target ?? false };
+  results.push(r);
+  console.log(`${r.name}: p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms | scan p50 ${r.scanP50.toFixed(0)} ms, p95 ${r.scanP95.toFixed(0)} ms | ratio ${(r.p50 / r.scanP50).toFixed(2)}x`);
+}
+const loadEnd = loadavg()[0] ?? 0;
+
+const funnel = results.find((r) => r.target);
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+const verdict = funnel
+  ? `funnel p50 ${ms(funnel.p50)} vs ceiling 300 ms: ${funnel.p50 <= 300 ? 'MET' : 'NOT MET'}; ratio to scan ${(funnel.p50 / funnel.scanP50).toFixed(2)}x vs ceiling 3x: ${funnel.p50 <= 3 * funnel.scanP50 ? 'MET' : 'NOT MET'}`
+  : '';
+console.log(verdict);
+
+const doc = `# Query API performance
+
+Command: \`npm run bench -w @spoor/query-api\` (${new Date().toISOString().slice(0, 16)}Z; runs ${RUNS} per query, interleaved with its scan).
+Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' builds and tests:
+1-minute load average ${loadStart.toFixed(1)} at start, ${loadEnd.toFixed(1)} at the end — numbers on an idle machine are lower.
+Store: embedded chDB (ClickHouse 26.7) in-process; queries go through the Hono app (\`app.request\`), so auth, validation and JSON are included.
+
+Dataset: ${shape.events.toLocaleString('en')} events generated inside ClickHouse (\`bench/generate-events.ts\`, INSERT … SELECT from numbers()${generateMs ? `, ${(generateMs / 1000).toFixed(0)} s` : ', reused'}),
+${shape.sessions.toLocaleString('en')} sessions, ${shape.visitors.toLocaleString('en')} anonymous ids, 90 days, 3 % bot sessions, ${shape.parts} active parts.
+Range queried: ${FROM} … ${TO} (the whole dataset), bots excluded.
+
+"Scan" is \`SELECT count() … WHERE <same site/range/bot filter> AND NOT ignore(<the columns the query reads>)\`: the
+cost of reading those columns once, measured in the same run.
+
+| query | p50 | p95 | scan p50 | scan p95 | p50 / scan p50 |
+|---|---|---|---|---|---|
+${results.map((r) => `| ${r.name} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.scanP50)} | ${ms(r.scanP95)} | ${(r.p50 / r.scanP50).toFixed(2)}x |`).join('\n')}
+
+Ceiling (issue 6): funnel p50 ≤ 300 ms and ≤ 3× the scan. Result: ${verdict}.
+`;
+const out = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance/query-api.md');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, doc);
+console.log(`wrote ${out}`);
+await clickhouse.close();
+if (!reuseDir) rmSync(dataDir, { recursive: true, force: true });

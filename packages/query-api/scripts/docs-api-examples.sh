@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Regenerates docs/api.md: seeds a fixed shop into a fresh chDB dir, starts the real server (src/main.ts),
+# runs each documented curl against it and pastes the real responses.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA="$(mktemp -d)"
+PORT="${PORT:-8799}"
+npx --no-install tsx scripts/seed-docs-fixture.ts "$DATA"
+SPOOR_DATA_DIR="$DATA" PORT="$PORT" npx --no-install tsx src/main.ts > "$DATA/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.5; done
+
+BASE="http://127.0.0.1:$PORT"
+OUT=../../docs/api.md
+example() { # title, description, curl args…
+  local title="$1" desc="$2"; shift 2
+  local shown="curl -s" arg
+  for arg in "$@"; do
+    arg="${arg//$BASE/http://localhost:8790}"
+    if [[ "$arg" =~ ^[A-Za-z0-9_./:=-]+$ ]]; then shown+=" $arg"; else shown+=" '$arg'"; fi
+  done
+  { echo "### $title"; echo; echo "$desc"; echo; echo '```sh'; echo "$shown"; echo '```'; echo; echo '```json';
+    curl -s -w '\n' "$@" | jq .; echo '```'; echo; } >> "$OUT"
+}
+AUTH=(-H 'Authorization: Bearer sk_demo_shop1')
+JSON=(-H 'content-type: application/json')
+
+cat > "$OUT" <<'MD'
+# Spoor query API
+
+Analytics over the Spoor ClickHouse tables, served by `packages/query-api` (`npm start -w @spoor/query-api`,
+env: `PORT` (8790), `CLICKHOUSE_URL` or `SPOOR_DATA_DIR` (embedded chDB), `CLICKHOUSE_DATABASE`, `QUERY_MAX_EXECUTION_TIME` (20 s),
+`QUERY_MAX_RANGE_DAYS` (400), `QUERY_MAX_ROWS` (1000)). The OpenAPI document, generated from the same zod schemas that
+validate requests, is at `GET /openapi.json`.
+
+## Conventions
+- **Auth**: a secret API key as `Authorization: Bearer <key>` (only its SHA-256 is stored, table `api_keys`). Keys are scoped
+  to sites; every request names its `site` (query string, or JSON body for POST). Unknown/revoked key → 401; a site outside
+  the key's scope → 403. The public write key of a site is not an API key (401).
+- **Dates**: `from` (inclusive) and `to`: a date (`2026-11-01`, UTC day; as `to` it includes the whole day) or an ISO date-time
+  with offset (as `to`, exclusive). Default: the last 30 days. Longest range: 400 days (configurable).
+- **Limits**: lists hold `limit` rows (default 10, at most 1000); each ClickHouse query runs with `max_execution_time`.
+- **Bots** (`is_bot`) are excluded unless `include_bots=true` (`"include_bots": true` in bodies).
+- **People**: a visitor is identity-stitched: the customer with the latest identity link of the anonymous id (table
+  `identities`), else the anonymous id. Two devices of one customer are one visitor. A shown `customer_id` also falls back
+  to a customer id carried by the events themselves.
+- **Errors**: `{"error": {"code", "message", "parameter"?}}` — 400 `bad_parameter` names the parameter (dotted path in
+  bodies, e.g. `steps.1.type`), 401, 403, 404, 504 when a query exceeds the execution limit, 503 when ClickHouse is unavailable.
+  Client input never causes a 500. All SQL uses ClickHouse `{name:Type}` parameters; column names come from allowlists.
+
+## Funnel semantics
+- A unit (visitor or session) **enters** when it does step 1 inside `[from, to)`; later steps may fall after `to`.
+- Each later step happens at or after the previous one (equal timestamps count as in order; one event never fills two
+  steps) and within `window_seconds` of the entry (inclusive). A step's own `window_seconds` tightens this for that step,
+  still measured from the entry.
+- `non_strict` (default): other events may happen in between. `strict`: the unit's next event after a step (page_ping
+  heartbeats ignored) must be the next step, else that attempt ends.
+- Each unit counts once, with its furthest attempt; medians are over the units that reached the step, using the earliest
+  completion of that attempt. Breakdown values are those of the entry event.
+- `/funnels/people` lists units whose furthest step is exactly `step` (reached it, not the next): the abandonment list.
+
+## Exits and carts
+- Exit page = the last page view of a session in the range, entry page = the first (equal timestamps: event id decides).
+  `exit_rate` = exits / page views of that page; sessions without page views are not counted.
+- A cart is its `cart_id`, or the browser's cart when the shop sends none. Items are net quantities (adds − removes) at the
+  latest price. A purchase closes a cart when it names the cart, or names none and comes from the same anonymous id, at
+  most `hours` after the cart's last change (inclusive). Carts whose window has not yet passed are not listed. Each cart
+  is listed once however many visits it spans; adds up to 30 days before `from` are read.
+
+## Examples
+These ran against `src/main.ts` on the fixed shop of `scripts/seed-docs-fixture.ts`; the responses are pasted unedited
+(`bash packages/query-api/scripts/docs-api-examples.sh` regenerates this file).
+
+MD
+
+example 'GET /api/v1/overview' 'The first dashboard screen for a date range.' \
+  "${AUTH[@]}" "$BASE/api/v1/overview?site=shop-1&from=2026-11-01&to=2026-11-05&limit=3"
+example 'GET /api/v1/overview (filtered)' 'Only sessions that arrived from Germany on mobile.' \
+  "${AUTH[@]}" "$BASE/api/v1/overview?site=shop-1&from=2026-11-01&to=2026-11-05&country=DE&device=mobile&limit=2"
+example 'POST /api/v1/funnels' 'Product page → cart → checkout → purchase, visitors (Dan carts on his phone and checks out on his laptop: one person), broken down by channel.' \
+  "${AUTH[@]}" "${JSON[@]}" -X POST "$BASE/api/v1/funnels" -d '{"site":"shop-1","from":"2026-11-01","to":"2026-11-05","window_seconds":172800,"breakdown":"channel","steps":[{"type":"page_view","path":"/products/*"},{"type":"add_to_cart"},{"type":"checkout_start"},{"type":"purchase"}]}'
+example 'POST /api/v1/funnels (sessions, strict)' 'The same funnel per session in strict order.' \
+  "${AUTH[@]}" "${JSON[@]}" -X POST "$BASE/api/v1/funnels" -d '{"site":"shop-1","from":"2026-11-01","to":"2026-11-05","unit":"session","order":"strict","steps":[{"type":"page_view","path":"/products/*"},{"type":"add_to_cart"},{"type":"checkout_start"},{"type":"purchase"}]}'
+example 'POST /api/v1/funnels/people' 'Who started checkout but did not buy (reached step 3, not 4).' \
+  "${AUTH[@]}" "${JSON[@]}" -X POST "$BASE/api/v1/funnels/people" -d '{"site":"shop-1","from":"2026-11-01","to":"2026-11-05","window_seconds":172800,"step":3,"steps":[{"type":"page_view","path":"/products/*"},{"type":"add_to_cart"},{"type":"checkout_start"},{"type":"purchase"}]}'
+example 'GET /api/v1/exits' 'Exit and entry pages.' \
+  "${AUTH[@]}" "$BASE/api/v1/exits?site=shop-1&from=2026-11-01&to=2026-11-05&limit=3"
+example 'GET /api/v1/exits (cart abandoners, by channel)' 'Where sessions that added to cart without purchasing left, per channel.' \
+  "${AUTH[@]}" "$BASE/api/v1/exits?site=shop-1&from=2026-11-01&to=2026-11-05&cart_without_purchase=true&by=channel"
+example 'GET /api/v1/carts/abandoned' 'Carts with items and no purchase within 24 hours, once per cart.' \
+  "${AUTH[@]}" "$BASE/api/v1/carts/abandoned?site=shop-1&from=2026-11-01&to=2026-11-05&hours=24"
+example 'Errors' 'A bad parameter is named; a site outside the key scope is 403; an unknown key is 401.' \
+  "${AUTH[@]}" "${JSON[@]}" -X POST "$BASE/api/v1/funnels" -d '{"site":"shop-1","steps":[{"type":"page_view"},{"type":"teleport"}]}'
+example 'Errors (403)' '' "${AUTH[@]}" "$BASE/api/v1/overview?site=shop-2"
+example 'Errors (401)' '' -H 'Authorization: Bearer wk_public_shop1' "$BASE/api/v1/overview?site=shop-1"
+echo "wrote $OUT"

@@ -1,0 +1,65 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { createClickHouseApiKeyStore, type ApiKeyStore } from './auth/api-key-store.js';
+import type { QueryApiEnv } from './auth/query-api-env.js';
+import { requireApiKey } from './auth/require-api-key.js';
+import { requireSiteAccess } from './auth/require-site-access.js';
+import { createQueryRunner } from './clickhouse/query-runner.js';
+import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
+import { NotFoundError } from './errors/query-api-errors.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
+import { cartRoutes } from './routes/carts.js';
+import { exitRoutes } from './routes/exits.js';
+import { funnelRoutes } from './routes/funnels.js';
+import { overviewRoutes } from './routes/overview.js';
+import type { RouteDeps } from './routes/route-deps.js';
+
+export interface QueryApiDeps {
+  clickhouse: ClickHouseClient;
+  /** Database holding the Spoor tables; an identifier (letters, digits, _). */
+  database: string;
+  limits?: Partial<QueryLimits>;
+  /** Clock for default date ranges; tests pin it. */
+  now?: () => Date;
+  /** Defaults to the ClickHouse api_keys table (cached 30 s). */
+  apiKeyStore?: ApiKeyStore;
+  logError?: ErrorLogger;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** The query API as a Hono app: /api/v1/* behind secret API keys, /openapi.json and /healthz open. */
+export function createQueryApi(deps: QueryApiDeps) {
+  if (!IDENTIFIER.test(deps.database)) throw new Error(`createQueryApi: database must be an identifier, got ${JSON.stringify(deps.database)}`);
+  const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
+  const runner = createQueryRunner({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds });
+  const routeDeps: RouteDeps = { runner, limits, now: deps.now ?? (() => new Date()) };
+
+  const app = new OpenAPIHono<QueryApiEnv>();
+  app.onError(createErrorHandler(deps.logError));
+  app.notFound((c) => {
+    const err = new NotFoundError(`no such endpoint: ${c.req.method} ${c.req.path}`);
+    return c.json({ error: { code: err.code, message: err.message } }, 404);
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A secret API key scoped to one or more sites (never the public write key).',
+  });
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  app.use('/api/v1/*', requireApiKey({ store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner) }), requireSiteAccess());
+  // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
+  app.route('/api/v1', overviewRoutes(routeDeps));
+  app.route('/api/v1', funnelRoutes(routeDeps));
+  app.route('/api/v1', exitRoutes(routeDeps));
+  app.route('/api/v1', cartRoutes(routeDeps));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Spoor query API', version: '1.0.0', description: 'Analytics over the Spoor ClickHouse tables. All times are UTC.' },
+  });
+  return app;
+}
+
+export type QueryApi = ReturnType<typeof createQueryApi>;

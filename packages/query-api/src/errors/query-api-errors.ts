@@ -1,0 +1,47 @@
+/**
+ * The errors a query-api handler may throw. Each carries its HTTP status and a stable code; the one
+ * onError (on-error.ts) turns them into `{ error: { code, message, parameter? } }`.
+ */
+export abstract class QueryApiError extends Error {
+  abstract readonly status: 400 | 401 | 403 | 404 | 503 | 504;
+  abstract readonly code: string;
+}
+
+/** Client input that is missing or wrong; `parameter` names it (dotted path for JSON bodies, e.g. `steps.1.path`). */
+export class BadParameterError extends QueryApiError {
+  readonly status = 400;
+  readonly code = 'bad_parameter';
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`${parameter}: ${message}`);
+  }
+}
+
+export class UnauthorizedError extends QueryApiError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+}
+
+export class ForbiddenError extends QueryApiError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+}
+
+export class NotFoundError extends QueryApiError {
+  readonly status = 404;
+  readonly code = 'not_found';
+}
+
+/** ClickHouse stopped the query at max_execution_time: the question was too big, not the server broken. */
+export class QueryTimeoutError extends QueryApiError {
+  readonly status = 504;
+  readonly code = 'query_timeout';
+}
+
+/** ClickHouse unreachable or out of resources: retry later. */
+export class StoreUnavailableError extends QueryApiError {
+  readonly status = 503;
+  readonly code = 'store_unavailable';
+}

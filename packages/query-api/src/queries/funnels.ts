@@ -1,0 +1,70 @@
+import type { QueryRunner } from '../clickhouse/query-runner.js';
+import { buildFunnelUnitsSql, type FunnelSpec } from './funnel-sql.js';
+
+export interface FunnelStepResult {
+  step: number;
+  count: number;
+  conversion_from_start: number | null;
+  conversion_from_previous: number | null;
+  dropped_off: number;
+  median_seconds_from_previous: number | null;
+  median_seconds_from_start: number | null;
+}
+
+export interface FunnelResult {
+  steps: FunnelStepResult[];
+  breakdown: Array<{ value: string; steps: FunnelStepResult[] }>;
+}
+
+interface AggregateRow {
+  is_total: number;
+  bd: string;
+  counts: number[];
+  from_prev: Array<number | null>;
+  from_start: Array<number | null>;
+}
+
+/** Per step: units that reached it, and median seconds from the previous step / from entry (over those units). */
+function aggregateSql(spec: FunnelSpec, unitsSql: string): string {
+  const n = spec.steps.length;
+  const ks = Array.from({ length: n }, (_, i) => i + 1);
+  const counts = ks.map((k) => `countIf(reached >= ${k})`).join(', ');
+  const median = (expr: string, k: number) => `if(countIf(reached >= ${k}) = 0, NULL, quantileExactInclusiveIf(0.5)(${expr}, reached >= ${k}) / 1000)`;
+  const fromPrev = ks.map((k) => (k === 1 ? 'NULL' : median(`toFloat64(chain_ms[${k}] - chain_ms[${k - 1}])`, k))).join(', ');
+  const fromStart = ks.map((k) => (k === 1 ? 'NULL' : median(`toFloat64(chain_ms[${k}] - chain_ms[1])`, k))).join(', ');
+  const grouping = spec.breakdown ? 'GROUP BY GROUPING SETS ((), (bd))' : '';
+  return `WITH ${unitsSql}
+SELECT ${spec.breakdown ? 'grouping(bd) = 1' : '1'} AS is_total, ${spec.breakdown ? 'bd' : "''"} AS bd,
+  [${counts}] AS counts, [${fromPrev}] AS from_prev, [${fromStart}] AS from_start
+FROM funnel_units
+${grouping}
+ORDER BY is_total DESC, counts[1] DESC, bd
+LIMIT {bd_limit:UInt32}
+SETTINGS group_by_use_nulls = 0`;
+}
+
+function toSteps(row: AggregateRow | undefined, n: number): FunnelStepResult[] {
+  const counts = row?.counts ?? new Array<number>(n).fill(0);
+  const ratio = (a: number, b: number | undefined) => (b ? a / b : null);
+  return counts.map((count, i) => ({
+    step: i + 1,
+    count,
+    conversion_from_start: ratio(count, counts[0]),
+    conversion_from_previous: i === 0 ? null : ratio(count, counts[i - 1]),
+    dropped_off: i === 0 ? 0 : (counts[i - 1] ?? 0) - count,
+    median_seconds_from_previous: row?.from_prev[i] ?? null,
+    median_seconds_from_start: row?.from_start[i] ?? null,
+  }));
+}
+
+export async function queryFunnel(runner: QueryRunner, spec: FunnelSpec, breakdownLimit: number): Promise<FunnelResult> {
+  const units = buildFunnelUnitsSql(spec);
+  // +1: the totals row travels with the breakdown rows.
+  const rows = await runner.rows<AggregateRow>(aggregateSql(spec, units.sql), { ...units.params, bd_limit: breakdownLimit + 1 });
+  const n = spec.steps.length;
+  const total = rows.find((r) => Number(r.is_total) === 1);
+  return {
+    steps: toSteps(total, n),
+    breakdown: spec.breakdown ? rows.filter((r) => Number(r.is_total) !== 1).map((r) => ({ value: r.bd, steps: toSteps(r, n) })) : [],
+  };
+}
