@@ -2,10 +2,11 @@
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serviceCommands, startCommand } from './commands/start.js';
+import { demoCommand } from './commands/demo.js';
 import type { Command } from './commands/command.js';
 import { parseSpoorEnv } from './spoor-env.js';
 
-const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, keysCommand];
+const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, keysCommand, demoCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,4 +1,5 @@
 import type { ClientEvent } from '@spoor/events';
+import { ADDRESS_PREFIXES, USER_AGENTS } from './devices.js';
 import { createRandom } from './random.js';
 import { simulateVisit, type DemoVisitor } from './visitor-journey.js';
 
@@ -12,8 +13,11 @@ export interface TrafficOptions {
   origin: string;
 }
 
+/** An event with the visitor context the collector's import endpoint takes (`context: { ip, userAgent }`). */
+export type DemoEvent = ClientEvent & { context?: { ip: string; userAgent: string } };
+
 export interface DemoTraffic {
-  events: ClientEvent[];
+  events: DemoEvent[];
   customers: Array<{ customerId: string; email: string }>;
   campaigns: string[];
 }
@@ -29,11 +33,13 @@ const HOUR = 3_600_000;
 export function generateTraffic(options: TrafficOptions): DemoTraffic {
   const random = createRandom(options.seed);
   const start = options.endAt - options.days * DAY;
-  const events: ClientEvent[] = [];
+  const events: DemoEvent[] = [];
+  let device: DemoEvent['context'];
   const emit = (e: ClientEvent) => {
-    if (e.ts <= options.endAt) events.push(e);
+    if (e.ts <= options.endAt) events.push(device && !e.type.startsWith('email_') ? { ...e, context: device } : e);
   };
   const visitors: DemoVisitor[] = [];
+  const devices = new Map<DemoVisitor, DemoEvent['context']>();
 
   for (let v = 0; v < options.visitors; v++) {
     const isCustomer = random.chance(0.4);
@@ -46,6 +52,8 @@ export function generateTraffic(options: TrafficOptions): DemoTraffic {
       visits: 0,
     };
     visitors.push(visitor);
+    device = { userAgent: random.weighted(USER_AGENTS), ip: `${random.weighted(ADDRESS_PREFIXES)}.${random.int(1, 254)}` };
+    devices.set(visitor, device);
     const visits = random.weighted(isCustomer ? ([[1, 3], [2, 3], [3, 2], [5, 2], [8, 1]] as const) : ([[1, 10], [2, 3], [3, 1]] as const));
     const times = Array.from({ length: visits }, () => start + random.int(0, options.days * 24 - 1) * HOUR + random.int(0, HOUR - 1)).sort((a, b) => a - b);
     let busyUntil = 0;
@@ -70,6 +78,7 @@ export function generateTraffic(options: TrafficOptions): DemoTraffic {
       const clickedAt = openedAt + random.int(5, 300) * 1000;
       const landing = `${options.origin}/?utm_source=newsletter&utm_medium=email&utm_campaign=${campaignId}`;
       emailEvent('email_click', clickedAt, { targetUrl: landing });
+      device = devices.get(visitor);
       simulateVisit(random, visitor, clickedAt + 2000, options.origin, emit, {
         name: 'email',
         params: { utm_source: 'newsletter', utm_medium: 'email', utm_campaign: campaignId },
