@@ -15,7 +15,7 @@ export interface SpoorProcess {
 
 /** `spoor start` as a child process on the embedded defaults (no Kafka/Redis/ClickHouse env), waited until ready. */
 export async function startSpoor(dataDir: string, port: number): Promise<SpoorProcess> {
-  const env = { ...process.env, SPOOR_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, SPOOR_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" };
   for (const name of ['KAFKA_BROKERS', 'REDIS_URL', 'CLICKHOUSE_URL']) delete env[name];
   const child = spawn(process.execPath, [SPOOR_BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TOPICS } from '@spoor/events';
 
 /**
  * Every environment variable Spoor reads, in one schema. Parsed once by main.ts; commands receive the result.
@@ -17,6 +18,9 @@ export const spoorEnvSchema = z.object({
   /** HMAC secret for email links and landing identity tokens; generated into the data dir when unset. */
   SPOOR_LINK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SPOOR_PUBLIC_URL: z.string().url().optional(),
+  SPOOR_TOPIC_RAW: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default(TOPICS.raw),
+  SPOOR_TOPIC_DLQ: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default(TOPICS.deadLetter),
+  SPOOR_PROCESSOR_GROUP: z.string().min(1).max(200).default('spoor-processor'),
 });
 
 export type SpoorEnv = z.infer<typeof spoorEnvSchema>;

@@ -14,11 +14,13 @@ export interface LaunchedBrowser {
  * Debian's Chromium, headless, with a fresh user-data directory (no state shared between tests),
  * no background network traffic and no component updates (this machine has no internet).
  */
-export async function launchChromium(): Promise<LaunchedBrowser> {
+export async function launchChromium(options: { userAgent?: string } = {}): Promise<LaunchedBrowser> {
   const dir = await mkdtemp(join(tmpdir(), 'spoor-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
+    // Headless Chromium says "HeadlessChrome", which bot lists (rightly) flag; a test of a shopper passes a person's UA.
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
   return {

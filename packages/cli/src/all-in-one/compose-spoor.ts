@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
-import { TOPICS } from '@spoor/events';
 import {
   connectRedisKeyValue,
   createFileEventLog,
@@ -57,8 +56,8 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
       ? createKafkaEventLog({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'spoor' })
       : createFileEventLog({ dir: join(dataDir, 'log') });
     await log.ensureTopics([
-      { name: TOPICS.raw, partitions: env.KAFKA_BROKERS ? 6 : 1 },
-      { name: TOPICS.deadLetter, partitions: 1 },
+      { name: env.SPOOR_TOPIC_RAW, partitions: env.KAFKA_BROKERS ? 6 : 1 },
+      { name: env.SPOOR_TOPIC_DLQ, partitions: 1 },
     ]);
     closers.unshift(() => log!.close());
     banner.push(`log: ${env.KAFKA_BROKERS ? `Kafka at ${env.KAFKA_BROKERS}` : `file log at ${join(dataDir, 'log')} (fsync before every 2xx)`}`);
@@ -78,8 +77,8 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
       store: createClickHouseEventStore(client, config.database),
       enrich: await loadEnricher({ geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [] }),
       keyValue: keyValue ?? null,
-      groupId: 'spoor-processor',
-      topics: { raw: TOPICS.raw, deadLetter: TOPICS.deadLetter },
+      groupId: env.SPOOR_PROCESSOR_GROUP,
+      topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
       onRetry: (error, attempt, stage) => {
         if (attempt === 1 || attempt % 10 === 0) console.error(`[processor] ${stage} failed (attempt ${attempt}), retrying the same batch: ${error.message}`);
       },
@@ -115,6 +114,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
         sites: createCachedSiteRegistry(createClickHouseSiteRegistry(client, config.database), { ttlMs: 5_000 }),
         linkSecrets: linkSecrets(dataDir, env.SPOOR_LINK_SECRET),
         collectorId: `${hostname()}-${process.pid}`,
+        topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
         rateLimits: createRateLimits({ perIp: { perSecond: 200, burst: 2_000 }, perSite: { perSecond: 20_000, burst: 200_000 } }),
         authenticateImport,
       }),
