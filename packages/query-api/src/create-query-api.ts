@@ -9,6 +9,7 @@ import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
 import { overviewRoutes } from './routes/overview.js';
+import { rfmRoutes } from './routes/rfm.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
 export interface QueryApiDeps {
@@ -48,6 +49,7 @@ export function createQueryApi(deps: QueryApiDeps) {
   app.use('/api/v1/*', requireApiKey({ store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner) }), requireSiteAccess());
   // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
   app.route('/api/v1', overviewRoutes(routeDeps));
+  app.route('/api/v1', rfmRoutes(routeDeps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
