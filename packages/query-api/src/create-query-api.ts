@@ -5,6 +5,11 @@ import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
 import { requireSiteAccess } from './auth/require-site-access.js';
 import { createQueryRunner } from './clickhouse/query-runner.js';
+import { createStoreWriter } from './clickhouse/store-writer.js';
+import type { ErasureHook } from './erasure/erasure-hook.js';
+import { createRfmPopulationCache } from './queries/rfm-population.js';
+import { audienceRoutes } from './routes/audiences.js';
+import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
@@ -22,6 +27,8 @@ export interface QueryApiDeps {
   /** Defaults to the ClickHouse api_keys table (cached 30 s). */
   apiKeyStore?: ApiKeyStore;
   logError?: ErrorLogger;
+  /** Run after a customer erasure to clear state outside ClickHouse (the processor's Redis caches, …). */
+  erasureHooks?: ErasureHook[];
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -32,6 +39,12 @@ export function createQueryApi(deps: QueryApiDeps) {
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
   const runner = createQueryRunner({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds });
   const routeDeps: RouteDeps = { runner, limits, now: deps.now ?? (() => new Date()) };
+  const writeDeps: WriteRouteDeps = {
+    ...routeDeps,
+    writer: createStoreWriter({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds }),
+    rfmPopulation: createRfmPopulationCache(runner),
+    erasureHooks: deps.erasureHooks ?? [],
+  };
 
   const app = new OpenAPIHono<QueryApiEnv>();
   app.onError(createErrorHandler(deps.logError));
@@ -50,6 +63,7 @@ export function createQueryApi(deps: QueryApiDeps) {
   // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
   app.route('/api/v1', overviewRoutes(routeDeps));
   app.route('/api/v1', rfmRoutes(routeDeps));
+  app.route('/api/v1', audienceRoutes(writeDeps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

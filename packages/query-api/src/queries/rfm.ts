@@ -35,9 +35,8 @@ export const SEGMENT_SQL = `multiIf(
   r = 2, 'Hibernating',
   'Lost')`;
 
-/** CTEs person_map, buyers, active, base (customer_id, recency_days, frequency, monetary, last_purchase, last_activity). */
-export const RFM_BASE_CTES = `${PERSON_MAP_CTE},
-buyers AS (
+/** Orders per customer before as_of (needs person_map): cust, frequency, monetary, last_purchase. */
+export const BUYERS_CTE = `buyers AS (
   SELECT ${customerIdOf('o')} AS cust, count() AS frequency, sum(o.revenue) AS monetary, max(o.ts) AS last_purchase
   FROM (
     SELECT anonymous_id, customer_id, revenue, ts FROM {db:Identifier}.orders FINAL
@@ -45,7 +44,11 @@ buyers AS (
   ) AS o
   ${joinPersonMap('o')}
   GROUP BY cust HAVING cust != ''
-),
+)`;
+
+/** CTEs person_map, buyers, active, base (customer_id, recency_days, frequency, monetary, last_purchase, last_activity). */
+export const RFM_BASE_CTES = `${PERSON_MAP_CTE},
+${BUYERS_CTE},
 active AS (
   SELECT ${customerIdOf('e')} AS cust, max(e.ts) AS last_activity
   FROM {db:Identifier}.events AS e
