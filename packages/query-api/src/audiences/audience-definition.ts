@@ -80,9 +80,18 @@ export type AudienceCondition = z.infer<typeof conditionSchema>;
 export type AudienceGroup = { all: AudienceNode[] } | { any: AudienceNode[] };
 export type AudienceNode = AudienceCondition | AudienceGroup;
 
-const children = () => z.array(nodeSchema).min(1).max(AUDIENCE_LIMITS.maxChildren);
-const nodeSchema: z.ZodType<AudienceNode> = z.lazy(() => z.union([conditionSchema, z.object({ all: children() }).strict(), z.object({ any: children() }).strict()]));
-const groupSchema: z.ZodType<AudienceGroup> = z.lazy(() => z.union([z.object({ all: children() }).strict(), z.object({ any: children() }).strict()]));
+/**
+ * Groups are spelled out level by level rather than with z.lazy: the depth bound is then part of the schema
+ * itself, and the OpenAPI generator (which cannot follow recursive schemas) documents every level.
+ */
+function groupSchemaAt(depth: number): z.ZodType<AudienceGroup> {
+  const child = depth >= AUDIENCE_LIMITS.maxDepth ? conditionSchema : z.union([conditionSchema, groupSchemaAt(depth + 1)]);
+  const children = z.array(child).min(1).max(AUDIENCE_LIMITS.maxChildren);
+  const group = z.union([z.object({ all: children }).strict(), z.object({ any: children }).strict()]).openapi(`AudienceGroupLevel${depth}`);
+  // The per-level inferred types are finite unrollings of AudienceGroup, which TypeScript cannot equate with it.
+  return group as unknown as z.ZodType<AudienceGroup>;
+}
+const groupSchema = groupSchemaAt(1);
 
 export const templateSchema = z.discriminatedUnion('template', [
   z.object({ template: z.literal('abandoned_cart'), hours: z.number().int().min(1).max(720).default(24), lookback_days: z.number().int().min(1).max(90).default(7) }).strict(),
@@ -103,27 +112,14 @@ const isGroup = (n: AudienceNode): n is AudienceGroup => 'all' in n || 'any' in 
 export const groupChildren = (g: AudienceGroup): AudienceNode[] => ('all' in g ? g.all : g.any);
 export const isTemplate = (d: AudienceDefinition): d is AudienceTemplate => 'template' in d;
 
-/** The bounds a recursive schema cannot express: total depth and total conditions. */
-function checkBounds(root: AudienceGroup, ctx: z.RefinementCtx): void {
-  let conditions = 0;
-  const walk = (node: AudienceNode, depth: number, path: Array<string | number>) => {
-    if (!isGroup(node)) {
-      conditions += 1;
-      return;
-    }
-    if (depth > AUDIENCE_LIMITS.maxDepth) {
-      ctx.addIssue({ code: 'custom', path, message: `groups may nest at most ${AUDIENCE_LIMITS.maxDepth} deep` });
-      return;
-    }
-    const key = 'all' in node ? 'all' : 'any';
-    groupChildren(node).forEach((child, i) => walk(child, depth + 1, [...path, key, i]));
-  };
-  walk(root, 1, []);
-  if (conditions > AUDIENCE_LIMITS.maxConditions) ctx.addIssue({ code: 'custom', path: [], message: `at most ${AUDIENCE_LIMITS.maxConditions} conditions in all` });
+/** The bound the schema cannot express: conditions in the whole tree. */
+function checkConditionCount(root: AudienceGroup, ctx: z.RefinementCtx): void {
+  const count = (node: AudienceNode): number => (isGroup(node) ? groupChildren(node).reduce((n, c) => n + count(c), 0) : 1);
+  if (count(root) > AUDIENCE_LIMITS.maxConditions) ctx.addIssue({ code: 'custom', path: [], message: `at most ${AUDIENCE_LIMITS.maxConditions} conditions in all` });
 }
 
 export const audienceDefinitionSchema: z.ZodType<AudienceDefinition> = z
-  .union([templateSchema, groupSchema.superRefine(checkBounds)])
+  .union([templateSchema, groupSchema.superRefine(checkConditionCount)])
   .openapi({
     description:
       'Rules `{ "all"|"any": [condition | group, …] }` (conditions `{ event, op, count, within_days, where? }`, groups nest ≤ 4 deep, ≤ 20 conditions) or a template `{ "template": "abandoned_cart" | "replenishment_due" | "lapsed_vip", … }`.',
