@@ -1,5 +1,5 @@
 -- Audit trail of customer erasures (DELETE /api/v1/customers/{id}). It must outlive the data it
--- describes, so it names the customer only by SHA-256 of the site id and customer id: an operator
+-- describes, so it names the customer only by the SHA-256 of the customer id (hex): an operator
 -- can prove "customer X was erased on …" by hashing X again, yet the log itself holds no identifier.
 -- `row_counts` is rows removed per table; `hooks` the cache-clearing hooks that ran and their result.
 CREATE TABLE IF NOT EXISTS {{database}}.erasure_log {{on_cluster}}

@@ -9,6 +9,7 @@ import { createStoreWriter } from './clickhouse/store-writer.js';
 import type { ErasureHook } from './erasure/erasure-hook.js';
 import { createRfmPopulationCache } from './queries/rfm-population.js';
 import { audienceRoutes } from './routes/audiences.js';
+import { customerRoutes } from './routes/customers.js';
 import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -64,6 +65,7 @@ export function createQueryApi(deps: QueryApiDeps) {
   app.route('/api/v1', overviewRoutes(routeDeps));
   app.route('/api/v1', rfmRoutes(routeDeps));
   app.route('/api/v1', audienceRoutes(writeDeps));
+  app.route('/api/v1', customerRoutes(writeDeps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
