@@ -10,6 +10,7 @@ import type { ErasureHook } from './erasure/erasure-hook.js';
 import { createRfmPopulationCache } from './queries/rfm-population.js';
 import { audienceRoutes } from './routes/audiences.js';
 import { customerRoutes } from './routes/customers.js';
+import { productsAbcRoutes } from './routes/products-abc.js';
 import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -66,6 +67,7 @@ export function createQueryApi(deps: QueryApiDeps) {
   app.route('/api/v1', rfmRoutes(routeDeps));
   app.route('/api/v1', audienceRoutes(writeDeps));
   app.route('/api/v1', customerRoutes(writeDeps));
+  app.route('/api/v1', productsAbcRoutes(routeDeps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
