@@ -25,7 +25,7 @@ export interface CompiledMembers {
 
 /**
  * Compiles a rule tree into one pass over events: every condition becomes a conditional aggregate per person
- * (`uniqExactIf` of event ids, or of session ids for "visit", so duplicates never double count), and the tree
+ * (`uniqExact` of event ids, or of session ids for "visit", so duplicates never double count), and the tree
  * becomes the HAVING clause. The scan covers the longest `within_days`; people are candidates when they have any
  * non-bot event in it, so `count = 0` / `count < N` conditions are judged among people active in that window.
  * Machine-flagged email opens never count as opens.
@@ -33,6 +33,7 @@ export interface CompiledMembers {
 export function compileRules(root: AudienceGroup, asOf: Date): CompiledMembers {
   const params: QueryParams = { as_of: toClickHouseTime(asOf) };
   const aggregates: string[] = [];
+  const merges: string[] = [];
   let longest = 1;
 
   const filterSql = (f: PropertyFilter, name: string): string => {
@@ -70,7 +71,9 @@ export function compileRules(root: AudienceGroup, asOf: Date): CompiledMembers {
     }
     (c.where ?? []).forEach((f, j) => predicates.push(filterSql(f, `c${i}_f${j}`)));
     const counted = c.event === 'visit' ? 'e.session_id' : 'e.event_id';
-    aggregates.push(`uniqExactIf(${counted}, ${predicates.join(' AND ')}) AS c${i}`);
+    // Per browser first (no join), then per person: uniqExact states merge exactly across a person's browsers.
+    aggregates.push(`uniqExactIfState(${counted}, ${predicates.join(' AND ')}) AS c${i}_state`);
+    merges.push(`uniqExactIfMerge(b.c${i}_state) AS c${i}`);
     return `c${i} ${COUNT_OP_SQL[c.op]} {c${i}_count:UInt32}`;
   };
 
@@ -82,11 +85,17 @@ export function compileRules(root: AudienceGroup, asOf: Date): CompiledMembers {
 
   const having = nodeSql(root);
   params.scan_since = toClickHouseTime(new Date(asOf.getTime() - longest * DAY_MS));
+  // Stage 1 groups the window's events by (anonymous id, customer id) without touching the identity graph;
+  // stage 2 joins the (far fewer) browser rows to person_map and merges them per person.
   const sql = `
-SELECT ${personIdOf('e')} AS person_id, max(${customerIdOf('e')}) AS customer_id, max(e.ts) AS last_seen, ${aggregates.join(', ')}
-FROM {db:Identifier}.events AS e
-${joinPersonMap('e')}
-WHERE e.site_id = {site:String} AND e.ts >= {scan_since:DateTime64(3, 'UTC')} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot
+SELECT ${personIdOf('b')} AS person_id, max(${customerIdOf('b')}) AS customer_id, max(b.last_seen) AS last_seen, ${merges.join(', ')}
+FROM (
+  SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_seen, ${aggregates.join(', ')}
+  FROM {db:Identifier}.events AS e
+  WHERE e.site_id = {site:String} AND e.ts >= {scan_since:DateTime64(3, 'UTC')} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot
+  GROUP BY anonymous_id, customer_id
+) AS b
+${joinPersonMap('b')}
 GROUP BY person_id
 HAVING ${having}`;
   return { sql, params };

@@ -55,7 +55,7 @@ beforeAll(async () => {
     ],
     apiKeys: [...(CUSTOMER_FIXTURE.apiKeys ?? []), { key: 'sk_other_site', siteIds: ['shop-2'], keyId: 'key-other' }],
   });
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => NOW, logError: () => undefined });
+  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => NOW, logError: (e) => console.error(String(e).slice(0, 400)) });
 });
 
 const preview = (definition: unknown, extra: Record<string, unknown> = {}) => postJson(app, '/api/v1/audiences/preview', CUSTOMER_KEY, { site: 'shop-1', definition, ...extra });
