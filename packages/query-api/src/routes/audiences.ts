@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { audienceDefinitionSchema } from '../audiences/audience-definition.js';
+import { throwOnInvalidDefinition } from '../audiences/definition-issue.js';
 import { membersCsv, membersSha256Csv } from '../audiences/members-csv.js';
 import { BadParameterError, NotFoundError } from '../errors/query-api-errors.js';
 import { ERROR_RESPONSES } from '../openapi/error-responses.js';
@@ -109,7 +110,7 @@ export function audienceRoutes(deps: WriteRouteDeps) {
       const asOf = deps.now();
       const result = await queryAudiencePreview(deps.runner, { site: body.site, definition: body.definition, asOf, sampleSize: body.sample_size });
       return c.json({ site: body.site, as_of: asOf.toISOString(), ...result }, 200);
-    })
+    }, throwOnInvalidDefinition)
     .openapi(createAudienceRoute, async (c) => {
       const body = c.req.valid('json');
       if ((await store.count(body.site)) >= AUDIENCE_STORE_LIMITS.maxSavedPerSite) {
@@ -117,7 +118,7 @@ export function audienceRoutes(deps: WriteRouteDeps) {
       }
       const saved = await store.create(body.site, { name: body.name, definition: body.definition, createdBy: c.get('apiKey').keyId, now: deps.now() });
       return c.json(saved, 201);
-    })
+    }, throwOnInvalidDefinition)
     .openapi(listRoute, async (c) => {
       const { site } = c.req.valid('query');
       return c.json({ audiences: await store.list(site, AUDIENCE_STORE_LIMITS.maxSavedPerSite) }, 200);
