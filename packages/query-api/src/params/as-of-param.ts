@@ -1,21 +1,13 @@
-import { z } from '@hono/zod-openapi';
-import { toClickHouseTime } from './date-range.js';
+import { dateParam, toClickHouseTime } from './date-range.js';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
-/** `as_of` on the wire: the moment a score or audience is evaluated at. */
-export const asOfParam = z
-  .string()
-  .max(40)
-  .refine((v) => (DATE_ONLY.test(v) || v.includes('T')) && !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v)), {
-    message: 'expected a date (2026-11-01) or an ISO 8601 date-time with offset (2026-11-01T10:00:00Z)',
-  })
-  .optional()
-  .openapi({
-    description: 'Evaluate as of this moment. A date means the end of that UTC day (data of that day counts). Default: now.',
-    example: '2026-11-30',
-  });
+/** `as_of` on the wire: the moment a score or audience is evaluated at; accepted like `to`. */
+export const asOfParam = dateParam('to').openapi({
+  description: 'Evaluate as of this moment. A date means the end of that UTC day (data of that day counts). Default: now.',
+  example: '2026-11-30',
+});
 
 /** A date is inclusive (the instant after its last millisecond); a date-time is used as is. */
 export function resolveAsOf(value: string | undefined, now: Date): Date {
