@@ -58,12 +58,13 @@ FROM {db:Identifier}.events WHERE site_id = {site:String} AND type = 'purchase'`
 export async function generateBenchDataset(client: ClickHouseClient, database: string, events: number, log: (line: string) => void): Promise<void> {
   const params = { db: database, site: BENCH_SITE, now: BENCH_NOW.toISOString().replace('T', ' ').replace('Z', '') };
   const chunk = 1_000_000;
+  // Generation may take minutes on a busy machine: no execution time limit here.
+  const clickhouse_settings = { max_execution_time: 0 };
   for (let start = 0; start < events; start += chunk) {
-    await client.command({ query: EVENTS_SQL, query_params: { ...params, start, count: Math.min(chunk, events - start) } });
+    await client.command({ query: EVENTS_SQL, query_params: { ...params, start, count: Math.min(chunk, events - start) }, clickhouse_settings });
     log(`  events ${Math.min(start + chunk, events).toLocaleString('en')} / ${events.toLocaleString('en')}`);
   }
-  await client.command({ query: IDENTITIES_SQL, query_params: params });
-  await client.command({ query: ORDERS_SQL, query_params: params });
-  await client.command({ query: ORDER_ITEMS_SQL, query_params: params });
-  await client.command({ query: 'OPTIMIZE TABLE {db:Identifier}.events FINAL', query_params: params });
+  await client.command({ query: IDENTITIES_SQL, query_params: params, clickhouse_settings });
+  await client.command({ query: ORDERS_SQL, query_params: params, clickhouse_settings });
+  await client.command({ query: ORDER_ITEMS_SQL, query_params: params, clickhouse_settings });
 }

@@ -43,7 +43,8 @@ export function createQueryApi(deps: QueryApiDeps) {
   const routeDeps: RouteDeps = { runner, limits, now: deps.now ?? (() => new Date()) };
   const writeDeps: WriteRouteDeps = {
     ...routeDeps,
-    writer: createStoreWriter({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds }),
+    // Writes include erasures, which scan and rewrite whole tables: a budget of their own, not the analytics one.
+    writer: createStoreWriter({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: 600 }),
     rfmPopulation: createRfmPopulationCache(runner),
     erasureHooks: deps.erasureHooks ?? [],
   };

@@ -12,12 +12,15 @@ export type WritableTable = (typeof WRITABLE_TABLES)[number];
 export interface StoreWriter {
   /** A statement without result rows (ALTER … DELETE); `settings` e.g. mutations_sync. */
   command(sql: string, params: QueryParams, settings?: Record<string, string | number>): Promise<void>;
+  /** A read that belongs to a write (erasure counts over whole tables): same time budget as the writes. */
+  rows<T>(sql: string, params: QueryParams): Promise<T[]>;
   insert(table: WritableTable, rows: Array<Record<string, unknown>>): Promise<void>;
 }
 
 export interface StoreWriterOptions {
   client: ClickHouseClient;
   database: string;
+  /** Budget of each write and of its reads; an erasure scans whole tables (the raw archive's JSON), so it is long. */
   maxExecutionTimeSeconds: number;
 }
 
@@ -25,7 +28,15 @@ export function createStoreWriter({ client, database, maxExecutionTimeSeconds }:
   return {
     async command(sql, params, settings = {}) {
       try {
-        await client.command({ query: sql, query_params: { ...params, db: database }, clickhouse_settings: settings });
+        await client.command({ query: sql, query_params: { ...params, db: database }, clickhouse_settings: { max_execution_time: maxExecutionTimeSeconds, ...settings } });
+      } catch (err) {
+        throw classifyStoreError(err, maxExecutionTimeSeconds);
+      }
+    },
+    async rows<T>(sql: string, params: QueryParams): Promise<T[]> {
+      try {
+        const result = await client.query({ query: sql, query_params: { ...params, db: database }, format: 'JSONEachRow', clickhouse_settings: { max_execution_time: maxExecutionTimeSeconds } });
+        return await result.json<T>();
       } catch (err) {
         throw classifyStoreError(err, maxExecutionTimeSeconds);
       }

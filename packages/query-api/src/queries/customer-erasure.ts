@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { QueryRunner } from '../clickhouse/query-runner.js';
 import type { StoreWriter } from '../clickhouse/store-writer.js';
 import { sha256Hex } from '../audiences/contact-hashing.js';
 import type { ErasureHook, ErasureSubject } from '../erasure/erasure-hook.js';
@@ -53,19 +52,19 @@ export interface ErasureResult {
  * audit entry is written.
  */
 export async function eraseCustomer(
-  deps: { runner: QueryRunner; writer: StoreWriter; hooks: ErasureHook[]; now: () => Date },
+  deps: { writer: StoreWriter; hooks: ErasureHook[]; now: () => Date },
   q: { site: string; customer: string; requestedBy: string },
 ): Promise<ErasureResult> {
   const requestedAt = deps.now();
   const base = { site: q.site, customer: q.customer };
-  const [subject] = await deps.runner.rows<{ anon: string[] }>(SUBJECT_SQL, base);
+  const [subject] = await deps.writer.rows<{ anon: string[] }>(SUBJECT_SQL, base);
   const anon = (subject?.anon ?? []).sort();
-  const [sessionRow] = await deps.runner.rows<{ sessions: string[] }>(SESSIONS_SQL, { ...base, anon });
+  const [sessionRow] = await deps.writer.rows<{ sessions: string[] }>(SESSIONS_SQL, { ...base, anon });
   const params = { ...base, anon, sessions: sessionRow?.sessions ?? [] };
 
   const deleted: Record<string, number> = {};
   for (const { table, where } of ERASURE_TABLES) {
-    const [row] = await deps.runner.rows<{ n: number }>(`SELECT count() AS n FROM {db:Identifier}.{table:Identifier} WHERE site_id = {site:String} AND ${where}`, { ...params, table });
+    const [row] = await deps.writer.rows<{ n: number }>(`SELECT count() AS n FROM {db:Identifier}.{table:Identifier} WHERE site_id = {site:String} AND ${where}`, { ...params, table });
     deleted[table] = row?.n ?? 0;
     if (deleted[table] > 0) {
       await deps.writer.command(`ALTER TABLE {db:Identifier}.{table:Identifier} DELETE WHERE site_id = {site:String} AND ${where}`, { ...params, table }, { mutations_sync: 2 });

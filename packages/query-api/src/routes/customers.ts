@@ -134,7 +134,7 @@ export function customerRoutes(deps: WriteRouteDeps) {
       const { site } = c.req.valid('query');
       const { id } = c.req.valid('param');
       const result = await eraseCustomer(
-        { runner: deps.runner, writer: deps.writer, hooks: [clearPopulation, ...deps.erasureHooks], now: deps.now },
+        { writer: deps.writer, hooks: [clearPopulation, ...deps.erasureHooks], now: deps.now },
         { site, customer: id, requestedBy: c.get('apiKey').keyId },
       );
       return c.json(result, 200);
