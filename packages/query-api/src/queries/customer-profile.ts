@@ -1,9 +1,9 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
 import { asOfParams } from '../params/as-of-param.js';
-import { ownRowsSql, resolveCustomerAnonymousIds, type CustomerAnonymousIds } from './customer-events-filter.js';
+import { ownRowsParams, ownRowsSql, resolveCustomerAnonymousIds, type CustomerAnonymousIds } from './customer-events-filter.js';
 import { isoTime } from './iso-time.js';
 
-/** Non-bot events of the customer before as_of; `{customer}`, `{linked}`, `{other}`, `{site}`, `{as_of}`. */
+/** Non-bot events of the customer before as_of; `{site}`, `{as_of}` and ownRowsParams(). */
 const OWN_EVENTS = `{db:Identifier}.events AS e WHERE e.site_id = {site:String} AND ${ownRowsSql('e')} AND NOT e.is_bot AND e.ts < {as_of:DateTime64(3, 'UTC')}`;
 const nullableTime = (cond: string, agg: 'min' | 'max') => `if(countIf(${cond}) > 0, ${isoTime(`${agg}If(e.ts, ${cond})`)}, NULL)`;
 const HUMAN_OPEN = "e.type = 'email_open' AND NOT e.machine_open";
@@ -86,7 +86,7 @@ export interface ProfileParts {
 /** Everything a support operator sees about one customer; undefined when the site has never seen them. */
 export async function queryCustomerProfile(runner: QueryRunner, q: { site: string; customer: string; asOf: Date; limit: number }): Promise<ProfileParts | undefined> {
   const anonymousIds = await resolveCustomerAnonymousIds(runner, q.site, q.customer);
-  const params = { site: q.site, customer: q.customer, linked: anonymousIds.linked, other: anonymousIds.other, limit: q.limit, ...asOfParams(q.asOf) };
+  const params = { site: q.site, ...ownRowsParams(q.customer, anonymousIds), limit: q.limit, ...asOfParams(q.asOf) };
   const [summaryRows, emails, sessions, carts, orderRows] = await Promise.all([
     runner.rows<ProfileParts['summary']>(SUMMARY_SQL, params),
     runner.rows<ProfileParts['emails'][number]>(EMAILS_SQL, params),
