@@ -133,3 +133,17 @@ describe('segment rules', () => {
     for (const row of rows) expect([row.r, row.f, row.m, segmentOf(row.r, row.f, row.m)]).toEqual([row.r, row.f, row.m, row.segment]);
   });
 });
+
+describe('openapi', () => {
+  it('documents every part-2 operation', async () => {
+    const doc = await (await app.request('/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/rfm', '/api/v1/rfm/segments', '/api/v1/audiences', '/api/v1/audiences/preview', '/api/v1/audiences/{id}', '/api/v1/audiences/{id}/members', '/api/v1/customers/{id}', '/api/v1/products/abc']),
+    );
+    expect(Object.keys(doc.paths['/api/v1/customers/{id}'])).toEqual(expect.arrayContaining(['get', 'delete']));
+    // The audience definition is documented down to its conditions (groups are unrolled level by level).
+    const body = JSON.stringify(doc.paths['/api/v1/audiences/preview'].post.requestBody);
+    expect(body).toContain('"all"');
+    expect(body).toContain('#/components/schemas/AudienceCondition');
+  });
+});
