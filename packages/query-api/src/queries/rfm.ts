@@ -50,10 +50,15 @@ export const BUYERS_CTE = `buyers AS (
 export const RFM_BASE_CTES = `${PERSON_MAP_CTE},
 ${BUYERS_CTE},
 active AS (
-  SELECT ${customerIdOf('e')} AS cust, max(e.ts) AS last_activity
-  FROM {db:Identifier}.events AS e
-  ${joinPersonMap('e')}
-  WHERE e.site_id = {site:String} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot AND NOT (e.type = 'email_open' AND e.machine_open)
+  -- Per browser first, then the (far fewer) browser rows meet the identity graph.
+  SELECT ${customerIdOf('b')} AS cust, max(b.last_activity) AS last_activity
+  FROM (
+    SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_activity
+    FROM {db:Identifier}.events AS e
+    WHERE e.site_id = {site:String} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot AND NOT (e.type = 'email_open' AND e.machine_open)
+    GROUP BY anonymous_id, customer_id
+  ) AS b
+  ${joinPersonMap('b')}
   GROUP BY cust HAVING cust != ''
 ),
 base AS (
