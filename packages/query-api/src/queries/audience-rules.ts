@@ -8,7 +8,7 @@ import {
   type AudienceNode,
   type PropertyFilter,
 } from '../audiences/audience-definition.js';
-import { customerIdOf, joinPersonMap, personIdOf } from './person-id.js';
+import { customerOf, joinPersonMap, personOf } from './person-id.js';
 
 const DAY_MS = 86_400_000;
 
@@ -88,7 +88,7 @@ export function compileRules(root: AudienceGroup, asOf: Date): CompiledMembers {
   // Stage 1 groups the window's events by (anonymous id, customer id) without touching the identity graph;
   // stage 2 joins the (far fewer) browser rows to person_map and merges them per person.
   const sql = `
-SELECT ${personIdOf('b')} AS person_id, max(${customerIdOf('b')}) AS customer_id, max(b.last_seen) AS last_seen, ${merges.join(', ')}
+SELECT ${personOf('b', 'customer_id')} AS person_id, max(${customerOf('b', 'customer_id')}) AS customer_id, max(b.last_seen) AS last_seen, ${merges.join(', ')}
 FROM (
   SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_seen, ${aggregates.join(', ')}
   FROM {db:Identifier}.events AS e

@@ -1,7 +1,7 @@
 import type { QueryParams } from '../clickhouse/query-runner.js';
 import type { AudienceTemplate } from '../audiences/audience-definition.js';
 import { toClickHouseTime } from '../params/date-range.js';
-import { customerIdOf, joinPersonMap, personIdOf } from './person-id.js';
+import { customerOf, joinPersonMap, personOf } from './person-id.js';
 import { BUYERS_CTE } from './rfm.js';
 import type { CompiledMembers } from './audience-rules.js';
 
@@ -13,7 +13,7 @@ const DAY_MS = 24 * HOUR_MS;
  * and no purchase of theirs came after it.
  */
 const ABANDONED_CART_SQL = `
-SELECT ${personIdOf('e')} AS person_id, max(${customerIdOf('e')}) AS customer_id, max(e.ts) AS last_seen,
+SELECT ${personOf('e', 'customer_id')} AS person_id, max(${customerOf('e', 'customer_id')}) AS customer_id, max(e.ts) AS last_seen,
   maxIf(e.ts, e.type = 'add_to_cart') AS last_add, maxIf(e.ts, e.type = 'purchase') AS last_purchase
 FROM {db:Identifier}.events AS e
 ${joinPersonMap('e')}
@@ -30,7 +30,7 @@ HAVING last_add > toDateTime64(0, 3, 'UTC') AND last_add <= {added_before:DateTi
 const REPLENISHMENT_SQL = `
 SELECT person_id, any(customer_id) AS customer_id, max(last_purchase) AS last_seen
 FROM (
-  SELECT ${personIdOf('i')} AS person_id, ${customerIdOf('i')} AS customer_id, i.product_id AS product_id,
+  SELECT ${personOf('i', 'customer_id')} AS person_id, ${customerOf('i', 'customer_id')} AS customer_id, i.product_id AS product_id,
     arraySort(groupUniqArray(toUnixTimestamp64Milli(i.ts))) AS bought,
     length(bought) AS purchases,
     arrayReduce('quantileExactInclusive(0.5)', arrayPopFront(arrayDifference(bought))) AS interval_ms,

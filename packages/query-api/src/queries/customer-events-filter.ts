@@ -1,7 +1,7 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
 
 /**
- * One customer's rows, with exactly the attribution of queries/person-id.ts (customerIdOf = the customer) but
+ * One customer's rows, with exactly the attribution of queries/person-id.ts (customerOf = the customer) but
  * without joining the whole identity graph: a row is theirs when its anonymous id's latest link is the customer, or
  * its anonymous id is linked to nobody and the row carries the customer id. The leading `anonymous_id IN {scan}`
  * lets the bloom-filter index on anonymous_id skip granules (an OR across two columns would defeat it).

@@ -28,8 +28,14 @@ export const joinPersonMap = (alias: string) => `LEFT ANY JOIN person_map AS pm 
 /** The customer of a row, '' when anonymous. `seenCustomer` is the customer id on the row's own events. */
 export const customerOf = (alias: string, seenCustomer: string) => `if(pm.linked_customer != '', pm.linked_customer, ${alias}.${seenCustomer})`;
 
-/** The person id: the linked customer, else the anonymous id. `alias` is a constant, never input. */
-export const personOf = (alias: string) => `if(pm.linked_customer != '', pm.linked_customer, ${alias}.anonymous_id)`;
+/**
+ * The person id: the linked customer, else (with `seenCustomer`) the customer id the rows carry themselves, else
+ * the anonymous id. `alias` and `seenCustomer` are constants, never input.
+ */
+export const personOf = (alias: string, seenCustomer?: string) =>
+  seenCustomer
+    ? `if(${customerOf(alias, seenCustomer)} != '', ${customerOf(alias, seenCustomer)}, ${alias}.anonymous_id)`
+    : `if(pm.linked_customer != '', pm.linked_customer, ${alias}.anonymous_id)`;
 
 /**
  * The same mapping as constant arrays, for resolving people on raw event rows without a join: after

@@ -1,7 +1,7 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
 import { asOfParams } from '../params/as-of-param.js';
 import { isoTime } from './iso-time.js';
-import { customerIdOf, joinPersonMap, PERSON_MAP_CTE } from './person-id.js';
+import { customerOf, joinPersonMap, PERSON_MAP_CTE } from './person-id.js';
 
 /**
  * RFM over every customer of a site, as of a moment.
@@ -37,7 +37,7 @@ export const SEGMENT_SQL = `multiIf(
 
 /** Orders per customer before as_of (needs person_map): cust, frequency, monetary, last_purchase. */
 export const BUYERS_CTE = `buyers AS (
-  SELECT ${customerIdOf('o')} AS cust, count() AS frequency, sum(o.revenue) AS monetary, max(o.ts) AS last_purchase
+  SELECT ${customerOf('o', 'customer_id')} AS cust, count() AS frequency, sum(o.revenue) AS monetary, max(o.ts) AS last_purchase
   FROM (
     SELECT anonymous_id, customer_id, revenue, ts FROM {db:Identifier}.orders FINAL
     WHERE site_id = {site:String} AND ts < {as_of:DateTime64(3, 'UTC')}
@@ -51,7 +51,7 @@ export const RFM_BASE_CTES = `${PERSON_MAP_CTE},
 ${BUYERS_CTE},
 active AS (
   -- Per browser first, then the (far fewer) browser rows meet the identity graph.
-  SELECT ${customerIdOf('b')} AS cust, max(b.last_activity) AS last_activity
+  SELECT ${customerOf('b', 'customer_id')} AS cust, max(b.last_activity) AS last_activity
   FROM (
     SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_activity
     FROM {db:Identifier}.events AS e
