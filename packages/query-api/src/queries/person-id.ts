@@ -28,6 +28,13 @@ export const joinPersonMap = (alias: string) => `LEFT ANY JOIN person_map AS pm 
 /** The customer of a row, '' when anonymous. `seenCustomer` is the customer id on the row's own events. */
 export const customerOf = (alias: string, seenCustomer: string) => `if(pm.linked_customer != '', pm.linked_customer, ${alias}.${seenCustomer})`;
 
+/**
+ * Row-level helpers (the skeleton's API, used by part 2's audiences): on rows joined with person_map, the
+ * customer = linked customer, else the row's own customer_id; the person = that customer, else the anonymous id.
+ */
+export const customerIdOf = (alias: string) => `if(pm.linked_customer != '', pm.linked_customer, ${alias}.customer_id)`;
+export const personIdOf = (alias: string) => `if(${customerIdOf(alias)} != '', ${customerIdOf(alias)}, ${alias}.anonymous_id)`;
+
 /** The person id: the linked customer, else the anonymous id. `alias` is a constant, never input. */
 export const personOf = (alias: string) => `if(pm.linked_customer != '', pm.linked_customer, ${alias}.anonymous_id)`;
 
