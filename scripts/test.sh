@@ -4,7 +4,7 @@
 # KAFKA_BROKERS / REDIS_URL point at running ones (see test/harness).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --tests
 echo "[test] typecheck"
 npx --no-install tsc -p tsconfig.json
 echo "[test] vitest"

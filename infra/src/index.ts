@@ -4,6 +4,7 @@ export { createClickHouse } from './clickhouse/create-clickhouse.js';
 export { migrate, loadMigrations, MIGRATIONS_DIR, type Migration, type MigrationOptions } from './clickhouse/migrate.js';
 export type * from './event-log/event-log.js';
 export { createKafkaEventLog, type KafkaEventLogOptions } from './event-log/kafka-event-log.js';
+export { createFileEventLog, type FileEventLogOptions } from './event-log/file-event-log.js';
 export type { KeyValue } from './key-value/key-value.js';
 export { createRedisKeyValue, connectRedisKeyValue, type RedisKeyValueOptions } from './key-value/redis-key-value.js';
 export { createMemoryKeyValue } from './key-value/memory-key-value.js';

@@ -59,6 +59,16 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** Upper bound of bytes fetched per partition per request. */
   maxBytesPerPartition?: number;
+  /** How long the group waits for a silent member before reassigning its partitions (default 30 s). */
+  sessionTimeoutMs?: number;
+  /** How often the consumer heartbeats on its own between batches (default 3 s). */
+  heartbeatIntervalMs?: number;
+  /** A fetch waits for at least this many bytes… (default 1) */
+  minBytes?: number;
+  /** …or this long, whichever comes first (default 5 s): with minBytes it bounds batches by size and time. */
+  maxWaitTimeMs?: number;
+  /** Batches of different partitions handled at once (default 1); a partition's batches stay in order. */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface TopicSpec {

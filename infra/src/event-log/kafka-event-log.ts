@@ -68,8 +68,10 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
       const consumer: Consumer = kafka.consumer({
         groupId: consumerOptions.groupId,
         maxBytesPerPartition: consumerOptions.maxBytesPerPartition ?? 4 * 1024 * 1024,
-        sessionTimeout: 30000,
-        heartbeatInterval: 3000,
+        sessionTimeout: consumerOptions.sessionTimeoutMs ?? 30000,
+        heartbeatInterval: consumerOptions.heartbeatIntervalMs ?? 3000,
+        minBytes: consumerOptions.minBytes ?? 1,
+        maxWaitTimeInMs: consumerOptions.maxWaitTimeMs ?? 5000,
         retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5000 },
       });
       await consumer.connect();
@@ -86,6 +88,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
         async run(handle) {
           await consumer.run({
             autoCommit: false,
+            partitionsConsumedConcurrently: consumerOptions.partitionsConsumedConcurrently ?? 1,
             eachBatchAutoResolve: false,
             eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
               if (!batch.messages.length) return;

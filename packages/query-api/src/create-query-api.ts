@@ -5,6 +5,13 @@ import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
 import { requireSiteAccess } from './auth/require-site-access.js';
 import { createQueryRunner } from './clickhouse/query-runner.js';
+import { createStoreWriter } from './clickhouse/store-writer.js';
+import type { ErasureHook } from './erasure/erasure-hook.js';
+import { createRfmPopulationCache } from './queries/rfm-population.js';
+import { audienceRoutes } from './routes/audiences.js';
+import { customerRoutes } from './routes/customers.js';
+import { productsAbcRoutes } from './routes/products-abc.js';
+import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
@@ -12,6 +19,7 @@ import { cartRoutes } from './routes/carts.js';
 import { exitRoutes } from './routes/exits.js';
 import { funnelRoutes } from './routes/funnels.js';
 import { overviewRoutes } from './routes/overview.js';
+import { rfmRoutes } from './routes/rfm.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
 export interface QueryApiDeps {
@@ -24,6 +32,8 @@ export interface QueryApiDeps {
   /** Defaults to the ClickHouse api_keys table (cached 30 s). */
   apiKeyStore?: ApiKeyStore;
   logError?: ErrorLogger;
+  /** Run after a customer erasure to clear state outside ClickHouse (the processor's Redis caches, …). */
+  erasureHooks?: ErasureHook[];
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -34,6 +44,13 @@ export function createQueryApi(deps: QueryApiDeps) {
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
   const runner = createQueryRunner({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds });
   const routeDeps: RouteDeps = { runner, limits, now: deps.now ?? (() => new Date()) };
+  const writeDeps: WriteRouteDeps = {
+    ...routeDeps,
+    // Writes include erasures, which scan and rewrite whole tables: a budget of their own, not the analytics one.
+    writer: createStoreWriter({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: 600 }),
+    rfmPopulation: createRfmPopulationCache(runner),
+    erasureHooks: deps.erasureHooks ?? [],
+  };
 
   const app = new OpenAPIHono<QueryApiEnv>();
   app.onError(createErrorHandler(deps.logError));
@@ -54,6 +71,10 @@ export function createQueryApi(deps: QueryApiDeps) {
   app.route('/api/v1', funnelRoutes(routeDeps));
   app.route('/api/v1', exitRoutes(routeDeps));
   app.route('/api/v1', cartRoutes(routeDeps));
+  app.route('/api/v1', rfmRoutes(routeDeps));
+  app.route('/api/v1', audienceRoutes(writeDeps));
+  app.route('/api/v1', customerRoutes(writeDeps));
+  app.route('/api/v1', productsAbcRoutes(routeDeps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

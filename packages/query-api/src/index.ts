@@ -2,3 +2,5 @@ export { createQueryApi, type QueryApi, type QueryApiDeps } from './create-query
 export { createClickHouseApiKeyStore, hashApiKey, type ApiKeyStore, type ApiKeyRecord } from './auth/api-key-store.js';
 export { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
 export * from './errors/query-api-errors.js';
+export { createQueryRunner, type QueryRunner } from './clickhouse/query-runner.js';
+export { keyValueErasureHook, type ErasureHook, type ErasureSubject } from './erasure/erasure-hook.js';

@@ -1,0 +1,145 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileEventLog } from './file-event-log.js';
+import type { EventLog, LoggedMessage } from './event-log.js';
+
+const dirs: string[] = [];
+const logs: EventLog[] = [];
+const freshDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spoor-filelog-'));
+  dirs.push(dir);
+  return dir;
+};
+const open = (dir: string, extra: Partial<Parameters<typeof createFileEventLog>[0]> = {}) => {
+  const log = createFileEventLog({ dir, retryDelayMs: 10, ...extra });
+  logs.push(log);
+  return log;
+};
+afterEach(async () => {
+  await Promise.all(logs.splice(0).map((l) => l.close()));
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const message = (i: number) => ({ key: `k${i % 3}`, value: Buffer.from(`value-${i}`) });
+
+/** Consumes until `count` messages arrived, answering each batch with `answer`. */
+async function consume(log: EventLog, group: string, count: number, answer: (batch: LoggedMessage[]) => 'commit' | 'retry-later' = () => 'commit') {
+  const got: LoggedMessage[] = [];
+  const consumer = await log.consumer({ groupId: group, topics: ['t'], fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    void consumer.run(async (batch) => {
+      const outcome = answer(batch.messages);
+      if (outcome === 'commit') got.push(...batch.messages);
+      if (got.length >= count) resolve();
+      return outcome;
+    });
+  });
+  await consumer.stop();
+  return got;
+}
+
+describe('file event log (embedded default)', () => {
+  it('hands messages to a consumer in order and resumes after reopening from the committed offset', async () => {
+    const dir = freshDir();
+    const first = open(dir);
+    const producer = await first.producer();
+    await producer.send('t', [0, 1, 2, 3, 4].map(message));
+    const got = await consume(first, 'g', 5);
+    expect(got.map((m) => m.value.toString())).toEqual(['value-0', 'value-1', 'value-2', 'value-3', 'value-4']);
+    expect(got.map((m) => m.offset)).toEqual(['0', '1', '2', '3', '4']);
+    expect(got[1]!.key).toBe('k1');
+    await first.close();
+    logs.length = 0;
+
+    const reopened = open(dir);
+    await (await reopened.producer()).send('t', [5, 6].map(message));
+    const rest = await consume(reopened, 'g', 2);
+    expect(rest.map((m) => [m.offset, m.value.toString()])).toEqual([['5', 'value-5'], ['6', 'value-6']]);
+  });
+
+  it('delivers a batch again when the handler answers retry-later', async () => {
+    const log = open(freshDir());
+    await (await log.producer()).send('t', [0, 1].map(message));
+    let attempts = 0;
+    const got = await consume(log, 'g', 2, () => (++attempts < 3 ? 'retry-later' : 'commit'));
+    expect(attempts).toBe(3);
+    expect(got.map((m) => m.offset)).toEqual(['0', '1']);
+  });
+
+  it('cuts off a torn write at the tail and keeps every record before it', async () => {
+    const dir = freshDir();
+    const log = open(dir);
+    await (await log.producer()).send('t', [0, 1, 2].map(message));
+    await log.close();
+    logs.length = 0;
+    const segment = join(dir, 't', readdirSync(join(dir, 't')).find((f) => f.endsWith('.log'))!);
+    appendFileSync(segment, Buffer.from([40, 0, 0, 0, 1, 2, 3]));
+
+    const reopened = open(dir);
+    await (await reopened.producer()).send('t', [3].map(message));
+    const got = await consume(reopened, 'g', 4);
+    expect(got.map((m) => m.value.toString())).toEqual(['value-0', 'value-1', 'value-2', 'value-3']);
+  });
+
+  it('rolls segments and deletes the ones every group has consumed', async () => {
+    const dir = freshDir();
+    const log = open(dir, { segmentBytes: 200, maxBatchRecords: 4 });
+    const producer = await log.producer();
+    for (let i = 0; i < 20; i++) await producer.send('t', [message(i)]);
+    const segmentsBefore = readdirSync(join(dir, 't')).filter((f) => f.endsWith('.log')).length;
+    const got = await consume(log, 'g', 20);
+    expect(got.map((m) => Number(m.offset))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    const segmentsAfter = readdirSync(join(dir, 't')).filter((f) => f.endsWith('.log')).length;
+    expect(segmentsBefore).toBeGreaterThan(2);
+    expect(segmentsAfter).toBe(1);
+  });
+
+  it('refuses a directory that another live process holds', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'LOCK'), String(process.ppid));
+    expect(() => createFileEventLog({ dir })).toThrow(`event log ${dir} is in use by process ${process.ppid}`);
+  });
+
+  it('loses no acknowledged message when the process is SIGKILLed mid-stream', async () => {
+    const dir = freshDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'file-event-log.kill-child.ts'), dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const acked: number[] = [];
+    let buffered = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) if (line.startsWith('acked ')) acked.push(Number(line.slice(6)));
+        if (acked.length >= 40) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((r) => child.once('exit', r));
+    rmSync(join(dir, 'LOCK'), { force: true });
+
+    const log = open(dir);
+    const consumer = await log.consumer({ groupId: 'check', topics: ['t'], fromBeginning: true });
+    const stored = new Set<string>();
+    const endBatches = new Promise<void>((resolve) => {
+      void consumer.run(async (batch) => {
+        for (const m of batch.messages) stored.add(m.value.toString());
+        if (batch.messages.length < 5000) resolve();
+        return 'commit';
+      });
+    });
+    await endBatches;
+    await consumer.stop();
+    // Every batch the child saw acknowledged (each of 25 messages) is on disk after the kill.
+    for (const batch of acked) for (let i = 0; i < 25; i++) expect(stored.has(`b${batch}-m${i}`)).toBe(true);
+    expect(acked.length).toBeGreaterThanOrEqual(40);
+  });
+});

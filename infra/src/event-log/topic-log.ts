@@ -1,0 +1,108 @@
+import { EventEmitter } from 'node:events';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SegmentFile, type StoredRecord } from './segment-file.js';
+
+const SEGMENT_NAME = /^(\d{20})\.log$/;
+
+/**
+ * One topic of the file log: a single partition made of segment files, plus each consumer group's committed
+ * offset. Old segments are deleted once every group that ever committed has moved past them.
+ */
+export class TopicLog {
+  private readonly segments: SegmentFile[] = [];
+  private readonly appended = new EventEmitter();
+
+  constructor(
+    readonly dir: string,
+    private readonly segmentBytes: number,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    this.appended.setMaxListeners(0);
+    const names = readdirSync(dir).filter((f) => SEGMENT_NAME.test(f)).sort();
+    names.forEach((name, i) => {
+      this.segments.push(new SegmentFile(join(dir, name), Number(SEGMENT_NAME.exec(name)![1]), i === names.length - 1));
+    });
+    if (!this.segments.length) this.roll(0);
+  }
+
+  get startOffset(): number {
+    return this.segments[0]!.base;
+  }
+
+  get endOffset(): number {
+    return this.active.end;
+  }
+
+  private get active(): SegmentFile {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  append(records: StoredRecord[]): void {
+    if (this.active.bytes >= this.segmentBytes) this.roll(this.active.end);
+    this.active.append(records);
+    this.appended.emit('data');
+  }
+
+  read(offset: number, maxRecords: number, maxBytes: number): { offset: number; records: StoredRecord[] } {
+    const from = Math.max(offset, this.startOffset);
+    const segment = this.segments.find((s) => from >= s.base && from < s.end);
+    return { offset: from, records: segment ? segment.read(from, maxRecords, maxBytes) : [] };
+  }
+
+  /** Resolves when a record at or beyond `offset` exists, or after `timeoutMs`. */
+  waitFor(offset: number, timeoutMs: number): Promise<void> {
+    if (this.endOffset > offset) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.appended.off('data', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.appended.on('data', done);
+    });
+  }
+
+  committed(group: string): number | undefined {
+    try {
+      return JSON.parse(readFileSync(this.offsetFile(group), 'utf8')).offset as number;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes the group's next offset atomically (tmp file, fsync, rename), then drops fully consumed segments. */
+  commit(group: string, nextOffset: number): void {
+    const file = this.offsetFile(group);
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ offset: nextOffset }));
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, file);
+    this.dropConsumedSegments();
+  }
+
+  close(): void {
+    for (const s of this.segments) s.close();
+  }
+
+  private roll(base: number): void {
+    this.segments.push(new SegmentFile(join(this.dir, `${String(base).padStart(20, '0')}.log`), base, true));
+  }
+
+  private offsetFile(group: string): string {
+    return join(this.dir, `group-${encodeURIComponent(group)}.offset`);
+  }
+
+  private dropConsumedSegments(): void {
+    const groups = readdirSync(this.dir).filter((f) => f.startsWith('group-') && f.endsWith('.offset'));
+    const slowest = Math.min(...groups.map((f) => this.committed(decodeURIComponent(f.slice(6, -7))) ?? 0));
+    while (this.segments.length > 1 && this.segments[0]!.end <= slowest) {
+      const old = this.segments.shift()!;
+      old.close();
+      rmSync(old.path, { force: true });
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, normalize } from 'node:path';
+import { Hono } from 'hono';
+
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/**
+ * The demo storefront (packages/tracker-sdk/demo) with the built tracker as /spoor.js and this server's demo
+ * site as /config.js: the documented snippet, talking to the collector on the same origin. Registered last, so
+ * every GET no service claimed falls through to the shop (a single-page app: index.html for page paths).
+ */
+export function demoStoreRoutes(writeKey: string): Hono {
+  const sdkRoot = dirname(createRequire(import.meta.url).resolve('@spoor/tracker-sdk/package.json'));
+  const demoDir = join(sdkRoot, 'demo');
+  const configJs = `window.SPOOR_CONFIG = ${JSON.stringify({ writeKey, collector: '' })};\nwindow.SPOOR_CONFIG.collector = location.origin;\n`;
+  const app = new Hono();
+  const file = (path: string, type: string) => async () =>
+    new Response(await readFile(path), { headers: { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' } });
+  app.get('/spoor.js', async (c) => {
+    try {
+      return await file(join(sdkRoot, 'dist/spoor.js'), TYPES['.js']!)();
+    } catch {
+      return c.text('dist/spoor.js is missing: run `npm run build -w @spoor/tracker-sdk`', 503);
+    }
+  });
+  app.get('/config.js', (c) => c.body(configJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }));
+  app.get('*', async (c) => {
+    const ext = extname(c.req.path);
+    const path = ext ? normalize(join(demoDir, c.req.path)) : join(demoDir, 'index.html');
+    if (!path.startsWith(demoDir + '/') || !TYPES[ext || '.html']) return c.notFound();
+    try {
+      return await file(path, TYPES[ext || '.html']!)();
+    } catch {
+      return c.notFound();
+    }
+  });
+  return app;
+}

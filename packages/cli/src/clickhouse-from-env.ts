@@ -1,0 +1,16 @@
+import { createClickHouse, migrate, normaliseClickHouseConfig, type ClickHouseConfig } from '@spoor/infra';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { SpoorEnv } from './spoor-env.js';
+
+export interface OpenedClickHouse {
+  client: ClickHouseClient;
+  config: ClickHouseConfig;
+}
+
+/** The ClickHouse server from CLICKHOUSE_URL, else embedded chDB in $SPOOR_DATA_DIR/clickhouse; migrated. */
+export async function openClickHouse(env: SpoorEnv): Promise<OpenedClickHouse> {
+  const config = normaliseClickHouseConfig({ url: env.CLICKHOUSE_URL, dataDir: env.SPOOR_DATA_DIR, database: env.CLICKHOUSE_DATABASE, cluster: env.CLICKHOUSE_CLUSTER });
+  const client = createClickHouse(config);
+  await migrate(client, { database: config.database, ...(config.kind === 'server' && config.cluster ? { cluster: config.cluster } : {}) });
+  return { client, config };
+}

@@ -1,0 +1,34 @@
+// `spoor <command>`: the only file of the CLI that reads the environment.
+import { keysCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
+import { serviceCommands, startCommand } from './commands/start.js';
+import { demoCommand } from './commands/demo.js';
+import type { Command } from './commands/command.js';
+import { parseSpoorEnv } from './spoor-env.js';
+
+const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, keysCommand, demoCommand];
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return ['usage: spoor <command> [options]', '', ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'spoor <command> --help for its options'].join('\n');
+}
+
+const [name, ...args] = process.argv.slice(2);
+const command = commands.find((c) => c.name === name);
+if (!command) {
+  console.error(name && name !== '--help' ? `unknown command: ${name}\n\n${help()}` : help());
+  process.exit(name && name !== '--help' ? 2 : 0);
+}
+if (args.includes('--help')) {
+  console.log(`usage: ${command.usage}\n\n${command.summary}`);
+  process.exit(0);
+}
+let code: number;
+try {
+  code = await command.run(args, parseSpoorEnv(process.env));
+} catch (err) {
+  console.error(`spoor ${command.name}: ${(err as Error).message}`);
+  code = 1;
+}
+// Explicit: a finished command must not linger on open handles (chDB, timers of client libraries).
+process.exit(code);

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { parseCollectorEnv } from './collector-env.js';
+
+const secret = 'x'.repeat(32);
+
+describe('collector env', () => {
+  it('applies defaults and splits lists', () => {
+    const env = parseCollectorEnv({ KAFKA_BROKERS: 'a:9092, b:9092', LINK_SIGNING_SECRETS: `${secret},${'y'.repeat(40)}`, TRUSTED_PROXIES: 'loopback,10.0.0.0/8' });
+    expect(env).toMatchObject({ PORT: 8080, KAFKA_BROKERS: ['a:9092', 'b:9092'], TRUSTED_PROXIES: ['loopback', '10.0.0.0/8'], RATE_LIMITS: true, KAFKA_COMPRESSION: 'gzip' });
+    expect(env.linkSecrets).toHaveLength(2);
+  });
+  it('names what is missing or wrong', () => {
+    expect(() => parseCollectorEnv({ LINK_SIGNING_SECRETS: secret })).toThrow(/KAFKA_BROKERS: required/);
+    expect(() => parseCollectorEnv({ KAFKA_BROKERS: 'a:1' })).toThrow(/LINK_SIGNING_SECRETS: required/);
+    expect(() => parseCollectorEnv({ KAFKA_BROKERS: 'a:1', LINK_SIGNING_SECRETS: 'short' })).toThrow(/at least 32/);
+    expect(() => parseCollectorEnv({ KAFKA_BROKERS: 'a:1', LINK_SIGNING_SECRETS: secret, PORT: 'eighty' })).toThrow(/^collector configuration: PORT/);
+  });
+});

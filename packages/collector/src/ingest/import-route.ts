@@ -1,0 +1,108 @@
+import { isIP } from 'node:net';
+import { Hono, type Context } from 'hono';
+import { LIMITS, RawEventOrigin } from '@spoor/events';
+import type { LogMessage } from '@spoor/infra';
+import { CollectorError } from '../http/collector-error.js';
+import { readLimitedBody } from '../http/read-limited-body.js';
+import type { CollectorRouteDeps } from '../http/route-deps.js';
+import { boundedUserAgent, deadLetterMessage, rawEventMessage, type ServerContext } from '../produce/log-messages.js';
+import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
+import { checkEvents, parseBatchBody } from './parse-batch.js';
+
+/** Who a secret API key is, and which sites it may write to. */
+export type ImportAuthenticator = (apiKey: string) => Promise<{ keyId: string; siteIds: readonly string[] } | undefined>;
+
+export interface ImportRouteDeps extends CollectorRouteDeps {
+  authenticate: ImportAuthenticator;
+  maxBodyBytes: number;
+}
+
+/**
+ * POST /v1/import?site=<id>: server-to-server import of past events (a backfill, an ESP's opens and clicks,
+ * `spoor demo`). A secret API key vouches for the sender, so unlike the browser endpoint the device times are
+ * trusted as they are (origin SERVER: the processor does no clock-skew correction) and the server-only email types
+ * are allowed. Each event may carry `context: { ip, userAgent }` of the visitor it describes; the collector
+ * removes it before validation, and the processor anonymises the IP as always. Same limits, same DLQ, same 202.
+ */
+export function importRoute(deps: ImportRouteDeps): Hono {
+  const app = new Hono();
+  app.post('/v1/import', async (c) => {
+    const auth = c.req.header('authorization') ?? '';
+    const key = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
+    if (!key || key.length > 200) throw new CollectorError('unknown_api_key', 'Authorization: send a secret API key as "Bearer <key>"');
+    const siteId = c.req.query('site');
+    if (!siteId) throw new CollectorError('bad_request', 'site: missing query parameter');
+    const identity = await authenticateOrUnavailable(deps.authenticate, key);
+    if (!identity) throw new CollectorError('unknown_api_key', 'Authorization: unknown or revoked API key');
+    if (!identity.siteIds.includes(siteId)) throw new CollectorError('site_not_allowed', `site: this API key may not write to "${siteId.slice(0, 100)}"`);
+
+    const body = await readLimitedBody(c, deps.maxBodyBytes);
+    const envelope = parseBatchBody(body);
+    refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(siteId, envelope.events.length), 'site');
+    return c.json(await produce(c, siteId, envelope.sentAt, envelope.events, body), 202);
+  });
+
+  async function produce(c: Context, siteId: string, sentAt: number, inputs: unknown[], body: Uint8Array) {
+    const receivedAt = deps.now();
+    const contexts = inputs.map((input) => importContext(input, c, siteId, receivedAt, deps.collectorId));
+    const stripped = inputs.map((input, i) => (contexts[i]!.ok ? withoutContext(input) : input));
+    const checked = checkEvents(stripped, undefined, { allowServerOnlyTypes: true });
+    const raw: LogMessage[] = [];
+    const deadLetters: LogMessage[] = [];
+    const rejected: Array<{ index: number; error: string }> = [];
+    for (const item of checked) {
+      const context = contexts[item.index]!;
+      if (item.ok && context.ok) raw.push(rawEventMessage(item.event, sentAt, context.value));
+      else {
+        const error = !context.ok ? context.error : (item as { error: string }).error;
+        rejected.push({ index: item.index, error });
+        deadLetters.push(deadLetterMessage(new TextEncoder().encode(safeJson(inputs[item.index], body)), error, { siteId, receivedAt }, `import.events[${item.index}]`));
+      }
+    }
+    await deps.producer.send([
+      { topic: deps.topics.raw, messages: raw },
+      { topic: deps.topics.deadLetter, messages: deadLetters },
+    ]);
+    if (raw.length) deps.metrics.events.inc({ outcome: 'accepted', reason: '' }, raw.length);
+    return { accepted: raw.length, rejected };
+  }
+
+  return app;
+}
+
+type ContextResult = { ok: true; value: ServerContext } | { ok: false; error: string };
+
+function importContext(input: unknown, c: Context, siteId: string, receivedAt: number, collectorId: string): ContextResult {
+  const context = input && typeof input === 'object' ? (input as { context?: unknown }).context : undefined;
+  const base = { receivedAt, siteId, collectorId, origin: RawEventOrigin.SERVER, clientIp: '', userAgent: boundedUserAgent(c.req.header('user-agent')) };
+  if (context === undefined) return { ok: true, value: base };
+  if (!context || typeof context !== 'object') return { ok: false, error: 'context: expected an object { ip?, userAgent? }' };
+  const { ip, userAgent } = context as { ip?: unknown; userAgent?: unknown };
+  if (ip !== undefined && (typeof ip !== 'string' || !isIP(ip))) return { ok: false, error: 'context.ip: expected an IPv4 or IPv6 address' };
+  if (userAgent !== undefined && (typeof userAgent !== 'string' || userAgent.length > LIMITS.maxTextLength)) {
+    return { ok: false, error: `context.userAgent: expected a string of at most ${LIMITS.maxTextLength} characters` };
+  }
+  return { ok: true, value: { ...base, clientIp: (ip as string | undefined) ?? '', userAgent: (userAgent as string | undefined) ?? base.userAgent } };
+}
+
+function withoutContext(input: unknown): unknown {
+  if (!input || typeof input !== 'object' || !('context' in input)) return input;
+  const { context: _context, ...event } = input as Record<string, unknown>;
+  return event;
+}
+
+function safeJson(input: unknown, body: Uint8Array): string {
+  try {
+    return JSON.stringify(input) ?? '';
+  } catch {
+    return new TextDecoder().decode(body);
+  }
+}
+
+async function authenticateOrUnavailable(authenticate: ImportAuthenticator, key: string) {
+  try {
+    return await authenticate(key);
+  } catch {
+    throw new CollectorError('sites_unavailable', 'API key store unavailable: retry later', 5);
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * npm run bench -w @spoor/processor
+ * Events/s from Kafka through decode + enrich + load (embedded chDB) with the UA cache on and off, beside a
+ * decode-only consumer in the same run, and event → queryable lag at a steady 5k events/s.
+ * Writes docs/performance/processor.md. Uses KAFKA_BROKERS when set, else starts a local Kafka.
+ */
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeRawEvent } from '@spoor/events';
+import { createClickHouse, createKafkaEventLog, createMemoryKeyValue, migrate, normaliseClickHouseConfig, startLocalKafka, type EventLog } from '@spoor/infra';
+import { createProcessor } from '../src/create-processor.js';
+import { loadEnricher } from '../src/enrich/load-enricher.js';
+import { createClickHouseEventStore } from '../src/load/clickhouse-event-store.js';
+import type { EventStore } from '../src/load/event-store.js';
+import { decodeMessage } from '../src/pipeline/decode-message.js';
+import { syntheticRawEvent } from '../src/testing/synthetic-events.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 20);
+const LAG_RATE = 5_000;
+const run = Date.now().toString(36);
+
+const kafka = process.env.KAFKA_BROKERS ? null : await startLocalKafka({ dir: mkdtempSync(join(tmpdir(), 'spoor-bench-kafka-')) });
+const brokers = process.env.KAFKA_BROKERS ?? kafka!.brokers;
+const log: EventLog = createKafkaEventLog({ brokers: brokers.split(','), clientId: `bench-${run}` });
+const clickhouse = createClickHouse(normaliseClickHouseConfig({ dataDir: mkdtempSync(join(tmpdir(), 'spoor-bench-chdb-')) }));
+const loadBefore = loadavg()[0]!;
+
+async function fillTopic(topic: string, count: number, salt: number): Promise<number> {
+  await log.ensureTopics([{ name: topic, partitions: 4 }, { name: `${topic}-dlq`, partitions: 1 }]);
+  const producer = await log.producer();
+  const started = performance.now();
+  for (let start = 0; start < count; start += 2_000) {
+    const chunk = [];
+    for (let n = start; n < Math.min(count, start + 2_000); n++) {
+      const raw = syntheticRawEvent(n, { salt });
+      chunk.push({ key: raw.anonymousId, value: encodeRawEvent(raw) });
+    }
+    await producer.send(topic, chunk);
+  }
+  await producer.close();
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function decodeOnly(topic: string): Promise<number> {
+  const consumer = await log.consumer({ groupId: `bench-decode-${run}`, topics: [topic], fromBeginning: true, maxWaitTimeMs: 100, partitionsConsumedConcurrently: 2 });
+  let seen = 0;
+  let first = 0;
+  let last = 0;
+  await consumer.run(async (batch) => {
+    if (!first) first = performance.now();
+    for (const m of batch.messages) if (decodeMessage(m.value).kind === 'ok') seen++;
+    last = performance.now();
+    return 'commit';
+  });
+  while (seen < EVENTS) await new Promise((r) => setTimeout(r, 50));
+  await consumer.stop();
+  return seen / ((last - first) / 1000);
+}
+
+async function fullPipeline(topic: string, uaCacheSize: number, database: string, store?: (inner: EventStore) => EventStore, onBatch?: () => void) {
+  await migrate(clickhouse, { database });
+  const inner = createClickHouseEventStore(clickhouse, database);
+  const processor = createProcessor({
+    log,
+    store: store ? store(inner) : inner,
+    enrich: await loadEnricher({ userAgentCacheSize: uaCacheSize }),
+    keyValue: createMemoryKeyValue(),
+    groupId: `bench-${database}-${run}`,
+    topics: { raw: topic, deadLetter: `${topic}-dlq` },
+    fetch: { maxWaitMs: 100 },
+    onBatch,
+  });
+  let first = 0;
+  let last = 0;
+  let loaded = 0;
+  const started = performance.now();
+  const ticker = setInterval(() => {
+    const t = processor.totals();
+    if (t.loaded > loaded) {
+      if (!first) first = performance.now();
+      loaded = t.loaded;
+      last = performance.now();
+    }
+  }, 20);
+  await processor.start();
+  return {
+    processor,
+    async until(count: number) {
+      while (processor.totals().loaded < count) await new Promise((r) => setTimeout(r, 20));
+      clearInterval(ticker);
+      last = performance.now();
+      return { eventsPerSecond: count / ((last - started) / 1000), totals: processor.totals() };
+    },
+  };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+console.log(`[bench] ${EVENTS} events, Kafka ${brokers}, load average ${loadBefore.toFixed(1)}`);
+const topic = `bench-raw-${run}`;
+const produceRate = await fillTopic(topic, EVENTS, 1);
+console.log(`[bench] produced at ${fmt(produceRate)} ev/s`);
+const decodeRate = await decodeOnly(topic);
+console.log(`[bench] decode-only consumer: ${fmt(decodeRate)} ev/s`);
+const cached = await fullPipeline(topic, 10_000, `bench_cache_${run}`);
+const cachedResult = await cached.until(EVENTS);
+await cached.processor.stop();
+console.log(`[bench] decode+enrich+load, UA cache on: ${fmt(cachedResult.eventsPerSecond)} ev/s`);
+const uncached = await fullPipeline(topic, 0, `bench_nocache_${run}`);
+const uncachedResult = await uncached.until(EVENTS);
+await uncached.processor.stop();
+console.log(`[bench] decode+enrich+load, UA cache off: ${fmt(uncachedResult.eventsPerSecond)} ev/s`);
+
+// Lag: a steady 5k ev/s; an event is queryable once every table acknowledged its batch.
+const lagTopic = `bench-lag-${run}`;
+await log.ensureTopics([{ name: lagTopic, partitions: 4 }, { name: `${lagTopic}-dlq`, partitions: 1 }]);
+const lags: number[] = [];
+let pending: number[] = [];
+const lagRun = await fullPipeline(
+  lagTopic,
+  10_000,
+  `bench_lag_${run}`,
+  (inner) => ({
+    existingKeys: (t, r) => inner.existingKeys(t, r),
+    repairProjections: (r) => inner.repairProjections(r),
+    async insert(table, rows, token) {
+      await inner.insert(table, rows, token);
+      if (table === 'raw_events') for (const row of rows) pending.push(Date.parse(String(row.received_at)));
+    },
+  }),
+  // A batch is queryable when every table acknowledged it, which is when the handler reports it.
+  () => {
+    const now = Date.now();
+    for (const receivedAt of pending) lags.push(now - receivedAt);
+    pending = [];
+  },
+);
+const producer = await log.producer();
+const total = LAG_RATE * LAG_SECONDS;
+const tickMs = 50;
+const perTick = (LAG_RATE * tickMs) / 1000;
+const lagStart = Date.now();
+for (let sent = 0; sent < total; sent += perTick) {
+  const chunk = [];
+  for (let n = sent; n < sent + perTick; n++) {
+    const raw = syntheticRawEvent(n, { salt: 7 });
+    const now = Date.now();
+    chunk.push({ key: raw.anonymousId, value: encodeRawEvent({ ...raw, receivedAt: now, sentAt: now, deviceTs: now - 100 }) });
+  }
+  await producer.send(lagTopic, chunk);
+  const next = lagStart + ((sent + perTick) / perTick) * tickMs;
+  await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+}
+const achievedRate = total / ((Date.now() - lagStart) / 1000);
+await producer.close();
+await lagRun.until(total);
+await lagRun.processor.stop();
+lags.sort((a, b) => a - b);
+const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? NaN;
+console.log(`[bench] lag at ${fmt(achievedRate)} ev/s: p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms (${lags.length} events)`);
+const loadAfter = loadavg()[0]!;
+
+const doc = `# Processor performance
+
+Measured by \`npm run bench -w @spoor/processor\` (packages/processor/bench/processor-bench.ts), ${new Date().toISOString().slice(0, 16)}Z.
+Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), **shared with other engineers' builds and tests** — load average
+${loadBefore.toFixed(1)} at the start and ${loadAfter.toFixed(1)} at the end of this run, so absolute numbers are pessimistic; the ratios inside one
+run are the meaningful part. Kafka: ${process.env.KAFKA_BROKERS ? 'the shared dev broker' : 'a local single-node broker'} (3.9, KRaft); ClickHouse: embedded chDB in the
+same process as the processor (it competes with enrichment for the same 2 cores); Redis replaced by the in-memory KeyValue.
+${EVENTS.toLocaleString('en-US')} synthetic events (realistic mix: page views, product views, carts, pings, identifies, 1 in 20 a purchase;
+9 real UA strings; 8 real referrers), 4 partitions, topic pre-filled, each consumer a fresh group from the earliest offset.
+
+| pipeline | events/s | vs decode-only | target |
+|---|---:|---:|---|
+| decode-only consumer (kafkajs fetch + protobuf + zod validate) | ${fmt(decodeRate)} | 1.00 | ceiling |
+| decode + enrich + load, UA cache on | ${fmt(cachedResult.eventsPerSecond)} | ${(cachedResult.eventsPerSecond / decodeRate).toFixed(2)} | ≥ 50,000 and ≥ 0.5 |
+| decode + enrich + load, UA cache off | ${fmt(uncachedResult.eventsPerSecond)} | ${(uncachedResult.eventsPerSecond / decodeRate).toFixed(2)} | — |
+
+"Load" means all five inserts of each batch acknowledged (events, orders, order_items, identities, raw_events; sessions by its
+materialized view) after the per-table existence checks, and offsets committed. Rate = events ÷ time from \`start()\` to the last
+event loaded (includes the group join).
+
+Event → queryable lag at a steady ${LAG_RATE.toLocaleString('en-US')} events/s for ${LAG_SECONDS} s (achieved ${fmt(achievedRate)} ev/s), measured per event as
+the time from its receivedAt (set when produced) until every table acknowledged its batch:
+
+| p50 | p95 | p99 | target |
+|---:|---:|---:|---|
+| ${pct(50)} ms | ${pct(95)} ms | ${pct(99)} ms | p95 ≤ 2,000 ms |
+
+Produce rate while pre-filling (idempotent producer, acks=all): ${fmt(produceRate)} ev/s.
+
+## Where the time goes
+
+A CPU profile (\`node --cpu-prof\`, 8 batches of 10,000 events straight through decode → enrich → rows → loadBatch into chDB,
+same machine, load average ~10, 2026-11-22) split the 11.5 s wall time as: decode (protobuf + JSON.parse + zod) 1.2 s,
+enrichment 1.7 s (URL parsing, referrer classification, UA cache hits, geo), row building 1.1 s, load 6.5 s — and of the
+load, ~4.5 s the JavaScript thread sat idle waiting for chDB's native insert work (the 60-column \`events\` table with three
+bloom-filter indexes and the \`sessions\` materialized view, plus \`raw_events\` with ZSTD columns). The client's JSON
+encoding of rows (~10 µs/event) and GC (~1.5 s) are the largest JavaScript costs. Switching inserts from JSONEachRow to
+JSONCompactEachRow (no key names; done) cut the bytes by about a third; inserting with \`optimize_on_insert = 0\` and
+\`input_format_parallel_parsing = 0\` cut the events insert by another ~30%; loading the batches of the partitions handled
+together as one set of inserts (coalescing; done) divides the per-query cost by the partitions in flight.
+
+So on this machine the ceiling is chDB's insert cost of roughly 50 µs per event, executed on the same two cores as the
+processor, the broker and the other engineers' jobs — the throughput target (≥ 50k events/s, ≥ 0.5 of decode-only) is
+**not met** here. With a ClickHouse server (\`CLICKHOUSE_URL\`) on its own cores the inserts leave the process and the
+per-table inserts of a batch run in parallel (they already do, and two partitions are processed at once); the processor's
+own JavaScript cost is ~50 µs/event (decode + enrich + rows + encode) on one loaded core, which is the next thing to cut
+(build positional rows directly, cache referrer classification per referrer) if a deployment needs more than one
+processor process per partition set. Scaling out is by partitions: run more processor processes in the same group.
+`;
+const out = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance/processor.md');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, doc);
+console.log(`[bench] wrote ${out}`);
+await log.close();
+await kafka?.stop();
+process.exit(0);

@@ -1,0 +1,151 @@
+import { TOPICS } from '@spoor/events';
+import type { EventLog, EventLogConsumer, EventLogProducer, KeyValue } from '@spoor/infra';
+import { createSeenSet } from './dedupe/seen-set.js';
+import type { Enricher } from './enrich/enrich-event.js';
+import type { EventStore } from './load/event-store.js';
+import { createCoalescingLoader, createDirectLoader } from './pipeline/event-loader.js';
+import { createBatchHandler, type BatchStats } from './pipeline/handle-batch.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './pipeline/retry.js';
+
+export interface ProcessorDeps {
+  log: EventLog;
+  store: EventStore;
+  enrich: Enricher;
+  /** Redis (or memory) for the seen-set fast path; null/undefined: ClickHouse checks alone. */
+  keyValue?: KeyValue | null;
+  groupId?: string;
+  topics?: { raw: string; deadLetter: string };
+  /** Start a new group from the earliest offset (replay) instead of the latest. */
+  fromBeginning?: boolean;
+  maxEventsPerInsert?: number;
+  /** Fetch bounds: a batch is whatever arrived within maxWaitMs, up to maxBytesPerPartition. */
+  fetch?: { minBytes?: number; maxWaitMs?: number; maxBytesPerPartition?: number };
+  sessionTimeoutMs?: number;
+  /** Partitions whose batches are handled at once (default 4); their rows are loaded together as one set of inserts. */
+  concurrency?: number;
+  retry?: RetryPolicy;
+  /** Not ready when a batch has been in flight (retrying) for longer than this. */
+  readinessWindowMs?: number;
+  now?: () => number;
+  onBatch?: (stats: BatchStats) => void;
+  onRetry?: (error: Error, attempt: number, stage: 'load' | 'dead-letter') => void;
+  /** The consumer stopped for good: main.ts exits so a supervisor restarts the process. */
+  onFatal?: (error: Error) => void;
+}
+
+export interface ProcessorTotals {
+  batches: number;
+  messages: number;
+  loaded: number;
+  deadLettered: number;
+  droppedDuplicates: number;
+  alreadyStored: number;
+  retries: number;
+  lastError: string | null;
+}
+
+export interface Processor {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** "A batch was processed recently, or there is nothing to do": no batch stuck in flight past the window. */
+  ready(): boolean;
+  totals(): ProcessorTotals;
+}
+
+export function createProcessor(deps: ProcessorDeps): Processor {
+  const now = deps.now ?? Date.now;
+  const topics = deps.topics ?? TOPICS;
+  const sessionTimeoutMs = deps.sessionTimeoutMs ?? 30_000;
+  const readinessWindowMs = deps.readinessWindowMs ?? 60_000;
+  const totals: ProcessorTotals = { batches: 0, messages: 0, loaded: 0, deadLettered: 0, droppedDuplicates: 0, alreadyStored: 0, retries: 0, lastError: null };
+  let consumer: EventLogConsumer | undefined;
+  let producer: EventLogProducer | undefined;
+  let started = false;
+  let fatal: Error | undefined;
+  /** Batches being handled now (one per partition being worked on), with when each started. */
+  const inFlight = new Map<Promise<unknown>, number>();
+
+  const concurrency = deps.concurrency ?? 4;
+  const retry = deps.retry ?? DEFAULT_RETRY;
+  const onLoadRetry = (error: Error, attempt: number) => {
+    totals.retries++;
+    totals.lastError = `load: ${error.message}`;
+    deps.onRetry?.(error, attempt, 'load');
+  };
+  const loaderDeps = { store: deps.store, retry, maxEventsPerInsert: deps.maxEventsPerInsert ?? 10_000, onRetry: onLoadRetry };
+  const handler = createBatchHandler({
+    enrich: deps.enrich,
+    loader: concurrency > 1 ? createCoalescingLoader({ ...loaderDeps, windowMs: 20, expectedCallers: concurrency }) : createDirectLoader(loaderDeps),
+    seenSet: deps.keyValue ? createSeenSet(deps.keyValue) : null,
+    deadLetters: { send: (messages) => producer!.send(topics.deadLetter, messages) },
+    retry,
+    heartbeatEveryMs: Math.max(500, Math.floor(sessionTimeoutMs / 6)),
+    now,
+    onBatch: (stats) => {
+      totals.batches++;
+      totals.messages += stats.messages;
+      totals.loaded += stats.loaded;
+      totals.deadLettered += stats.deadLettered;
+      totals.droppedDuplicates += stats.dropped.inBatch + stats.dropped.seenSet;
+      if (stats.report) totals.alreadyStored += Object.values(stats.report.alreadyStored).reduce((a, b) => a + b, 0);
+      deps.onBatch?.(stats);
+    },
+    onRetry: (error, attempt, stage) => {
+      totals.retries++;
+      totals.lastError = `${stage}: ${error.message}`;
+      deps.onRetry?.(error, attempt, stage);
+    },
+  });
+
+  return {
+    async start() {
+      if (started) return;
+      started = true;
+      producer = await deps.log.producer();
+      consumer = await deps.log.consumer({
+        groupId: deps.groupId ?? 'spoor-processor',
+        topics: [topics.raw],
+        fromBeginning: deps.fromBeginning ?? true,
+        sessionTimeoutMs,
+        heartbeatIntervalMs: Math.max(500, Math.floor(sessionTimeoutMs / 6)),
+        minBytes: deps.fetch?.minBytes,
+        maxWaitTimeMs: deps.fetch?.maxWaitMs ?? 500,
+        maxBytesPerPartition: deps.fetch?.maxBytesPerPartition,
+        partitionsConsumedConcurrently: concurrency,
+      });
+      consumer.onFatal((error) => {
+        fatal = error;
+        deps.onFatal?.(error);
+      });
+      await consumer.run(async (batch, control) => {
+        const handled = handler(batch, control);
+        inFlight.set(handled, now());
+        try {
+          return await handled;
+        } finally {
+          inFlight.delete(handled);
+        }
+      });
+    },
+
+    async stop() {
+      const c = consumer;
+      const p = producer;
+      consumer = undefined;
+      producer = undefined;
+      await c?.stop();
+      // A batch still being written finishes (or gives up, its partition no longer active) before we return,
+      // so a graceful stop never leaves a half-written batch behind.
+      await Promise.allSettled([...inFlight.keys()]);
+      await p?.close();
+    },
+
+    ready() {
+      if (!started || fatal) return false;
+      const oldest = Math.min(...inFlight.values());
+      return !inFlight.size || now() - oldest < readinessWindowMs;
+    },
+
+    totals: () => ({ ...totals }),
+  };
+}

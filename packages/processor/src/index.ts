@@ -1,0 +1,16 @@
+export { createProcessor, type Processor, type ProcessorDeps, type ProcessorTotals } from './create-processor.js';
+export { loadEnricher, type EnricherOptions } from './enrich/load-enricher.js';
+export { createEnricher, type Enricher, type EnrichedEvent, type EnricherDeps } from './enrich/enrich-event.js';
+export { createGeoLookup, openGeoDatabases, normaliseGeoRecord, type Geo, type GeoLookup } from './enrich/geo-lookup.js';
+export { anonymiseIp, type IpAnonymisation } from './enrich/anonymise-ip.js';
+export { createUserAgentParser, type UserAgentInfo } from './enrich/parse-user-agent.js';
+export { classifyTraffic, type Medium, type Traffic } from './enrich/classify-referrer.js';
+export { assignChannel, type Channel } from './enrich/assign-channel.js';
+export { readCampaign, type Campaign } from './enrich/read-campaign.js';
+export { deriveTimestamp } from './enrich/derive-timestamp.js';
+export { loadReferrerDataset } from './enrich/referrer-dataset.js';
+export { createClickHouseEventStore } from './load/clickhouse-event-store.js';
+export type { EventStore } from './load/event-store.js';
+export { decodeMessage } from './pipeline/decode-message.js';
+export { replayFromArchive, type ReplayOptions, type ReplayReport } from './replay/replay-from-archive.js';
+export { replayFromLog, type LogReplayOptions } from './replay/replay-from-log.js';

@@ -1,0 +1,17 @@
+import type { KeyedRow, TableName } from './build-rows.js';
+
+/**
+ * The processor's view of ClickHouse: "which of these keys does this table already hold?" and "insert these
+ * rows, deduplicated by this token". clickhouse-event-store.ts is the adapter; drills wrap it to inject faults.
+ */
+export interface EventStore {
+  existingKeys(table: TableName, rows: KeyedRow[]): Promise<Set<string>>;
+  insert(table: TableName, rows: Array<Record<string, unknown>>, dedupToken: string): Promise<void>;
+  /**
+   * Re-feeds projections of `events` (the sessions materialized view) for events already stored. ClickHouse does not
+   * write a table and its materialized views atomically: a crash between the two leaves events rows whose sessions
+   * states never arrived, and the redelivered batch skips those rows. Session aggregates are idempotent, so feeding
+   * them again is always safe.
+   */
+  repairProjections(rows: KeyedRow[]): Promise<void>;
+}

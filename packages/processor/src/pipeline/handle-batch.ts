@@ -1,0 +1,123 @@
+import { encodeDeadLetter, encodeRawEvent, type DeadLetter } from '@spoor/events';
+import { anonymiseIp } from '../enrich/anonymise-ip.js';
+import type { BatchControl, BatchOutcome, ConsumedBatch, LogMessage } from '@spoor/infra';
+import type { SeenSet } from '../dedupe/seen-set.js';
+import type { EnrichedEvent, Enricher } from '../enrich/enrich-event.js';
+import type { LoadReport } from '../load/load-batch.js';
+import type { EventLoader } from './event-loader.js';
+import { decodeMessage, type DecodedEvent } from './decode-message.js';
+import { retryWhileActive, type RetryPolicy } from './retry.js';
+
+export interface DeadLetterSink {
+  send(messages: LogMessage[]): Promise<void>;
+}
+
+export interface BatchStats {
+  messages: number;
+  loaded: number;
+  deadLettered: number;
+  dropped: { inBatch: number; seenSet: number };
+  report: LoadReport | null;
+  seenSetAvailable: boolean;
+}
+
+export interface BatchHandlerDeps {
+  enrich: Enricher;
+  /** Stores enriched events in every table (directly, or coalesced with other partitions' batches). */
+  loader: EventLoader;
+  deadLetters: DeadLetterSink;
+  /** null turns the Redis fast path off (replay; or no Redis at all). */
+  seenSet: SeenSet | null;
+  retry: RetryPolicy;
+  heartbeatEveryMs: number;
+  now?: () => number;
+  onBatch?: (stats: BatchStats) => void;
+  onRetry?: (error: Error, attempt: number, stage: 'load' | 'dead-letter') => void;
+}
+
+const sourceOf = (m: { topic: string; partition: number; offset: string }) => `${m.topic}/${m.partition}/${m.offset}`;
+
+/**
+ * One Kafka batch: decode → validate → dedupe → enrich → load → dead-letter → mark seen, then 'commit'.
+ * It never throws and never commits anything ClickHouse has not acknowledged: while the store is down it keeps
+ * the group membership alive (heartbeats) and retries the same rows; if the partition is lost meanwhile it
+ * returns 'retry-later' and the next owner redelivers from the last commit.
+ */
+export function createBatchHandler(deps: BatchHandlerDeps) {
+  const now = deps.now ?? Date.now;
+  return async function handleBatch(batch: ConsumedBatch, control: BatchControl): Promise<BatchOutcome> {
+    let lost = false;
+    const isActive = () => !lost && control.isActive();
+    const beat = setInterval(() => {
+      control.heartbeat().catch(() => {
+        // A rebalance is under way: this batch may belong to somebody else now.
+        lost = true;
+      });
+    }, deps.heartbeatEveryMs);
+    try {
+      const letters: LogMessage[] = [];
+      const decoded: Array<DecodedEvent & { source: string }> = [];
+      const inBatch = new Set<string>();
+      let droppedInBatch = 0;
+      for (const message of batch.messages) {
+        const result = decodeMessage(message.value);
+        if (result.kind === 'ok') {
+          const id = result.value.event.id.toLowerCase();
+          if (inBatch.has(id)) droppedInBatch++;
+          else {
+            inBatch.add(id);
+            decoded.push({ ...result.value, source: sourceOf(message) });
+          }
+        } else if (result.kind === 'dlq') {
+          // A message we could decode goes to the DLQ with its client address anonymised: the full address is
+          // stored nowhere, not even among the failures. Undecodable bytes are kept as they came.
+          const original = result.raw ? encodeRawEvent({ ...result.raw, clientIp: anonymiseIp(result.raw.clientIp) }) : message.value;
+          const letter: DeadLetter = { original, reason: result.reason, stage: result.stage, failedAt: now(), siteId: result.raw?.siteId ?? '', source: sourceOf(message) };
+          letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
+        }
+      }
+
+      let fresh = decoded;
+      let seenSetAvailable = false;
+      if (deps.seenSet && decoded.length) {
+        const { unseen, available } = await deps.seenSet.unseen(decoded.map((d) => d.event.id.toLowerCase()));
+        seenSetAvailable = available;
+        fresh = decoded.filter((d) => unseen.has(d.event.id.toLowerCase()));
+      }
+
+      const enriched: EnrichedEvent[] = [];
+      for (const d of fresh) {
+        try {
+          enriched.push(await deps.enrich(d));
+        } catch (err) {
+          // Enrichment is pure and should not throw; if a bug makes it, that one event is dead-lettered instead of
+          // failing the batch forever (a crash loop on the same offset).
+          const letter: DeadLetter = { original: encodeRawEvent({ ...d.raw, clientIp: anonymiseIp(d.raw.clientIp) }), reason: `enrichment failed: ${(err as Error).message}`, stage: 'processor.enrich', failedAt: now(), siteId: d.raw.siteId, source: d.source };
+          letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
+        }
+      }
+
+      const { stored, report } = enriched.length ? await deps.loader.load(enriched, isActive) : { stored: true, report: null };
+      if (!stored) return 'retry-later';
+
+      if (letters.length) {
+        const sent = await retryWhileActive(() => deps.deadLetters.send(letters), { policy: deps.retry, isActive, onError: (e, n) => deps.onRetry?.(e, n, 'dead-letter') });
+        if (!sent.done) return 'retry-later';
+      }
+
+      if (deps.seenSet && enriched.length) await deps.seenSet.markSeen(enriched.map((e) => e.event.id.toLowerCase()));
+      deps.onBatch?.({
+        messages: batch.messages.length,
+        loaded: enriched.length,
+        deadLettered: letters.length,
+        dropped: { inBatch: droppedInBatch, seenSet: decoded.length - fresh.length },
+        report,
+        seenSetAvailable,
+      });
+      // Everything is stored: committing is safe even if the partition moved meanwhile (the adapter skips a stale commit).
+      return 'commit';
+    } finally {
+      clearInterval(beat);
+    }
+  };
+}

@@ -1,0 +1,68 @@
+import type { RfmSegment } from './rfm.js';
+
+/**
+ * The RFM scoring rules in TypeScript, for scoring one customer against a cached population
+ * (the customer profile). They mirror the SQL of queries/rfm.ts; rfm.integration.test.ts checks
+ * both give the same answer for every score combination and every fixture customer.
+ */
+
+/** 1 + floor(5 × W / N): W customers strictly worse, N customers in all. */
+export function quintileScore(strictlyWorse: number, population: number): number {
+  if (population <= 0) return 1;
+  return 1 + Math.floor((5 * strictlyWorse) / population);
+}
+
+export function segmentOf(r: number, f: number, m: number): RfmSegment {
+  const fm = Math.floor((f + m + 1) / 2);
+  if (r >= 4 && fm >= 4) return 'Champions';
+  if (r >= 3 && fm >= 3) return 'Loyal';
+  if (r === 1 && fm >= 4) return "Can't lose";
+  if (r <= 2 && fm >= 3) return 'At risk';
+  if (r >= 4 && fm === 1) return 'New';
+  if (r >= 3) return 'Potential loyalist';
+  if (r === 2) return 'Hibernating';
+  return 'Lost';
+}
+
+/** Index of the first element >= value in an ascending array. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first element > value in an ascending array. */
+function upperBound(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Every customer's recency sort key (null → worst), frequency and monetary, each ascending. */
+export interface RfmPopulation {
+  recency: number[];
+  frequency: number[];
+  monetary: number[];
+}
+
+/** Sort key of recency: fewer days is better; never purchased is the worst of all. */
+export const recencySortKey = (days: number | null) => (days === null ? 4294967295 : days);
+
+export function scoreAgainst(population: RfmPopulation, own: { recency_days: number | null; frequency: number; monetary: number }) {
+  const n = population.frequency.length;
+  const rKey = recencySortKey(own.recency_days);
+  const r = quintileScore(n - upperBound(population.recency, rKey), n);
+  const f = quintileScore(lowerBound(population.frequency, own.frequency), n);
+  const m = quintileScore(lowerBound(population.monetary, own.monetary), n);
+  return { r, f, m, segment: segmentOf(r, f, m) };
+}

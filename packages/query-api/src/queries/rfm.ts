@@ -1,0 +1,160 @@
+import type { QueryRunner } from '../clickhouse/query-runner.js';
+import { asOfParams } from '../params/as-of-param.js';
+import { isoTime } from './iso-time.js';
+import { customerIdOf, joinPersonMap, PERSON_MAP_CTE } from './person-id.js';
+
+/**
+ * RFM over every customer of a site, as of a moment.
+ *
+ * Customers: every customer id (identity-stitched, queries/person-id.ts) with a non-bot event or an order
+ * before `as_of`. Frequency = distinct orders, monetary = their revenue, recency = whole days from the last
+ * purchase (basis `purchase`) or the last activity (basis `activity`: any non-bot event, email opens and
+ * clicks included, machine-flagged opens excluded) to `as_of`. A customer without purchases has recency
+ * null on the purchase basis and ranks below everyone.
+ *
+ * Scores 1–5 (quintiles with a tie rule): score = 1 + floor(5 × W / N), W = customers with a strictly worse
+ * value, N = all customers. Equal values always share a score, the lower one of the positions they span.
+ * Segments from R and FM = round-half-up((F + M) / 2), first match wins — see SEGMENT_SQL and docs/api.md.
+ */
+export type RecencyBasis = 'purchase' | 'activity';
+
+export const RFM_SEGMENTS = ['Champions', 'Loyal', 'Potential loyalist', 'New', 'At risk', "Can't lose", 'Hibernating', 'Lost'] as const;
+export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+
+/** Days from the last purchase/activity to as_of; sorts null (never purchased) as the worst. */
+const RECENCY_SORT_SQL = 'if(isNull(recency_days), 4294967295, assumeNotNull(recency_days))';
+
+/** The segment rules (first match wins); `r` and `fm` are 1–5. Kept in step with segmentOf(). */
+export const SEGMENT_SQL = `multiIf(
+  r >= 4 AND fm >= 4, 'Champions',
+  r >= 3 AND fm >= 3, 'Loyal',
+  r = 1 AND fm >= 4, 'Can''t lose',
+  r <= 2 AND fm >= 3, 'At risk',
+  r >= 4 AND fm = 1, 'New',
+  r >= 3, 'Potential loyalist',
+  r = 2, 'Hibernating',
+  'Lost')`;
+
+/** Orders per customer before as_of (needs person_map): cust, frequency, monetary, last_purchase. */
+export const BUYERS_CTE = `buyers AS (
+  SELECT ${customerIdOf('o')} AS cust, count() AS frequency, sum(o.revenue) AS monetary, max(o.ts) AS last_purchase
+  FROM (
+    SELECT anonymous_id, customer_id, revenue, ts FROM {db:Identifier}.orders FINAL
+    WHERE site_id = {site:String} AND ts < {as_of:DateTime64(3, 'UTC')}
+  ) AS o
+  ${joinPersonMap('o')}
+  GROUP BY cust HAVING cust != ''
+)`;
+
+/** CTEs person_map, buyers, active, base (customer_id, recency_days, frequency, monetary, last_purchase, last_activity). */
+export const RFM_BASE_CTES = `${PERSON_MAP_CTE},
+${BUYERS_CTE},
+active AS (
+  -- Per browser first, then the (far fewer) browser rows meet the identity graph.
+  SELECT ${customerIdOf('b')} AS cust, max(b.last_activity) AS last_activity
+  FROM (
+    SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_activity
+    FROM {db:Identifier}.events AS e
+    WHERE e.site_id = {site:String} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot AND NOT (e.type = 'email_open' AND e.machine_open)
+    GROUP BY anonymous_id, customer_id
+  ) AS b
+  ${joinPersonMap('b')}
+  GROUP BY cust HAVING cust != ''
+),
+base AS (
+  SELECT
+    if(a.cust != '', a.cust, b.cust) AS customer_id,
+    b.frequency AS frequency,
+    toFloat64(b.monetary) AS monetary,
+    if(b.frequency > 0, toNullable(b.last_purchase), NULL) AS last_purchase,
+    if(a.cust != '', greatest(a.last_activity, b.last_purchase), b.last_purchase) AS last_activity,
+    intDiv(toUnixTimestamp64Milli({as_of:DateTime64(3, 'UTC')}) - toUnixTimestamp64Milli(if({basis:String} = 'activity', last_activity, assumeNotNull(last_purchase))), 86400000) AS days,
+    if({basis:String} = 'purchase' AND b.frequency = 0, NULL, toNullable(days)) AS recency_days
+  FROM active AS a
+  FULL OUTER JOIN buyers AS b ON a.cust = b.cust
+)`;
+
+/** Adds r, f, m, fm and segment to every base row. */
+const SCORED_SQL = `
+SELECT
+  customer_id, recency_days, frequency, monetary, last_purchase, last_activity,
+  1 + intDiv(5 * (rank() OVER (ORDER BY ${RECENCY_SORT_SQL} DESC) - 1), count() OVER ()) AS r,
+  1 + intDiv(5 * (rank() OVER (ORDER BY frequency ASC) - 1), count() OVER ()) AS f,
+  1 + intDiv(5 * (rank() OVER (ORDER BY monetary ASC) - 1), count() OVER ()) AS m,
+  intDiv(f + m + 1, 2) AS fm,
+  ${SEGMENT_SQL} AS segment
+FROM base`;
+
+const LIST_SQL = `
+WITH ${RFM_BASE_CTES}
+SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment,
+  if(isNull(last_purchase), NULL, ${isoTime('assumeNotNull(last_purchase)')}) AS last_purchase,
+  ${isoTime('last_activity')} AS last_activity,
+  count() OVER () AS total
+FROM (${SCORED_SQL})
+WHERE {segment:String} = '' OR segment = {segment:String}
+ORDER BY monetary DESC, customer_id ASC
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
+
+const SEGMENTS_SQL = `
+WITH ${RFM_BASE_CTES}
+SELECT segment, count() AS customers, sum(s.monetary) AS segment_monetary, sum(s.frequency) AS orders,
+  avg(s.frequency) AS avg_frequency, avg(s.monetary) AS avg_monetary, avgOrNull(s.recency_days) AS avg_recency_days
+FROM (${SCORED_SQL}) AS s
+GROUP BY segment`;
+
+export interface RfmQuery {
+  site: string;
+  asOf: Date;
+  basis: RecencyBasis;
+}
+
+export interface RfmRow {
+  customer_id: string;
+  recency_days: number | null;
+  frequency: number;
+  monetary: number;
+  r: number;
+  f: number;
+  m: number;
+  segment: RfmSegment;
+  last_purchase: string | null;
+  last_activity: string;
+}
+
+const rfmParams = (q: RfmQuery) => ({ site: q.site, basis: q.basis, ...asOfParams(q.asOf) });
+
+export async function queryRfmList(
+  runner: QueryRunner,
+  q: RfmQuery & { segment?: RfmSegment | undefined; limit: number; offset: number },
+): Promise<{ total: number; customers: RfmRow[] }> {
+  const rows = await runner.rows<RfmRow & { total: number }>(LIST_SQL, { ...rfmParams(q), segment: q.segment ?? '', limit: q.limit, offset: q.offset });
+  // The filtered total rides on every row; a page past the end has no row to carry it, hence the fallback query.
+  const total = rows[0]?.total ?? (q.offset > 0 ? (await queryRfmList(runner, { ...q, offset: 0, limit: 1 })).total : 0);
+  return { total, customers: rows.map(({ total: _total, ...row }) => row) };
+}
+
+export interface RfmSegmentSummary {
+  segment: RfmSegment;
+  customers: number;
+  share: number;
+  orders: number;
+  monetary: number;
+  avg_frequency: number | null;
+  avg_monetary: number | null;
+  avg_recency_days: number | null;
+}
+
+/** Every segment, empty ones included, in the documented order. */
+export async function queryRfmSegments(runner: QueryRunner, q: RfmQuery): Promise<{ customers: number; segments: RfmSegmentSummary[] }> {
+  const rows = (await runner.rows<Omit<RfmSegmentSummary, 'share' | 'monetary'> & { segment_monetary: number }>(SEGMENTS_SQL, rfmParams(q))).map(
+    ({ segment_monetary, ...row }) => ({ ...row, monetary: segment_monetary }),
+  );
+  const customers = rows.reduce((n, r) => n + r.customers, 0);
+  const segments = RFM_SEGMENTS.map((segment) => {
+    const row = rows.find((r) => r.segment === segment);
+    if (!row) return { segment, customers: 0, share: 0, orders: 0, monetary: 0, avg_frequency: null, avg_monetary: null, avg_recency_days: null };
+    return { ...row, segment, share: customers > 0 ? row.customers / customers : 0 };
+  });
+  return { customers, segments };
+}

@@ -1,0 +1,377 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { memoryStore } from './adapters/memory-store.js';
+import { createApi } from './api.js';
+import { createTracker, type Config } from './tracker.js';
+import { memoryEnv } from '../test-support/memory-env.js';
+
+const cfg: Config = { writeKey: 'wk_test', collector: 'https://c.example/' };
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(new Date('2026-11-22T10:00:00Z'));
+});
+afterEach(() => vi.useRealTimers());
+
+describe('batching', () => {
+  it('sends the wire envelope to /v1/events?key= after the flush interval', async () => {
+    const m = memoryEnv();
+    const t = createTracker(cfg, m.env);
+    t.page();
+    t.emit('search', { query: 'boots' });
+    expect(m.sent).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(m.sent).toHaveLength(1);
+    const req = m.sent[0]!;
+    expect(req.url).toBe('https://c.example/v1/events?key=wk_test');
+    expect(req.body.writeKey).toBe('wk_test');
+    expect(req.body.sentAt).toBe(Date.now());
+    expect(req.body.events.map((e) => e.type)).toEqual(['page_view', 'search']);
+    expect(req.keepalive).toBe(true);
+  });
+
+  it('sends at once when the count threshold is reached', async () => {
+    const m = memoryEnv();
+    const t = createTracker({ ...cfg, batchSize: 3 }, m.env);
+    for (let i = 0; i < 3; i++) t.emit('search', { query: 'q' + i });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(m.sent).toHaveLength(1);
+    expect(m.sent[0]!.body.events).toHaveLength(3);
+  });
+
+  it('sends at once when the byte threshold is reached', async () => {
+    const m = memoryEnv();
+    const t = createTracker(cfg, m.env);
+    t.emit('search', { query: 'x'.repeat(9000) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(m.sent).toHaveLength(0);
+    t.emit('search', { query: 'y'.repeat(9000) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(m.sent).toHaveLength(1);
+  });
+
+  it('splits a large backlog into requests under the 64 KiB transport budget', async () => {
+    const m = memoryEnv();
+    m.state.online = false;
+    const t = createTracker({ ...cfg, batchSize: 1000 }, m.env);
+    for (let i = 0; i < 100; i++) t.emit('search', { query: 'q'.repeat(1000) });
+    m.state.online = true;
+    t.flush();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(m.sent.length).toBeGreaterThan(1);
+    for (const r of m.sent) expect(new Blob([r.raw]).size).toBeLessThanOrEqual(64 * 1024);
+    expect(m.events()).toHaveLength(100);
+    expect(new Set(m.events().map((e) => e.id)).size).toBe(100);
+  });
+});
+
+describe('delivery', () => {
+  it('retries with backoff, honours Retry-After, and keeps the event ids', async () => {
+    const m = memoryEnv();
+    let answer = { status: 503, retryAfter: 30_000 };
+    m.state.reply = () => answer;
+    const t = createTracker(cfg, m.env);
+    t.emit('search', { query: 'a' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(m.sent).toHaveLength(1);
+    // new events do not bypass the server's Retry-After
+    for (let i = 0; i < 12; i++) t.emit('search', { query: 'b' + i });
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(m.sent).toHaveLength(1);
+    answer = { status: 202, retryAfter: 0 };
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(m.sent.length).toBeGreaterThanOrEqual(2);
+    const firstTry = m.sent[0]!.body.events[0]!.id;
+    expect(m.sent[1]!.body.events[0]!.id).toBe(firstTry);
+    await vi.advanceTimersByTimeAsync(5000);
+    // every event acknowledged exactly once after the retry
+    const acked = m.sent.slice(1).flatMap((r) => r.body.events.map((e) => e.id));
+    expect(new Set(acked).size).toBe(acked.length);
+    expect(acked).toHaveLength(13);
+  });
+
+  it('backs off exponentially on network errors', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    const m = memoryEnv();
+    m.state.reply = () => ({ status: 0 });
+    const t = createTracker(cfg, m.env);
+    t.emit('search', { query: 'a' });
+    await vi.advanceTimersByTimeAsync(1000); // 1st try
+    await vi.advanceTimersByTimeAsync(1000); // +1 s
+    await vi.advanceTimersByTimeAsync(2000); // +2 s
+    await vi.advanceTimersByTimeAsync(3999);
+    expect(m.sent).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1); // +4 s
+    expect(m.sent).toHaveLength(4);
+    expect(new Set(m.sent.map((r) => r.body.events[0]!.id)).size).toBe(1);
+    vi.mocked(Math.random).mockRestore();
+  });
+
+  it('drops a batch on a non-retryable 4xx and reports it', async () => {
+    const onError = vi.fn();
+    const m = memoryEnv();
+    m.state.reply = () => ({ status: 400 });
+    const t = createTracker({ ...cfg, onError }, m.env);
+    t.emit('search', { query: 'a' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(m.sent).toHaveLength(1);
+    expect(onError).toHaveBeenCalledWith(400);
+    expect(m.env.outbox.get('spoor_o')).toBeNull();
+  });
+
+  it('on a 202 drops the whole batch: the events it rejected are permanently invalid and never resent', async () => {
+    const m = memoryEnv();
+    m.state.reply = () => ({ status: 202 });
+    const t = createTracker(cfg, m.env);
+    t.emit('product_view', { productId: 'p', price: '1' as unknown as number });
+    t.emit('search', { query: 'ok' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(m.sent).toHaveLength(1);
+    expect(m.env.outbox.get('spoor_o')).toBeNull();
+  });
+
+  it('waits while offline and sends everything once back online', async () => {
+    const m = memoryEnv();
+    m.state.online = false;
+    const t = createTracker(cfg, m.env);
+    t.emit('search', { query: 'a' });
+    t.emit('search', { query: 'b' });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(m.sent).toHaveLength(0);
+    m.state.online = true;
+    t.flush();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(m.events().map((e) => e.type)).toEqual(['search', 'search']);
+  });
+
+  it('an event left by a closed tab is adopted by another tab once it is an orphan', async () => {
+    const store = memoryStore();
+    const outbox = memoryStore();
+    const a = memoryEnv({}, { store, outbox });
+    a.state.online = false;
+    const b = memoryEnv({}, { store, outbox });
+    const tb = createTracker(cfg, b.env);
+    createTracker(cfg, a.env).emit('search', { query: 'from a' });
+    tb.emit('search', { query: 'from b' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(b.events().map((e) => e.props)).toEqual([{ query: 'from b' }]);
+    // A never comes back online (its tab was closed); after flushInterval + 10 s the event is an orphan
+    tb.emit('search', { query: 'later' });
+    await vi.advanceTimersByTimeAsync(12_000);
+    tb.flush();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(b.events().map((e) => e.props)).toEqual(expect.arrayContaining([{ query: 'from a' }, { query: 'later' }]));
+    expect(b.events()).toHaveLength(3);
+  });
+
+  it('keeps the outbox across page loads: a new tracker over the same stores sends what was left', async () => {
+    const store = memoryStore();
+    const outbox = memoryStore();
+    const a = memoryEnv({}, { store, outbox });
+    a.state.reply = () => ({ status: 0 });
+    createTracker(cfg, a.env).emit('search', { query: 'left behind' });
+    await vi.advanceTimersByTimeAsync(1000);
+    const id = a.sent[0]!.body.events[0]!.id;
+    // the page is gone before the retry (an offline tracker stands in for it: it sends nothing more);
+    // the next page load sends the event with the same id
+    a.state.online = false;
+    const b = memoryEnv({}, { store, outbox });
+    createTracker(cfg, b.env);
+    // the first page's send lease outlives it by up to its backoff plus 10 s
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(b.events().map((e) => e.id)).toContain(id);
+  });
+
+  it('beacons the outbox when the page is left, and does not send it again afterwards', async () => {
+    const m = memoryEnv();
+    const t = createTracker(cfg, m.env);
+    t.page();
+    t.emit('add_to_cart', { productId: 'p1', price: 10, quantity: 1 });
+    t.leave();
+    expect(m.sent).toHaveLength(1);
+    expect(m.sent[0]!.beacon).toBe(true);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(m.sent).toHaveLength(1);
+  });
+
+  it('keeps events the browser refused to beacon for the next send', async () => {
+    const m = memoryEnv();
+    m.state.beaconAccepts = false;
+    const t = createTracker(cfg, m.env);
+    t.emit('search', { query: 'a' });
+    t.leave();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(m.sent.map((r) => r.beacon)).toEqual([false]);
+  });
+
+  it('two tabs sharing the outbox never send the same event twice concurrently', async () => {
+    const store = memoryStore();
+    const outbox = memoryStore();
+    const a = memoryEnv({}, { store, outbox });
+    const b = memoryEnv({}, { store, outbox });
+    let release: () => void = () => {};
+    let calls = 0;
+    a.state.reply = () => (calls++ ? { status: 202 } : new Promise((r) => (release = () => r({ status: 202 }))));
+    const ta = createTracker(cfg, a.env);
+    const tb = createTracker(cfg, b.env);
+    ta.emit('search', { query: 'from a' });
+    await vi.advanceTimersByTimeAsync(1000); // A's request hangs
+    tb.emit('search', { query: 'from b' });
+    tb.flush();
+    await vi.advanceTimersByTimeAsync(1000);
+    // B sends its own event, never the one A has in flight
+    expect(b.events().map((e) => e.props)).toEqual([{ query: 'from b' }]);
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(11_000);
+    const all = [...a.events(), ...b.events()].map((e) => e.props);
+    expect(all).toEqual(expect.arrayContaining([{ query: 'from a' }, { query: 'from b' }]));
+    expect(all).toHaveLength(2);
+  });
+});
+
+describe('identity and sessions', () => {
+  it('keeps the anonymous id and session across events, links the customer on identify, forgets it on reset', async () => {
+    const m = memoryEnv();
+    const t = createTracker(cfg, m.env);
+    t.page();
+    t.identify('cust-7', { plan: 'gold' });
+    t.emit('search', { query: 'a' });
+    t.reset();
+    t.emit('search', { query: 'b' });
+    await vi.advanceTimersByTimeAsync(1000);
+    const [pv, id, s1, s2] = m.events();
+    expect(pv!.customerId).toBeUndefined();
+    expect(id).toMatchObject({ type: 'identify', customerId: 'cust-7', props: { customerId: 'cust-7', traits: { plan: 'gold' } } });
+    expect(s1!.customerId).toBe('cust-7');
+    expect(s1!.anonymousId).toBe(pv!.anonymousId);
+    expect(s1!.sessionId).toBe(pv!.sessionId);
+    expect(s2!.customerId).toBeUndefined();
+    expect(s2!.anonymousId).not.toBe(pv!.anonymousId);
+    expect(s2!.visitNumber).toBe(1);
+  });
+
+  it('counts visits: a new session after 30 minutes of inactivity', async () => {
+    const m = memoryEnv();
+    const t = createTracker(cfg, m.env);
+    t.emit('search', { query: 'a' });
+    await vi.advanceTimersByTimeAsync(31 * 60_000);
+    t.emit('search', { query: 'b' });
+    await vi.advanceTimersByTimeAsync(1000);
+    const [a, b] = m.events();
+    expect(b!.sessionId).not.toBe(a!.sessionId);
+    expect([a!.visitNumber, b!.visitNumber]).toEqual([1, 2]);
+  });
+
+  it('starts a new session when the visitor returns through another campaign', async () => {
+    const m = memoryEnv();
+    const t = createTracker(cfg, m.env);
+    m.state.url = 'https://shop.example/?utm_source=news&utm_campaign=a';
+    t.page();
+    m.state.url = 'https://shop.example/p/1';
+    t.page();
+    m.state.url = 'https://shop.example/?utm_source=news&utm_campaign=b';
+    t.page();
+    await vi.advanceTimersByTimeAsync(1000);
+    const [a, b, c] = m.events();
+    expect(b!.sessionId).toBe(a!.sessionId);
+    expect(c!.sessionId).not.toBe(a!.sessionId);
+  });
+
+  it('uses the previous page as referrer inside a single-page app and strips private parameters', async () => {
+    const m = memoryEnv();
+    m.state.referrer = 'https://mail.example/inbox?email=a@b.c';
+    m.state.url = 'https://shop.example/?token=secret&q=1';
+    const t = createTracker({ ...cfg, stripParams: ['q'] }, m.env);
+    t.page();
+    m.state.url = 'https://shop.example/cart';
+    t.page();
+    await vi.advanceTimersByTimeAsync(1000);
+    const [a, b] = m.events();
+    expect(a).toMatchObject({ url: 'https://shop.example/', referrer: 'https://mail.example/inbox' });
+    expect(b).toMatchObject({ url: 'https://shop.example/cart', referrer: 'https://shop.example/' });
+  });
+});
+
+describe('privacy', () => {
+  it('opt-in: nothing stored or sent before consent; the current page is counted once granted', async () => {
+    const m = memoryEnv();
+    m.state.referrer = 'https://search.example/';
+    const pageOnStart = { start: () => t.page() };
+    const t = createTracker({ ...cfg, consent: 'opt-in' }, m.env, [pageOnStart]);
+    t.page();
+    t.emit('search', { query: 'a' });
+    t.identify('c1');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(m.sent).toHaveLength(0);
+    for (const k of ['a', 's', 'u', 'c']) expect(m.env.store.get('spoor_' + k)).toBeNull();
+    expect(m.env.outbox.get('spoor_o')).toBeNull();
+    t.consent(true);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(m.events().map((e) => e.type)).toEqual(['page_view']);
+    expect(m.events()[0]!.referrer).toBe('https://search.example/');
+    expect(m.env.store.get('spoor_c')).toBe('1');
+  });
+
+  it('opt-out: declining stops tracking and deletes ids, session and outbox', async () => {
+    const m = memoryEnv();
+    m.state.online = false;
+    const t = createTracker(cfg, m.env);
+    t.emit('search', { query: 'a' });
+    t.identify('c1');
+    t.consent(false);
+    t.emit('search', { query: 'b' });
+    m.state.online = true;
+    t.flush();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(m.sent).toHaveLength(0);
+    for (const k of ['a', 's', 'u']) expect(m.env.store.get('spoor_' + k)).toBeNull();
+    expect(m.env.outbox.get('spoor_o')).toBeNull();
+    // the decision is remembered by the next page load
+    expect(createTracker(cfg, memoryEnv({}, { store: m.env.store }).env)).toBeDefined();
+    const again = memoryEnv({}, { store: m.env.store });
+    createTracker(cfg, again.env).emit('search', { query: 'c' });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(again.sent).toHaveLength(0);
+  });
+
+  it('a honoured privacy signal (GPC / DNT) sends nothing, even with consent', async () => {
+    const m = memoryEnv();
+    m.state.blocked = true;
+    const t = createTracker(cfg, m.env);
+    t.page();
+    t.consent(true);
+    t.emit('search', { query: 'a' });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(m.sent).toHaveLength(0);
+    expect(m.env.outbox.get('spoor_o')).toBeNull();
+  });
+});
+
+describe('robustness', () => {
+  it('a throwing onError and a throwing plugin never reach the caller', async () => {
+    const m = memoryEnv();
+    m.state.reply = () => ({ status: 400 });
+    const t = createTracker(
+      {
+        ...cfg,
+        onError: () => {
+          throw new Error('host bug');
+        },
+      },
+      m.env,
+    );
+    const api = createApi(t);
+    expect(() => api.search('x')).not.toThrow();
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(m.sent).toHaveLength(1);
+  });
+
+  it('a plugin can change or drop events', async () => {
+    const m = memoryEnv();
+    const t = createTracker(cfg, m.env, [{ event: (e) => e.type != 'search' && void (e.title = 'changed') }]);
+    t.emit('search', { query: 'a' });
+    t.page();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(m.events().map((e) => [e.type, e.title])).toEqual([['page_view', 'changed']]);
+  });
+});
