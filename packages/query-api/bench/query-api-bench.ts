@@ -141,6 +141,25 @@ cost of reading those columns once, measured in the same run.
 ${results.map((r) => `| ${r.name} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.scanP50)} | ${ms(r.scanP95)} | ${(r.p50 / r.scanP50).toFixed(2)}x |`).join('\n')}
 
 Ceiling (issue 6): funnel p50 ≤ 300 ms and ≤ 3× the scan. Result: ${verdict}.
+
+## Where the time goes, and what was tried (funnel)
+Measured stage by stage on this dataset (one run, load ≈ 5): reading and matching the ~2.8M step events ≈ the scan;
+grouping them per visitor (~345k units) ≈ 2× the scan; building the per-step arrays and the aggregation ≈ 1–1.5× more.
+- A per-event state machine (arrayFold over a chain per step) was exact but ~30 s: replaced by native array passes
+  (arrayMap/arrayFill per step, indexOf/arrayMax lookups), ~15× faster, same answers (cross-checked on this dataset).
+- Joining identities onto every event and regrouping per person cost ~2×: replaced by a \`transform\` lookup table.
+- Grouping on a 64-bit hash of the unit, one packed Int64 per event (time, step, mask) instead of tuples, and no
+  per-unit identity sets unless people are listed: ~2× faster.
+- Not met yet: the 300 ms ceiling is ~6× below the scan of the same columns on this shared 2-core machine, so it cannot
+  be met by any query that reads them; the 3× ratio is missed by ~1.3–1.5×. Next steps: a projection or materialized
+  view ordered by (site_id, person, ts) holding only funnel-relevant events (removes the sort and most of the grouping),
+  and the \`sessions\` table for overview/exits instead of re-grouping 10M events per request.
+
+Overview and exits re-group every event of the range by session (1.07M sessions) per request; the overview's four queries, started
+together, all finish near the slowest (chDB appears to serialise them). They are correct but slow at this size (see the table); the sessions projection
+(\`sessions\` table, AggregatingMergeTree) is the planned way to make them cheap.
+Generating the 10M events took 134–400 s here (the events table's sort and the sessions materialized view, under
+load), not seconds; `BENCH_DATA_DIR=<dir>` keeps a generated dataset for later runs.
 `;
 const out = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance/query-api.md');
 mkdirSync(dirname(out), { recursive: true });

@@ -56,8 +56,9 @@ validate requests, is at `GET /openapi.json`.
   still measured from the entry.
 - `non_strict` (default): other events may happen in between. `strict`: the unit's next event after a step (page_ping
   heartbeats ignored) must be the next step, else that attempt ends.
-- Each unit counts once, with its furthest attempt; medians are over the units that reached the step, using the earliest
-  completion of that attempt. Breakdown values are those of the entry event.
+- Each unit counts once, with its furthest attempt (if several reach that step: the one with the latest entry). Medians are
+  over the units that reached the step, from that attempt's first completion of each step. Breakdown values are those of
+  the entry event.
 - `/funnels/people` lists units whose furthest step is exactly `step` (reached it, not the next): the abandonment list.
 
 ## Exits and carts

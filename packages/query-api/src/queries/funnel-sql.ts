@@ -22,8 +22,8 @@ import type { QueryParams } from '../clickhouse/query-runner.js';
  * non_strict: p = the latest such entry among all earlier events (arrayFill carries it forward; because
  * every window is measured from the entry, the latest entry dominates, so this is exact).
  * strict: p = c_{k-1}[i-1], the chain must be at step k-1 exactly at the previous event.
- * A unit's result is its furthest step; its chain is the earliest completion of that step, and step j of
- * the chain is the first event where c_j equals the chain's entry.
+ * A unit's result is its furthest step; its chain is the attempt with the latest entry that reached that
+ * step, and step j of the chain is the first event where c_j equals the chain's entry.
  */
 
 export type FunnelUnit = 'visitor' | 'session';
@@ -119,8 +119,10 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, withPeople = false): { sql
     })
     .join(',\n');
   const reached = ks.map((k) => `(arrayMax(c${k}) != 0)`).join(' + ');
-  const entry = `multiIf(${ks.map((k) => `reached = ${k}, arrayFirst(x -> x != 0, c${k})`).join(', ')}, toInt64(0))`;
-  const chain = `[${ks.map((k) => `if(reached >= ${k}, ts[arrayFirstIndex(x -> x = entry, c${k})], toInt64(0))`).join(', ')}]`;
+  // Native lookups (arrayMax, indexOf) rather than lambdas: the furthest step's latest entry, then the first
+  // event where each step was reached with that entry.
+  const entry = `multiIf(${ks.map((k) => `reached = ${k}, arrayMax(c${k})`).join(', ')}, toInt64(0))`;
+  const chain = `[${ks.map((k) => `if(reached >= ${k}, ts[indexOf(c${k}, entry)], toInt64(0))`).join(', ')}]`;
 
   const linked = linkedCustomerOf('e.anonymous_id');
   const sql = `${PERSON_MAP_CTE}, ${PERSON_LOOKUP},
@@ -152,7 +154,8 @@ per_unit AS (
     -- one Int64 per event: time, then the first step it matches (ties in time: the earlier step sorts
     -- first; non-matching events first of all), then its step mask. Sorting plain integers is cheap.
     arraySort(groupArray(t * 65536 + if(mask = 0, 0, bitCount(bitAnd(mask, bitNot(mask) + 1) - 1) + 1) * 1024 + mask)) AS packed,
-    ${spec.breakdown ? 'groupArrayIf((t, bd), bitTest(mask, 0))' : '[]::Array(Tuple(Int64, String))'} AS entries
+    ${spec.breakdown ? 'groupArrayIf(t, bitTest(mask, 0))' : '[]::Array(Int64)'} AS entry_ts,
+    ${spec.breakdown ? 'groupArrayIf(bd, bitTest(mask, 0))' : '[]::Array(String)'} AS entry_bd
   FROM matched
   -- grouping on a 64-bit hash of the unit id is much faster than on the string itself
   GROUP BY cityHash64(unit_key)
@@ -165,7 +168,7 @@ funnel_units AS (
 ${stepArrays},
     toUInt8(${reached}) AS reached,
     ${entry} AS entry,
-    arrayFirst(x -> x.1 = entry, entries).2 AS bd,
+    entry_bd[indexOf(entry_ts, entry)] AS bd,
     arrayResize(${chain}, reached) AS chain_ms
   FROM per_unit
 )`;
