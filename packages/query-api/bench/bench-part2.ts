@@ -70,7 +70,7 @@ const results: Array<{ name: string; p50: number; p95: number }> = [
 ];
 
 // What a customer-keyed access path would buy: index-only projections (sort key + _part_offset) on events by
-// anonymous id and by customer id. Not in the schema (see docs/performance/query-api-part2.md); measured here only.
+// anonymous id and by customer id. Not in the schema (see docs/performance/query-api-customers.md); measured here only.
 if (process.env.BENCH_PROJECTIONS === '1') {
   const t1 = performance.now();
   for (const q of [

@@ -1,5 +1,5 @@
 // Serves the query API over the hand-written customer fixture (src/testing/customer-fixture.ts) on an embedded
-// chDB, with the clock pinned at 2026-12-01T00:00Z — how the curl examples in docs/api-part2.md were produced.
+// chDB, with the clock pinned at 2026-12-01T00:00Z — how the curl examples in docs/api-customers.md were produced.
 //   npx tsx scripts/serve-fixture.ts      (PORT=8791 by default; key sk_test_customers_0123456789)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
