@@ -159,7 +159,7 @@ Overview and exits re-group every event of the range by session (1.07M sessions)
 together, all finish near the slowest (chDB appears to serialise them). They are correct but slow at this size (see the table); the sessions projection
 (\`sessions\` table, AggregatingMergeTree) is the planned way to make them cheap.
 Generating the 10M events took 134–400 s here (the events table's sort and the sessions materialized view, under
-load), not seconds; `BENCH_DATA_DIR=<dir>` keeps a generated dataset for later runs.
+load), not seconds; \`BENCH_DATA_DIR=<dir>\` keeps a generated dataset for later runs.
 `;
 const out = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance/query-api.md');
 mkdirSync(dirname(out), { recursive: true });

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { Hono } from 'hono';
 import {
   connectRedisKeyValue,
@@ -30,6 +31,8 @@ export type Role = 'collector' | 'processor' | 'query-api' | 'demo';
 export interface ComposedSpoor {
   /** The HTTP surface of the chosen roles (a processor alone still answers /healthz and /readyz). */
   app: Hono;
+  /** The store this process opened (chDB allows one per process, so tests read through this one). */
+  clickhouse: { client: ClickHouseClient; database: string };
   processor?: Processor;
   /** Lines worth printing at start: what runs where, and the demo keys on first start. */
   banner: string[];
@@ -131,6 +134,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
   }
   return {
     app,
+    clickhouse: { client, database: config.database },
     ...(processor ? { processor } : {}),
     banner,
     async close() {
