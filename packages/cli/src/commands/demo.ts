@@ -12,13 +12,13 @@ const DAY = 86_400_000;
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'send realistic store traffic (visitors over N days, carts, purchases, email campaigns) through a running collector',
-  usage: 'spoor demo [--visitors 2000] [--days 30] [--seed N] [--url http://localhost:$PORT] [--site demo] [--api-key sk_…]',
+  usage: 'spoor demo [--visitors 2000] [--days 90] [--seed N] [--url http://localhost:$PORT] [--site demo] [--api-key sk_…]',
   async run(args, env) {
     const { values } = parseArgs({
       args,
       options: {
         visitors: { type: 'string', default: '2000' },
-        days: { type: 'string', default: '30' },
+        days: { type: 'string', default: '90' },
         seed: { type: 'string' },
         url: { type: 'string' },
         site: { type: 'string', default: DEMO_SITE_ID },

@@ -50,11 +50,12 @@ export function generateTraffic(options: TrafficOptions): DemoTraffic {
       cartId: `cart-${random.uuid().slice(0, 13)}`,
       cart: new Map(),
       visits: 0,
+      propensity: isCustomer ? random.weighted([[0.5, 3], [1, 4], [2, 2], [3.5, 1]] as const) : 1,
     };
     visitors.push(visitor);
     device = { userAgent: random.weighted(USER_AGENTS), ip: `${random.weighted(ADDRESS_PREFIXES)}.${random.int(1, 254)}` };
     devices.set(visitor, device);
-    const visits = random.weighted(isCustomer ? ([[1, 3], [2, 3], [3, 2], [5, 2], [8, 1]] as const) : ([[1, 10], [2, 3], [3, 1]] as const));
+    const visits = random.weighted(isCustomer ? ([[1, 3], [2, 3], [3, 2], [5, 2], [8, 1], [14, 1]] as const) : ([[1, 10], [2, 3], [3, 1]] as const));
     const times = Array.from({ length: visits }, () => start + random.int(0, options.days * 24 - 1) * HOUR + random.int(0, HOUR - 1)).sort((a, b) => a - b);
     let busyUntil = 0;
     for (const at of times) busyUntil = simulateVisit(random, visitor, Math.max(at, busyUntil + 31 * 60_000), options.origin, emit);

@@ -9,6 +9,8 @@ export interface DemoVisitor {
   cartId: string;
   cart: Map<string, { product: Product; quantity: number }>;
   visits: number;
+  /** How readily this visitor buys (1 = average): loyal customers buy often, browsers rarely. */
+  propensity: number;
 }
 
 type Emit = (event: ClientEvent) => void;
@@ -69,7 +71,7 @@ export function simulateVisit(random: Random, visitor: DemoVisitor, startAt: num
       const product = pickProduct();
       pageView(productPath(product), product.name);
       send({ type: 'product_view', props: productProps(product) }, lastUrl, product.name);
-      if (random.chance(visitor.customer ? 0.22 : 0.12)) {
+      if (random.chance(Math.min(0.9, (visitor.customer ? 0.22 : 0.12) * visitor.propensity))) {
         const quantity = random.weighted([[1, 8], [2, 2], [3, 1]] as const);
         const line = visitor.cart.get(product.productId);
         visitor.cart.set(product.productId, { product, quantity: (line?.quantity ?? 0) + quantity });
@@ -89,7 +91,7 @@ export function simulateVisit(random: Random, visitor: DemoVisitor, startAt: num
     }
   }
 
-  if (visitor.cart.size && random.chance(visitor.customer ? 0.55 : 0.35)) {
+  if (visitor.cart.size && random.chance(Math.min(0.95, (visitor.customer ? 0.55 : 0.35) * Math.sqrt(visitor.propensity)))) {
     t += random.int(10, 60) * SECOND;
     pageView('/cart', 'Cart');
     t += random.int(10, 60) * SECOND;

@@ -9,14 +9,15 @@ const authenticateImport: ImportAuthenticator = async (key) => KEYS[key];
 const importRequest = (body: unknown, { key = 'sk_good', site = 'shop' }: { key?: string | null; site?: string | null } = {}) =>
   new Request(`http://collector.test/v1/import${site ? `?site=${site}` : ''}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    // The importer's own user agent ("node" is on every bot list) must not become the visitor's.
+    headers: { 'content-type': 'application/json', 'user-agent': 'node', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify(body),
   });
 
 const DAYS_AGO = TS - 20 * 86_400_000;
 
 describe('POST /v1/import (server-side backfill)', () => {
-  it('keeps device times, allows email events, takes the visitor context per event, marks origin SERVER', async () => {
+  it('keeps device times, allows email events, takes the visitor context per event (never the importer\'s), marks origin SERVER', async () => {
     const { app, log } = unitCollector({ authenticateImport, now: () => TS });
     const open = pageView({ type: 'email_open', ts: DAYS_AGO, props: { campaignId: 'nl-1', customerId: 'cust-1' } });
     const view = { ...pageView({ ts: DAYS_AGO + 5000 }), context: { ip: '198.51.100.23', userAgent: 'Mozilla/5.0 (iPhone)' } };

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { LIMITS, RawEventOrigin } from '@spoor/events';
 import type { LogMessage } from '@spoor/infra';
 import { CollectorError } from '../http/collector-error.js';
@@ -39,12 +39,12 @@ export function importRoute(deps: ImportRouteDeps): Hono {
     const body = await readLimitedBody(c, deps.maxBodyBytes);
     const envelope = parseBatchBody(body);
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(siteId, envelope.events.length), 'site');
-    return c.json(await produce(c, siteId, envelope.sentAt, envelope.events, body), 202);
+    return c.json(await produce(siteId, envelope.sentAt, envelope.events, body), 202);
   });
 
-  async function produce(c: Context, siteId: string, sentAt: number, inputs: unknown[], body: Uint8Array) {
+  async function produce(siteId: string, sentAt: number, inputs: unknown[], body: Uint8Array) {
     const receivedAt = deps.now();
-    const contexts = inputs.map((input) => importContext(input, c, siteId, receivedAt, deps.collectorId));
+    const contexts = inputs.map((input) => importContext(input, siteId, receivedAt, deps.collectorId));
     const stripped = inputs.map((input, i) => (contexts[i]!.ok ? withoutContext(input) : input));
     const checked = checkEvents(stripped, undefined, { allowServerOnlyTypes: true });
     const raw: LogMessage[] = [];
@@ -72,9 +72,10 @@ export function importRoute(deps: ImportRouteDeps): Hono {
 
 type ContextResult = { ok: true; value: ServerContext } | { ok: false; error: string };
 
-function importContext(input: unknown, c: Context, siteId: string, receivedAt: number, collectorId: string): ContextResult {
+function importContext(input: unknown, siteId: string, receivedAt: number, collectorId: string): ContextResult {
   const context = input && typeof input === 'object' ? (input as { context?: unknown }).context : undefined;
-  const base = { receivedAt, siteId, collectorId, origin: RawEventOrigin.SERVER, clientIp: '', userAgent: boundedUserAgent(c.req.header('user-agent')) };
+  // The importing server's own address and user agent describe no visitor (and "node" is on every bot list).
+  const base = { receivedAt, siteId, collectorId, origin: RawEventOrigin.SERVER, clientIp: '', userAgent: '' };
   if (context === undefined) return { ok: true, value: base };
   if (!context || typeof context !== 'object') return { ok: false, error: 'context: expected an object { ip?, userAgent? }' };
   const { ip, userAgent } = context as { ip?: unknown; userAgent?: unknown };
@@ -82,7 +83,7 @@ function importContext(input: unknown, c: Context, siteId: string, receivedAt: n
   if (userAgent !== undefined && (typeof userAgent !== 'string' || userAgent.length > LIMITS.maxTextLength)) {
     return { ok: false, error: `context.userAgent: expected a string of at most ${LIMITS.maxTextLength} characters` };
   }
-  return { ok: true, value: { ...base, clientIp: (ip as string | undefined) ?? '', userAgent: (userAgent as string | undefined) ?? base.userAgent } };
+  return { ok: true, value: { ...base, clientIp: (ip as string | undefined) ?? '', userAgent: boundedUserAgent(userAgent as string | undefined) } };
 }
 
 function withoutContext(input: unknown): unknown {
