@@ -3,10 +3,12 @@ import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serviceCommands, startCommand } from './commands/start.js';
 import { demoCommand } from './commands/demo.js';
+import { emailLinksCommand } from './commands/email-links.js';
+import { replayCommand } from './commands/replay.js';
 import type { Command } from './commands/command.js';
 import { parseSpoorEnv } from './spoor-env.js';
 
-const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, keysCommand, demoCommand];
+const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, replayCommand, keysCommand, emailLinksCommand, demoCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
