@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createFileEventLog, createKafkaEventLog } from '@spoor/infra';
 import { createClickHouseEventStore, loadEnricher, replayFromArchive, replayFromLog } from '@spoor/processor';
+import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from './command.js';
 import { openClickHouse } from '../clickhouse-from-env.js';
 
@@ -18,7 +19,14 @@ export const replayCommand: Command = {
     const truncate = !values.keep;
     try {
       if (values.source === 'archive') {
-        const report = await replayFromArchive({ client, database: config.database, store, enrich, truncate, onProgress: (n) => console.error(`replay: ${n} archived events read`) });
+        const [{ n: total } = { n: 0 }] = await (
+          await client.query({ query: 'SELECT count() AS n FROM {db:Identifier}.raw_events', query_params: { db: config.database }, format: 'JSONEachRow' })
+        ).json<{ n: number }>();
+        const bar = new SingleBar({ format: 'replay {bar} {percentage}% | {value}/{total} archived events | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
+        bar.start(total, 0);
+        const report = await replayFromArchive({ client, database: config.database, store, enrich, truncate, onProgress: (n) => bar.update(n) });
+        bar.update(report.read);
+        bar.stop();
         console.log(JSON.stringify(report));
       } else {
         const log = env.KAFKA_BROKERS
