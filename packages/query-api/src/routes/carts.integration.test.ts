@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freshClickHouseDatabase } from '@spoor/test-harness';
-import { createQueryApi, type QueryApi } from '../create-query-api.js';
-import { getJson, loadFixture, type FixtureEvent } from '../testing/index.js';
+import type { QueryApi } from '../create-query-api.js';
+import { getJson, type FixtureEvent, queryApiWithFixture } from '../testing/index.js';
 
 // Carts whose last change is on 2026-11-01 … 2026-11-02; now = 2026-11-10; window 24 h unless stated.
 const KEY = 'sk_carts';
@@ -51,13 +50,11 @@ const events: FixtureEvent[] = [
 
 let app: QueryApi;
 beforeAll(async () => {
-  const { client, database } = await freshClickHouseDatabase();
-  await loadFixture(client, database, {
+  ({ app } = await queryApiWithFixture({
     apiKeys: [{ key: KEY, siteIds: ['shop-1'] }],
     events,
     identities: [{ anonymous_id: 'a1', customer_id: 'c1', first_seen: '2026-11-02 09:01:00' }],
-  });
-  app = createQueryApi({ clickhouse: client, database, now: () => new Date('2026-11-10T00:00:00Z') });
+  }, { now: () => new Date('2026-11-10T00:00:00Z') }));
 });
 
 const carts = (extra = '') => getJson(app, `/api/v1/carts/abandoned?site=shop-1&from=2026-11-01&to=2026-11-02${extra}`, KEY);

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freshClickHouseDatabase } from '@spoor/test-harness';
-import { createQueryApi, type QueryApi } from '../create-query-api.js';
-import { loadFixture, postJson, type FixtureEvent } from '../testing/index.js';
+import type { QueryApi } from '../create-query-api.js';
+import { postJson, type FixtureEvent, queryApiWithFixture } from '../testing/index.js';
 
 // Hand-computed funnel: product page view → add to cart → checkout → purchase, window 1 h,
 // entry range 2026-11-01 … 2026-11-07 (whole days, UTC). Expected answers are worked out in the comments.
@@ -68,16 +67,14 @@ const FUNNEL = {
 
 let app: QueryApi;
 beforeAll(async () => {
-  const { client, database } = await freshClickHouseDatabase();
-  await loadFixture(client, database, {
+  ({ app } = await queryApiWithFixture({
     apiKeys: [{ key: KEY, siteIds: ['shop-1'] }],
     events,
     identities: [
       { anonymous_id: 'a6', customer_id: 'c6', first_seen: '2026-11-04 12:15:00' },
       { anonymous_id: 'a6b', customer_id: 'c6', first_seen: '2026-11-04 12:18:00' },
     ],
-  });
-  app = createQueryApi({ clickhouse: client, database, now: () => new Date('2026-11-10T00:00:00Z') });
+  }, { now: () => new Date('2026-11-10T00:00:00Z') }));
 });
 
 const funnel = (body: object) => postJson(app, '/api/v1/funnels', KEY, { ...FUNNEL, ...body });

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freshClickHouseDatabase } from '@spoor/test-harness';
-import { createQueryApi, type QueryApi } from '../create-query-api.js';
-import { getJson, loadFixture, type FixtureEvent } from '../testing/index.js';
+import type { QueryApi } from '../create-query-api.js';
+import { getJson, type FixtureEvent, queryApiWithFixture } from '../testing/index.js';
 
 // Range 2026-11-01 … 2026-11-02 (whole days, UTC). Five sessions; expected numbers are derived in the comments.
 const KEY = 'sk_overview';
@@ -46,16 +45,14 @@ const events: FixtureEvent[] = [
 
 let app: QueryApi;
 beforeAll(async () => {
-  const { client, database } = await freshClickHouseDatabase();
-  await loadFixture(client, database, {
+  ({ app } = await queryApiWithFixture({
     apiKeys: [{ key: KEY, siteIds: ['shop-1'] }],
     events,
     identities: [
       { anonymous_id: 'a1', customer_id: 'c1', first_seen: '2026-11-01 10:00:30' },
       { anonymous_id: 'a4', customer_id: 'c1', first_seen: '2026-11-02 18:00:00' },
     ],
-  });
-  app = createQueryApi({ clickhouse: client, database });
+  }));
 });
 
 const overview = (extra = '') => getJson(app, `/api/v1/overview?site=shop-1&from=2026-11-01&to=2026-11-02${extra}`, KEY);

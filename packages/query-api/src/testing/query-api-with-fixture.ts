@@ -1,0 +1,10 @@
+import { freshClickHouseDatabase } from '@spoor/test-harness';
+import { createQueryApi, type QueryApiDeps } from '../create-query-api.js';
+import { loadFixture, type Fixture } from './load-fixture.js';
+
+/** A fresh migrated database holding `fixture`, and the query API over it (extra deps: a pinned clock, hooks, …). */
+export async function queryApiWithFixture(fixture: Fixture, deps: Partial<Omit<QueryApiDeps, 'clickhouse' | 'database'>> = {}) {
+  const { client, database } = await freshClickHouseDatabase();
+  await loadFixture(client, database, fixture);
+  return { app: createQueryApi({ clickhouse: client, database, ...deps }), client, database };
+}
