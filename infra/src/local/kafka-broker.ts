@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { resolveKafkaJars } from './kafka-jars.js';
@@ -16,12 +16,19 @@ export interface LocalKafka {
 }
 
 export interface LocalKafkaOptions {
-  /** Working directory for config, data and log (a fresh dir gives a fresh cluster). */
+  /** Working directory for config, data and log (a fresh dir gives a fresh cluster; an existing one is restarted with its data). */
   dir: string;
   port?: number;
   host?: string;
   heapMb?: number;
   partitions?: number;
+}
+
+/** The cluster id a data dir was formatted with: a restart on the same dir must reuse it or the format step refuses. */
+function formattedClusterId(dataDir: string): string | undefined {
+  const meta = join(dataDir, 'meta.properties');
+  if (!existsSync(meta)) return undefined;
+  return /^cluster\.id=(.+)$/m.exec(readFileSync(meta, 'utf8'))?.[1]?.trim();
 }
 
 /** Starts a single-node Apache Kafka in KRaft mode (broker + controller in one JVM) and waits until it answers. */
@@ -59,7 +66,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   writeFileSync(join(options.dir, 'log4j.properties'), 'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\n');
   const classpath = `${libs}/*`;
   const jvm = [`-Xms${options.heapMb ?? 384}m`, `-Xmx${options.heapMb ?? 384}m`, '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(options.dir, 'log4j.properties')}`, '-cp', classpath];
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = formattedClusterId(dataDir) ?? randomBytes(16).toString('base64url');
   execFileSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId, '-c', properties], { stdio: 'ignore' });
   const logFile = join(options.dir, 'kafka.log');
   const { pid } = spawnServer('java', [...jvm, 'kafka.Kafka', properties], logFile);
