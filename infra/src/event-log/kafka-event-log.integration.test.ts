@@ -58,6 +58,22 @@ describe('Kafka event log (real broker)', () => {
     for (const partitions of partitionsPerKey.values()) expect(partitions.size).toBe(1);
   });
 
+  it('carries record headers, and records without headers arrive without them', async () => {
+    const topic = uniqueName('headers');
+    await log.ensureTopics([{ name: topic, partitions: 1 }]);
+    const producer = await log.producer();
+    await producer.send(topic, [
+      { key: 'a', value: encodeRawEvent(rawEvent(1)), headers: { 'spoor-value': 'raw-event-batch.v1', note: 'Grüße' } },
+      { key: 'b', value: encodeRawEvent(rawEvent(2)) },
+    ]);
+    await producer.close();
+    const received = await consumeAll(topic, 2);
+    expect(received.map((m) => [m.key, m.headers])).toEqual([
+      ['a', { 'spoor-value': 'raw-event-batch.v1', note: 'Grüße' }],
+      ['b', undefined],
+    ]);
+  });
+
   it('commits only what the handler accepted: a batch answered retry-later is delivered again', async () => {
     const topic = uniqueName('raw');
     await log.ensureTopics([{ name: topic, partitions: 1 }]);
@@ -96,3 +112,17 @@ describe('Kafka event log (real broker)', () => {
     await dead.close();
   });
 });
+
+async function consumeAll(topic: string, count: number): Promise<LoggedMessage[]> {
+  const consumer = await log.consumer({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true });
+  const received: LoggedMessage[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run(async (batch) => {
+      received.push(...batch.messages);
+      if (received.length >= count) resolve();
+      return 'commit';
+    });
+  });
+  await consumer.stop();
+  return received;
+}

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, CompressionTypes, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { Kafka, logLevel, CompressionTypes, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import type { BatchOutcome, ConsumedBatch, ConsumerOptions, EventLog, EventLogConsumer, EventLogProducer, LogMessage, TopicSpec } from './event-log.js';
 
 export interface KafkaEventLogOptions {
@@ -54,7 +54,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
             topic,
             acks: -1,
             compression,
-            messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) })),
+            messages: messages.map((m) => ({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength), headers: m.headers })),
           });
         },
         async close() {
@@ -101,6 +101,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
                   offset: m.offset,
                   key: m.key ? m.key.toString('utf8') : null,
                   value: m.value ?? Buffer.alloc(0),
+                  ...(m.headers && Object.keys(m.headers).length ? { headers: headersOf(m.headers) } : {}),
                   timestamp: Number(m.timestamp),
                 })),
               };
@@ -151,4 +152,14 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
       admin = undefined;
     },
   };
+}
+
+/** Kafka header values are bytes and a name may repeat; the port carries UTF-8 strings, the first value of a name. */
+function headersOf(raw: IHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) headers[name] = typeof first === 'string' ? first : first.toString('utf8');
+  }
+  return headers;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter, decodeRawEvent, RawEventOrigin } from '@spoor/events';
+import { decodeDeadLetter, RawEventOrigin } from '@spoor/events';
+import { rawEventsIn } from '../test-support/read-topic.js';
 import { pageView, TS, unitCollector } from '../test-support/collector-fixture.js';
 import type { ImportAuthenticator } from './import-route.js';
 
@@ -24,7 +25,7 @@ describe('POST /v1/import (server-side backfill)', () => {
     const res = await app.request(importRequest({ sentAt: DAYS_AGO + 6000, events: [open, view] }));
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
-    const stored = log.messagesOn('raw').map((m) => decodeRawEvent(m.value)).map((d) => (d.ok ? d.value : undefined));
+    const stored = rawEventsIn(log.messagesOn('raw')).map((m) => m.raw);
     expect(stored.map((r) => [r?.type, r?.deviceTs, r?.origin, r?.clientIp, r?.userAgent])).toEqual([
       ['email_open', DAYS_AGO, RawEventOrigin.SERVER, '', ''],
       ['page_view', DAYS_AGO + 5000, RawEventOrigin.SERVER, '198.51.100.23', 'Mozilla/5.0 (iPhone)'],
