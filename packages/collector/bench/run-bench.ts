@@ -13,14 +13,15 @@ import { freePort, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/in
  * ceiling as separate processes, loads each with autocannon from this process (10-event batches,
  * 50 connections) and writes docs/performance/collector.md.
  * Env: KAFKA_BROKERS (else a private broker is started), REDIS_URL, BENCH_SECONDS (default 20),
- * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (gzip), BENCH_RATE_LIMITS (on), PRODUCER_LANES (1), PRODUCER_LINGER_MS (0).
+ * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (snappy), BENCH_RATE_LIMITS (on), PRODUCER_LANES (1), PRODUCER_LINGER_MS (0),
+ * BENCH_CPU_PROF (a directory: the collector runs with node --cpu-prof and writes its profile there on exit).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
 const repoRoot = join(packageDir, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const compression = process.env.BENCH_COMPRESSION ?? 'gzip';
+const compression = process.env.BENCH_COMPRESSION ?? 'snappy';
 const lingerMs = process.env.PRODUCER_LINGER_MS ?? '0';
 const lanes = process.env.PRODUCER_LANES ?? '1';
 const rateLimits = process.env.BENCH_RATE_LIMITS ?? 'on';
@@ -50,8 +51,8 @@ function bodies(count: number): string[] {
   );
 }
 
-function start(name: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: packageDir, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+function start(name: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd: packageDir, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (code && code !== 0) console.error(`[bench] ${name} exited with ${code ?? signal}`);
@@ -142,7 +143,7 @@ async function main() {
     PRODUCER_LANES: lanes,
     RATE_LIMITS: rateLimits,
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-  });
+  }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
   const ceilingProcess = start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) });
   const collectorUrl = `http://127.0.0.1:${collectorPort}`;
   const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;

@@ -22,7 +22,7 @@ export const collectorEnvSchema = z
     COLLECTOR_ID: z.string().min(1).max(128).default(`${hostname()}-${process.pid}`),
     KAFKA_BROKERS: list.refine((l) => l.length > 0, 'required: comma-separated host:port list'),
     KAFKA_CLIENT_ID: z.string().default('spoor-collector'),
-    KAFKA_COMPRESSION: z.enum(['gzip', 'none']).default('gzip'),
+    KAFKA_COMPRESSION: z.enum(['snappy', 'gzip', 'none']).default('snappy'),
     KAFKA_TOPIC_PARTITIONS: int(6, 1),
     SPOOR_RAW_TOPIC: z.string().default(TOPICS.raw),
     SPOOR_DLQ_TOPIC: z.string().default(TOPICS.deadLetter),
