@@ -1,4 +1,4 @@
-import { Kafka, logLevel, CompressionCodecs, CompressionTypes, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, CompressionTypes, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { snappyCodec } from './snappy-codec.js';
 import type { BatchOutcome, ConsumedBatch, ConsumerOptions, EventLog, EventLogConsumer, EventLogProducer, LogMessage, TopicSpec } from './event-log.js';
 
@@ -18,7 +18,8 @@ export interface KafkaEventLogOptions {
 
 // kafkajs keeps codecs in one process-wide table: registering on import lets every consumer read snappy
 // records, whichever client wrote them, and lets producers choose it.
-CompressionCodecs[CompressionTypes.Snappy] = () => snappyCodec;
+// (Through the default export: Node's ESM loader does not detect CompressionCodecs as a named export of kafkajs.)
+kafkajs.CompressionCodecs[CompressionTypes.Snappy] = () => snappyCodec;
 
 const COMPRESSION = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy } as const;
 
