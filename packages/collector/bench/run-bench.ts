@@ -14,7 +14,7 @@ import { freePort, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/in
  * 50 connections) and writes docs/performance/collector.md.
  * Env: KAFKA_BROKERS (else a private broker is started), REDIS_URL, BENCH_SECONDS (default 20),
  * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (snappy), BENCH_RATE_LIMITS (on), PRODUCER_LANES (1), PRODUCER_LINGER_MS (0),
- * BENCH_CPU_PROF (a directory: the collector runs with node --cpu-prof and writes its profile there on exit).
+ * BENCH_RATE_LIMIT_LEASES (on), BENCH_CPU_PROF (a directory: the collector runs with node --cpu-prof and writes its profile there on exit).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
@@ -142,6 +142,7 @@ async function main() {
     PRODUCER_LINGER_MS: lingerMs,
     PRODUCER_LANES: lanes,
     RATE_LIMITS: rateLimits,
+    RATE_LIMIT_LEASES: process.env.BENCH_RATE_LIMIT_LEASES ?? 'on',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
   const ceilingProcess = start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) });

@@ -38,6 +38,7 @@ export const collectorEnvSchema = z
     TRUSTED_PROXIES: list,
     MACHINE_OPEN_RANGES: list,
     RATE_LIMITS: flag(true),
+    RATE_LIMIT_LEASES: flag(true),
     RATE_LIMIT_IP_PER_SECOND: int(50, 1),
     RATE_LIMIT_IP_BURST: int(500),
     RATE_LIMIT_SITE_EVENTS_PER_SECOND: int(5000, 1),
