@@ -14,7 +14,7 @@ import { freePort, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/in
  * 50 connections) and writes docs/performance/collector.md.
  * Env: KAFKA_BROKERS (else a private broker is started), REDIS_URL, BENCH_SECONDS (default 20),
  * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (snappy), BENCH_RATE_LIMITS (on), PRODUCER_LANES (1), PRODUCER_LINGER_MS (0),
- * BENCH_RATE_LIMIT_LEASES (on), BENCH_CPU_PROF (a directory: the collector runs with node --cpu-prof and writes its profile there on exit).
+ * BENCH_RATE_LIMIT_LEASES (on), BENCH_SERVER_NODE_FLAGS (node flags for both servers), BENCH_CPU_PROF (a directory: the collector runs with node --cpu-prof and writes its profile there on exit).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
@@ -25,6 +25,8 @@ const compression = process.env.BENCH_COMPRESSION ?? 'snappy';
 const lingerMs = process.env.PRODUCER_LINGER_MS ?? '0';
 const lanes = process.env.PRODUCER_LANES ?? '1';
 const rateLimits = process.env.BENCH_RATE_LIMITS ?? 'on';
+/** Node flags for both servers alike (collector and ceiling), e.g. GC settings. */
+const serverNodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const EVENTS_PER_BATCH = 10;
 const writeKey = 'wk_bench_0123456789';
 const children: ChildProcess[] = [];
@@ -144,8 +146,8 @@ async function main() {
     RATE_LIMITS: rateLimits,
     RATE_LIMIT_LEASES: process.env.BENCH_RATE_LIMIT_LEASES ?? 'on',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-  }, process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []);
-  const ceilingProcess = start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) });
+  }, [...serverNodeFlags, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])]);
+  const ceilingProcess = start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) }, serverNodeFlags);
   const collectorUrl = `http://127.0.0.1:${collectorPort}`;
   const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
   await healthy(`${collectorUrl}/readyz`);

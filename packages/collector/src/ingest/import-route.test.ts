@@ -18,6 +18,17 @@ const importRequest = (body: unknown, { key = 'sk_good', site = 'shop' }: { key?
 const DAYS_AGO = TS - 20 * 86_400_000;
 
 describe('POST /v1/import (server-side backfill)', () => {
+  it('groups an import of several visitors into one record per anonymous id, keyed by it', async () => {
+    const { app, log } = unitCollector({ authenticateImport, now: () => TS });
+    const events = ['v-1', 'v-2', 'v-1', 'v-3', 'v-2'].map((anonymousId, i) => pageView({ anonymousId, ts: DAYS_AGO + i }));
+    expect((await app.request(importRequest({ sentAt: DAYS_AGO + 10, events }))).status).toBe(202);
+    const records = log.messagesOn('raw');
+    expect(records.map((r) => r.key)).toEqual(['v-1', 'v-2', 'v-3']);
+    expect(rawEventsIn(records).map((m) => [m.key, m.raw.anonymousId, m.raw.deviceTs - DAYS_AGO])).toEqual([
+      ['v-1', 'v-1', 0], ['v-1', 'v-1', 2], ['v-2', 'v-2', 1], ['v-2', 'v-2', 4], ['v-3', 'v-3', 3],
+    ]);
+  });
+
   it('keeps device times, allows email events, takes the visitor context per event (never the importer\'s), marks origin SERVER', async () => {
     const { app, log } = unitCollector({ authenticateImport, now: () => TS });
     const open = pageView({ type: 'email_open', ts: DAYS_AGO, props: { campaignId: 'nl-1', customerId: 'cust-1' } });
