@@ -60,7 +60,8 @@ export function rawEventRecords(accepted: readonly AcceptedEvent[]): LogMessage[
     let chunk: Uint8Array[] = [];
     let bytes = 0;
     for (const e of encoded) {
-      if (chunk.length && bytes + e.byteLength > MAX_RECORD_BYTES) {
+      // + 6: the tag and length varint framing each event in the batch.
+      if (chunk.length && bytes + e.byteLength + 6 > MAX_RECORD_BYTES) {
         records.push({ key, value: frameRawEventBatch(chunk), headers: BATCH_HEADERS });
         chunk = [];
         bytes = 0;
