@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Spoor needs on a fresh Debian machine; a second run does nothing.
 #   scripts/install-deps.sh           npm packages only (enough for `npm start` on the embedded defaults)
-#   scripts/install-deps.sh --tests   also Debian redis-server + chromium (browser tests) and Apache Kafka jars
+#   scripts/install-deps.sh --tests   also Debian redis-server, kcat, chromium (browser tests) and Apache Kafka jars
 #                                     from Maven Central, for the integration tests and benchmarks
 # SPOOR_SKIP_SYSTEM_DEPS=1 skips apt (when the system packages are provided otherwise).
 set -euo pipefail
@@ -19,6 +19,8 @@ install_npm_packages() {
 install_system_packages() {
   local need=()
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  # kcat (librdkafka) proves in a test that what kafkajs writes, e.g. snappy-compressed, other Kafka clients read.
+  command -v kcat >/dev/null 2>&1 || need+=(kcat)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   command -v mvn >/dev/null 2>&1 || need+=(maven)
   command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)

@@ -3,9 +3,13 @@
  * interface; kafka-event-log.ts is the Kafka adapter (kafkajs), and the embedded default adds an in-process one.
  */
 
+/** Record headers (Kafka headers): small metadata beside the value, e.g. which format the value is in. UTF-8 strings. */
+export type LogHeaders = Readonly<Record<string, string>>;
+
 export interface LogMessage {
   key: string;
   value: Uint8Array;
+  headers?: LogHeaders;
 }
 
 export interface LoggedMessage {
@@ -15,6 +19,8 @@ export interface LoggedMessage {
   offset: string;
   key: string | null;
   value: Buffer;
+  /** The record's headers; absent when it has none. */
+  headers?: LogHeaders;
   /** Broker (append) time, epoch ms. */
   timestamp: number;
 }

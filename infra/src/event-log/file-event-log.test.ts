@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,49 @@ describe('file event log (embedded default)', () => {
     await (await reopened.producer()).send('t', [5, 6].map(message));
     const rest = await consume(reopened, 'g', 2);
     expect(rest.map((m) => [m.offset, m.value.toString()])).toEqual([['5', 'value-5'], ['6', 'value-6']]);
+  });
+
+  it('keeps record headers across reopening, beside records without headers', async () => {
+    const dir = freshDir();
+    const first = open(dir);
+    await (await first.producer()).send('t', [
+      { key: 'a', value: Buffer.from('with'), headers: { 'spoor-value': 'raw-event-batch.v1', note: 'ünïcode' } },
+      { key: 'b', value: Buffer.from('without') },
+      { key: 'c', value: Buffer.from('empty headers'), headers: {} },
+    ]);
+    await first.close();
+    logs.length = 0;
+    const got = await consume(open(dir), 'g', 3);
+    expect(got.map((m) => [m.key, m.value.toString(), m.headers])).toEqual([
+      ['a', 'with', { 'spoor-value': 'raw-event-batch.v1', note: 'ünïcode' }],
+      ['b', 'without', undefined],
+      ['c', 'empty headers', undefined],
+    ]);
+  });
+
+  it('reads segments written before records had headers', async () => {
+    const dir = freshDir();
+    mkdirSync(join(dir, 't'));
+    // The layout every earlier version wrote: u32 length | u32 crc32 | f64 timestamp | u16 keyLength | key | value.
+    const oldRecord = (key: string | null, value: string) => {
+      const k = Buffer.from(key ?? '');
+      const body = Buffer.concat([Buffer.alloc(10), k, Buffer.from(value)]);
+      body.writeDoubleLE(1_700_000_000_000, 0);
+      body.writeUInt16LE(key === null ? 0xffff : k.length, 8);
+      const header = Buffer.alloc(8);
+      header.writeUInt32LE(body.length, 0);
+      header.writeUInt32LE(crc32(body), 4);
+      return Buffer.concat([header, body]);
+    };
+    writeFileSync(join(dir, 't', `${'0'.repeat(20)}.log`), Buffer.concat([oldRecord('k', 'old-1'), oldRecord(null, 'old-2')]));
+    const log = open(dir);
+    await (await log.producer()).send('t', [{ key: 'n', value: Buffer.from('new'), headers: { h: 'v' } }]);
+    const got = await consume(log, 'g', 3);
+    expect(got.map((m) => [m.offset, m.key, m.value.toString(), m.headers, m.timestamp > 0])).toEqual([
+      ['0', 'k', 'old-1', undefined, true],
+      ['1', null, 'old-2', undefined, true],
+      ['2', 'n', 'new', { h: 'v' }, true],
+    ]);
   });
 
   it('delivers a batch again when the handler answers retry-later', async () => {

@@ -40,7 +40,7 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
         async send(name: string, messages: LogMessage[]) {
           if (!messages.length) return;
           const now = Date.now();
-          topic(name).append(messages.map((m) => ({ key: m.key, value: Buffer.from(m.value), timestamp: now })));
+          topic(name).append(messages.map((m) => ({ key: m.key, value: Buffer.from(m.value), timestamp: now, ...(m.headers ? { headers: { ...m.headers } } : {}) })));
         },
         async close() {},
       };
@@ -62,7 +62,7 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
                 const { offset, records } = log.read(from, options.maxBatchRecords ?? 5000, consumerOptions.maxBytesPerPartition ?? 4 * 1024 * 1024);
                 if (!records.length) continue;
                 worked = true;
-                const messages: LoggedMessage[] = records.map((r, i) => ({ topic: name, partition: 0, offset: String(offset + i), key: r.key, value: r.value, timestamp: r.timestamp }));
+                const messages: LoggedMessage[] = records.map((r, i) => ({ topic: name, partition: 0, offset: String(offset + i), key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}), timestamp: r.timestamp }));
                 const outcome: BatchOutcome = await handle({ topic: name, partition: 0, messages }, { heartbeat: async () => {}, isActive: () => running });
                 if (outcome === 'commit') log.commit(consumerOptions.groupId, offset + records.length);
                 else await sleep(options.retryDelayMs ?? 500);

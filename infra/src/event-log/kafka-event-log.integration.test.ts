@@ -1,10 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { decodeRawEvent, encodeRawEvent, RawEventOrigin, type RawEvent } from '@spoor/events';
 import { uniqueName } from '@spoor/test-harness';
 import { createKafkaEventLog } from './kafka-event-log.js';
 import type { LoggedMessage } from './event-log.js';
 
-const log = createKafkaEventLog({ brokers: inject('kafkaBrokers').split(','), clientId: 'spoor-test' });
+const brokers = inject('kafkaBrokers').split(',');
+const log = createKafkaEventLog({ brokers, clientId: 'spoor-test' });
 afterAll(() => log.close());
 
 const rawEvent = (i: number): RawEvent => ({
@@ -58,6 +60,42 @@ describe('Kafka event log (real broker)', () => {
     for (const partitions of partitionsPerKey.values()) expect(partitions.size).toBe(1);
   });
 
+  it('carries record headers, and records without headers arrive without them', async () => {
+    const topic = uniqueName('headers');
+    await log.ensureTopics([{ name: topic, partitions: 1 }]);
+    const producer = await log.producer();
+    await producer.send(topic, [
+      { key: 'a', value: encodeRawEvent(rawEvent(1)), headers: { 'spoor-value': 'raw-event-batch.v1', note: 'Grüße' } },
+      { key: 'b', value: encodeRawEvent(rawEvent(2)) },
+    ]);
+    await producer.close();
+    const received = await consumeAll(topic, 2);
+    expect(received.map((m) => [m.key, m.headers])).toEqual([
+      ['a', { 'spoor-value': 'raw-event-batch.v1', note: 'Grüße' }],
+      ['b', undefined],
+    ]);
+  });
+
+  it('snappy: the broker accepts what kafkajs compresses, kcat (librdkafka) reads it, and kafkajs reads what kcat compresses', async () => {
+    const topic = uniqueName('snappy');
+    await log.ensureTopics([{ name: topic, partitions: 1 }]);
+    const snappyLog = createKafkaEventLog({ brokers, clientId: 'spoor-test-snappy', compression: 'snappy' });
+    const producer = await snappyLog.producer();
+    const values = Array.from({ length: 300 }, (_, i) => `value-${i} ${'Grüße 🛒 '.repeat(20)}`);
+    await producer.send(topic, values.map((value, i) => ({ key: `k${i % 4}`, value: Buffer.from(value), headers: { 'spoor-value': 'v1' } })));
+    await producer.close();
+    await snappyLog.close();
+
+    const read = execFileSync('kcat', ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k|%h|%s\\n'], { encoding: 'utf8', timeout: 60_000 });
+    expect(read.split('\n').filter(Boolean)).toEqual(values.map((value, i) => `k${i % 4}|spoor-value=v1|${value}`));
+
+    // librdkafka writes raw snappy blocks; our consumer reads them (and its own batch) back.
+    execFileSync('kcat', ['-P', '-b', brokers.join(','), '-t', topic, '-z', 'snappy', '-K', '|'], { input: 'from-kcat|written by librdkafka\n', timeout: 60_000 });
+    const received = await consumeAll(topic, values.length + 1);
+    expect(received.map((m) => m.value.toString())).toEqual([...values, 'written by librdkafka']);
+    expect(received.at(-1)!.key).toBe('from-kcat');
+  });
+
   it('commits only what the handler accepted: a batch answered retry-later is delivered again', async () => {
     const topic = uniqueName('raw');
     await log.ensureTopics([{ name: topic, partitions: 1 }]);
@@ -96,3 +134,17 @@ describe('Kafka event log (real broker)', () => {
     await dead.close();
   });
 });
+
+async function consumeAll(topic: string, count: number): Promise<LoggedMessage[]> {
+  const consumer = await log.consumer({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true });
+  const received: LoggedMessage[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run(async (batch) => {
+      received.push(...batch.messages);
+      if (received.length >= count) resolve();
+      return 'commit';
+    });
+  });
+  await consumer.stop();
+  return received;
+}

@@ -4,6 +4,9 @@ import { crc32 } from 'node:zlib';
 /**
  * One append-only segment of the file log. Record layout (little-endian):
  *   u32 bodyLength | u32 crc32(body) | body = f64 timestamp | u16 keyLength | key | value
+ * keyLength 0xffff is a null key. A record with headers (added later; older records never have them) marks
+ * keyLength 0xfffe and continues  u16 keyLength | u32 headersLength | key | headers (UTF-8 JSON object) | value,
+ * so segments written before headers existed read as they always did. Keys are shorter than 0xfffe bytes.
  * A torn write at the tail (crash mid-append) fails its length or CRC and is cut off when the segment is reopened;
  * every record before it was fsynced before its append was acknowledged.
  */
@@ -11,10 +14,15 @@ export interface StoredRecord {
   key: string | null;
   value: Buffer;
   timestamp: number;
+  headers?: Record<string, string>;
 }
 
 const HEADER = 8;
 const BODY_PREFIX = 10;
+const NULL_KEY = 0xffff;
+const WITH_HEADERS = 0xfffe;
+/** u16 keyLength | u32 headersLength after the marker of a record with headers. */
+const HEADERS_PREFIX = 6;
 
 export class SegmentFile {
   /** File position of each record, by offset − base. */
@@ -101,11 +109,20 @@ export class SegmentFile {
 
 function encodeRecord(record: StoredRecord): Buffer {
   const key = record.key === null ? Buffer.alloc(0) : Buffer.from(record.key, 'utf8');
-  const body = Buffer.allocUnsafe(BODY_PREFIX + key.length + record.value.length);
+  if (key.length >= WITH_HEADERS) throw new Error(`record key of ${key.length} bytes: keys must be shorter than ${WITH_HEADERS} bytes`);
+  const keyLength = record.key === null ? NULL_KEY : key.length;
+  const headers = record.headers && Object.keys(record.headers).length ? Buffer.from(JSON.stringify(record.headers), 'utf8') : undefined;
+  const prefix = BODY_PREFIX + (headers ? HEADERS_PREFIX : 0);
+  const body = Buffer.allocUnsafe(prefix + key.length + (headers?.length ?? 0) + record.value.length);
   body.writeDoubleLE(record.timestamp, 0);
-  body.writeUInt16LE(record.key === null ? 0xffff : key.length, 8);
-  key.copy(body, BODY_PREFIX);
-  record.value.copy(body, BODY_PREFIX + key.length);
+  if (headers) {
+    body.writeUInt16LE(WITH_HEADERS, 8);
+    body.writeUInt16LE(keyLength, BODY_PREFIX);
+    body.writeUInt32LE(headers.length, BODY_PREFIX + 2);
+  } else body.writeUInt16LE(keyLength, 8);
+  key.copy(body, prefix);
+  headers?.copy(body, prefix + key.length);
+  record.value.copy(body, prefix + key.length + (headers?.length ?? 0));
   const header = Buffer.allocUnsafe(HEADER);
   header.writeUInt32LE(body.length, 0);
   header.writeUInt32LE(crc32(body), 4);
@@ -114,12 +131,18 @@ function encodeRecord(record: StoredRecord): Buffer {
 
 function decodeBody(body: Buffer): StoredRecord {
   const timestamp = body.readDoubleLE(0);
-  const keyLength = body.readUInt16LE(8);
-  const hasKey = keyLength !== 0xffff;
-  const keyEnd = BODY_PREFIX + (hasKey ? keyLength : 0);
-  return {
+  const marker = body.readUInt16LE(8);
+  const withHeaders = marker === WITH_HEADERS;
+  const keyLength = withHeaders ? body.readUInt16LE(BODY_PREFIX) : marker;
+  const headersLength = withHeaders ? body.readUInt32LE(BODY_PREFIX + 2) : 0;
+  const keyStart = BODY_PREFIX + (withHeaders ? HEADERS_PREFIX : 0);
+  const hasKey = keyLength !== NULL_KEY;
+  const keyEnd = keyStart + (hasKey ? keyLength : 0);
+  const record: StoredRecord = {
     timestamp,
-    key: hasKey ? body.subarray(BODY_PREFIX, keyEnd).toString('utf8') : null,
-    value: Buffer.from(body.subarray(keyEnd)),
+    key: hasKey ? body.subarray(keyStart, keyEnd).toString('utf8') : null,
+    value: Buffer.from(body.subarray(keyEnd + headersLength)),
   };
+  if (withHeaders) record.headers = JSON.parse(body.subarray(keyEnd, keyEnd + headersLength).toString('utf8')) as Record<string, string>;
+  return record;
 }

@@ -13,17 +13,20 @@ import { freePort, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/in
  * ceiling as separate processes, loads each with autocannon from this process (10-event batches,
  * 50 connections) and writes docs/performance/collector.md.
  * Env: KAFKA_BROKERS (else a private broker is started), REDIS_URL, BENCH_SECONDS (default 20),
- * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (gzip), BENCH_RATE_LIMITS (on), PRODUCER_LANES (1), PRODUCER_LINGER_MS (0).
+ * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (snappy), BENCH_RATE_LIMITS (on), PRODUCER_LANES (1), PRODUCER_LINGER_MS (0),
+ * BENCH_RATE_LIMIT_LEASES (on), BENCH_SERVER_NODE_FLAGS (node flags for both servers), BENCH_CPU_PROF (a directory: the collector runs with node --cpu-prof and writes its profile there on exit).
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
 const repoRoot = join(packageDir, '../..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const compression = process.env.BENCH_COMPRESSION ?? 'gzip';
+const compression = process.env.BENCH_COMPRESSION ?? 'snappy';
 const lingerMs = process.env.PRODUCER_LINGER_MS ?? '0';
 const lanes = process.env.PRODUCER_LANES ?? '1';
 const rateLimits = process.env.BENCH_RATE_LIMITS ?? 'on';
+/** Node flags for both servers alike (collector and ceiling), e.g. GC settings. */
+const serverNodeFlags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const EVENTS_PER_BATCH = 10;
 const writeKey = 'wk_bench_0123456789';
 const children: ChildProcess[] = [];
@@ -50,8 +53,8 @@ function bodies(count: number): string[] {
   );
 }
 
-function start(name: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: packageDir, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+function start(name: string, args: string[], env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], { cwd: packageDir, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   children.push(child);
   child.on('exit', (code, signal) => {
     if (code && code !== 0) console.error(`[bench] ${name} exited with ${code ?? signal}`);
@@ -141,9 +144,10 @@ async function main() {
     PRODUCER_LINGER_MS: lingerMs,
     PRODUCER_LANES: lanes,
     RATE_LIMITS: rateLimits,
+    RATE_LIMIT_LEASES: process.env.BENCH_RATE_LIMIT_LEASES ?? 'on',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-  });
-  const ceilingProcess = start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) });
+  }, [...serverNodeFlags, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])]);
+  const ceilingProcess = start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) }, serverNodeFlags);
   const collectorUrl = `http://127.0.0.1:${collectorPort}`;
   const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
   await healthy(`${collectorUrl}/readyz`);
@@ -172,8 +176,8 @@ async function main() {
     '',
     `Load: autocannon in the bench process; collector and ceiling each run in their own Node process. ${connections} connections,`,
     `${EVENTS_PER_BATCH}-event batches (page_view / product_view / add_to_cart, ~${Math.round(payloads[0]!.length / 100) / 10} KB per body, text/plain as sendBeacon sends), ${seconds} s each after a 3 s warm-up, same run.`,
-    `Collector: src/main.ts as deployed — validation, protobuf RawEvents, Kafka idempotent producer with acks=all and ${compression} compression,`,
-    `coalescing producer (${lanes} producer lanes, linger ${lingerMs} ms), ${rateLimits === 'off' ? 'rate limits off' : `per-IP and per-site rate limits${process.env.REDIS_URL ? ' in Redis' : ''} (limits set high enough not to refuse)`}, metrics.`,
+    `Collector: src/main.ts as deployed — validation, protobuf RawEvents (one RawEventBatch record per request and visitor), Kafka idempotent producer with acks=all and ${compression} compression,`,
+    `coalescing producer (${lanes} producer lanes, linger ${lingerMs} ms), ${rateLimits === 'off' ? 'rate limits off' : `per-IP and per-site rate limits${process.env.REDIS_URL ? ' in Redis' : ''} (leases ${process.env.BENCH_RATE_LIMIT_LEASES ?? 'on'}; limits set high enough not to refuse)`}, metrics.`,
     'Every 202 was answered only after the broker acknowledged the events.',
     '',
     '| target | events/s | requests/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | server CPU ms / 1000 events |',

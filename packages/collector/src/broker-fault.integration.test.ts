@@ -5,13 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKafkaEventLog, freePort, resolveKafkaJars, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/infra';
-import { decodeRawEvent } from '@spoor/events';
 import { createCollector } from './create-collector.js';
 import { createCoalescingProducer } from './produce/coalescing-producer.js';
 import { serveCollector } from './serve-collector.js';
 import { createStaticSiteRegistry } from './sites/file-site-registry.js';
 import { batch, pageView, SECRETS, SHOP } from './test-support/collector-fixture.js';
-import { readTopic } from './test-support/read-topic.js';
+import { readRawEvents } from './test-support/read-topic.js';
 
 /**
  * Fault drill: a private broker (never the shared one) is stopped in the middle of a load. Every request
@@ -136,9 +135,9 @@ describe('broker stopped mid-load', () => {
     kafka = undefined;
     restartedPid = await restartBroker(brokers);
     const reader = createKafkaEventLog({ brokers: [brokers], clientId: 'fault-reader', logLevel: 'nothing' });
-    const stored = await readTopic(reader, topic, acknowledged.length, 60_000);
+    const stored = await readRawEvents(reader, topic, acknowledged.length, 60_000);
     await reader.close();
-    const storedIds = new Set(stored.map((m) => decodeRawEvent(m.value)).flatMap((d) => (d.ok ? [d.value.eventId] : [])));
+    const storedIds = new Set(stored.map((m) => m.raw.eventId));
     const missing = acknowledged.filter((id) => !storedIds.has(id));
     console.log(
       `[fault drill] ${outcomes.length} requests: ${outcomes.filter((o) => o.status === 202).length} × 202 (${acknowledged.length} events, all found after restart: ${missing.length === 0}), ${outcomes.filter((o) => o.status === 503).length} × 503`,

@@ -6,7 +6,7 @@ const secret = 'x'.repeat(32);
 describe('collector env', () => {
   it('applies defaults and splits lists', () => {
     const env = parseCollectorEnv({ KAFKA_BROKERS: 'a:9092, b:9092', LINK_SIGNING_SECRETS: `${secret},${'y'.repeat(40)}`, TRUSTED_PROXIES: 'loopback,10.0.0.0/8' });
-    expect(env).toMatchObject({ PORT: 8080, KAFKA_BROKERS: ['a:9092', 'b:9092'], TRUSTED_PROXIES: ['loopback', '10.0.0.0/8'], RATE_LIMITS: true, KAFKA_COMPRESSION: 'gzip' });
+    expect(env).toMatchObject({ PORT: 8080, KAFKA_BROKERS: ['a:9092', 'b:9092'], TRUSTED_PROXIES: ['loopback', '10.0.0.0/8'], RATE_LIMITS: true, KAFKA_COMPRESSION: 'snappy' });
     expect(env.linkSecrets).toHaveLength(2);
   });
   it('names what is missing or wrong', () => {

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectRedisKeyValue, createKafkaEventLog, type EventLog, type EventLogProducer } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
-import { decodeDeadLetter, decodeRawEvent, LIMITS } from '@spoor/events';
+import { decodeDeadLetter, LIMITS } from '@spoor/events';
 import { createCollector } from './create-collector.js';
 import { buildCampaignLinks } from './email/campaign-links.js';
 import { createCoalescingProducer, type CoalescingProducer } from './produce/coalescing-producer.js';
@@ -10,7 +10,7 @@ import { createRateLimits } from './rate-limit/rate-limits.js';
 import { serveCollector, type RunningCollector } from './serve-collector.js';
 import { createStaticSiteRegistry } from './sites/file-site-registry.js';
 import { batch, OTHER, pageView, SECRETS, SHOP } from './test-support/collector-fixture.js';
-import { readTopic } from './test-support/read-topic.js';
+import { readRawEvents, readTopic } from './test-support/read-topic.js';
 
 const log: EventLog = createKafkaEventLog({ brokers: inject('kafkaBrokers').split(','), clientId: 'collector-it', compression: 'gzip' });
 const topics = { raw: uniqueName('raw'), deadLetter: uniqueName('dlq') };
@@ -99,12 +99,10 @@ describe('collector over a real socket with real Kafka', () => {
 
     const sentinel = pageView({ anonymousId: 'it-sentinel' });
     expect((await post(batch([sentinel], { writeKey: OTHER.writeKey }))).status).toBe(202);
-    const raw = (await readTopic(log, topics.raw, 3)).map((m) => ({ key: m.key, event: decodeRawEvent(m.value) }));
+    const raw = await readRawEvents(log, topics.raw, 3);
     expect(raw.map((r) => r.key)).toEqual(['it-a', 'it-b', 'it-sentinel']);
-    const first = raw[0]!.event;
-    expect(first.ok && first.value).toMatchObject({ eventId: events[0]!.id, siteId: 'shop', clientIp: '192.0.2.77', userAgent: 'IT/1', collectorId: 'collector-it' });
-    const third = raw[1]!.event;
-    expect(third.ok && JSON.parse(third.value.eventJson).props.query).toBe('Grüße 🛒');
+    expect(raw[0]!.raw).toMatchObject({ eventId: events[0]!.id, siteId: 'shop', clientIp: '192.0.2.77', userAgent: 'IT/1', collectorId: 'collector-it' });
+    expect(JSON.parse(raw[1]!.raw.eventJson).props.query).toBe('Grüße 🛒');
 
     const [letter] = await readTopic(log, topics.deadLetter, 1);
     const decoded = decodeDeadLetter(letter!.value);
@@ -128,11 +126,8 @@ describe('collector over a real socket with real Kafka', () => {
 
     const sentinel = pageView({ anonymousId: 'it-sentinel-2' });
     await post(batch([sentinel]));
-    const messages = await readTopic(log, topics.raw, 7);
-    const recorded = messages.slice(3).map((m) => {
-      const d = decodeRawEvent(m.value);
-      return d.ok ? { type: d.value.type, props: JSON.parse(d.value.eventJson).props } : undefined;
-    });
+    const messages = await readRawEvents(log, topics.raw, 7);
+    const recorded = messages.slice(3).map(({ raw }) => ({ type: raw.type, props: JSON.parse(raw.eventJson).props }));
     expect(recorded).toEqual([
       { type: 'email_open', props: { campaignId: 'c-it', customerId: 'cust-it', machine: false } },
       { type: 'email_open', props: { campaignId: 'c-it', customerId: 'cust-it', machine: true, machineReason: 'user-agent: gmail-image-proxy' } },

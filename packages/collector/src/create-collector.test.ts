@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter, decodeRawEvent, LIMITS, RawEventOrigin } from '@spoor/events';
+import { decodeDeadLetter, LIMITS, RawEventOrigin } from '@spoor/events';
+import { rawEventsIn } from './test-support/read-topic.js';
 import { batch, fromAddress, OTHER, pageView, SECRETS, SHOP, unitCollector } from './test-support/collector-fixture.js';
 import { signIdentityToken } from './email/link-token.js';
 import { createRateLimits } from './rate-limit/rate-limits.js';
@@ -18,10 +19,9 @@ describe('POST /v1/events', () => {
     const res = await app.request(post(batch(events), { headers: { 'user-agent': 'UA/1.0' } }), undefined, fromAddress('203.0.113.9'));
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
-    const raw = log.messagesOn('raw');
+    const raw = rawEventsIn(log.messagesOn('raw'));
     expect(raw.map((m) => m.key)).toEqual(['anon-1', 'anon-2']);
-    const decoded = decodeRawEvent(raw[0]!.value);
-    expect(decoded.ok && decoded.value).toMatchObject({
+    expect(raw[0]!.raw).toMatchObject({
       eventId: events[0]!.id,
       type: 'page_view',
       siteId: 'shop',
@@ -33,7 +33,19 @@ describe('POST /v1/events', () => {
       collectorId: 'collector-test',
       origin: RawEventOrigin.BROWSER,
     });
-    expect(decoded.ok && JSON.parse(decoded.value.eventJson)).toEqual({ ...events[0], props: {} });
+    expect(JSON.parse(raw[0]!.raw.eventJson)).toEqual({ ...events[0], props: {} });
+  });
+
+  it('produces one record per anonymous id of a request, a RawEventBatch marked by its header', async () => {
+    const { app, log } = unitCollector();
+    const events = [pageView(), pageView({ anonymousId: 'anon-2' }), pageView(), pageView()];
+    expect((await app.request(post(batch(events)))).status).toBe(202);
+    const records = log.messagesOn('raw');
+    expect(records.map((m) => [m.key, m.headers])).toEqual([
+      ['anon-1', { 'spoor-value': 'raw-event-batch.v1' }],
+      ['anon-2', { 'spoor-value': 'raw-event-batch.v1' }],
+    ]);
+    expect(rawEventsIn(records).map((m) => m.raw.eventId)).toEqual([events[0]!.id, events[2]!.id, events[3]!.id, events[1]!.id]);
   });
 
   it('accepts text/plain (sendBeacon) with the write key in the query', async () => {
@@ -203,7 +215,7 @@ describe('POST /v1/events', () => {
     const headers = { 'x-forwarded-for': '192.0.2.50, 10.1.1.1' };
     await app.request(post(batch([pageView()]), { headers }), undefined, fromAddress('10.0.0.2'));
     await app.request(post(batch([pageView()]), { headers }), undefined, fromAddress('203.0.113.66'));
-    const ips = log.messagesOn('raw').map((m) => (decodeRawEvent(m.value) as { value: { clientIp: string } }).value.clientIp);
+    const ips = rawEventsIn(log.messagesOn('raw')).map((m) => m.raw.clientIp);
     expect(ips).toEqual(['192.0.2.50', '203.0.113.66']);
   });
 
@@ -218,16 +230,16 @@ describe('POST /v1/events', () => {
     expect(body.accepted).toBe(1);
     expect(body.rejected.map((r) => r.index)).toEqual([1, 2]);
     expect(body.rejected[0]!.error).toMatch(/another customer/);
-    const stored = decodeRawEvent(log.messagesOn('raw')[0]!.value);
-    expect(stored.ok && JSON.parse(stored.value.eventJson).props.traits).toEqual({ verifiedBy: 'email-link' });
+    const [stored] = rawEventsIn(log.messagesOn('raw'));
+    expect(JSON.parse(stored!.raw.eventJson).props.traits).toEqual({ verifiedBy: 'email-link' });
   });
 
   it('drops a client-sent verifiedBy claim: only a verified token may set it', async () => {
     const { app, log } = unitCollector();
     const claim = pageView({ type: 'identify', props: { customerId: 'cust-9', traits: { verifiedBy: 'email-link', plan: 'vip' } } });
     expect((await app.request(post(batch([claim])))).status).toBe(202);
-    const stored = decodeRawEvent(log.messagesOn('raw')[0]!.value);
-    expect(stored.ok && JSON.parse(stored.value.eventJson).props.traits).toEqual({ plan: 'vip' });
+    const [stored] = rawEventsIn(log.messagesOn('raw'));
+    expect(JSON.parse(stored!.raw.eventJson).props.traits).toEqual({ plan: 'vip' });
   });
 });
 

@@ -6,9 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { createKafkaEventLog, freePort, waitUntil } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
-import { decodeRawEvent } from '@spoor/events';
 import { batch, pageView, SECRETS, SHOP } from './test-support/collector-fixture.js';
-import { readTopic } from './test-support/read-topic.js';
+import { readRawEvents } from './test-support/read-topic.js';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -61,9 +60,9 @@ describe('collector process (src/main.ts)', () => {
       expect(acceptedIds.length).toBeGreaterThan(0);
       console.log(`[main] SIGTERM with requests in flight: ${acceptedIds.length} × 202, ${statuses.filter((s) => s === -1).length} refused`);
       const log = createKafkaEventLog({ brokers: inject('kafkaBrokers').split(','), clientId: 'main-it' });
-      const stored = await readTopic(log, rawTopic, acceptedIds.length, 30_000);
+      const stored = await readRawEvents(log, rawTopic, acceptedIds.length, 30_000);
       await log.close();
-      const storedIds = new Set(stored.map((m) => decodeRawEvent(m.value)).flatMap((d) => (d.ok ? [d.value.eventId] : [])));
+      const storedIds = new Set(stored.map((m) => m.raw.eventId));
       expect(acceptedIds.filter((id) => !storedIds.has(id))).toEqual([]);
     } finally {
       child.kill('SIGKILL');

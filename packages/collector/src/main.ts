@@ -73,6 +73,7 @@ const app = createCollector({
         perIp: { perSecond: env.RATE_LIMIT_IP_PER_SECOND, burst: env.RATE_LIMIT_IP_BURST },
         perSite: { perSecond: env.RATE_LIMIT_SITE_EVENTS_PER_SECOND, burst: env.RATE_LIMIT_SITE_EVENTS_BURST },
         redis,
+        ...(env.RATE_LIMIT_LEASES ? {} : { leasePoints: { ip: 1, site: 1 } }),
       })
     : unlimited,
   metrics,

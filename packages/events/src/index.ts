@@ -2,3 +2,4 @@ export * from './limits.js';
 export * from './client-event.js';
 export * from './validate.js';
 export * from './wire.js';
+export * from './raw-event-batch.js';

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter, decodeRawEvent, encodeDeadLetter, encodeRawEvent, RawEventOrigin, type RawEvent } from './wire.js';
-
-export const sampleRawEvent = (overrides: Partial<RawEvent> = {}): RawEvent => ({
-  eventId: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4',
-  type: 'page_view',
-  anonymousId: 'anon-1',
-  siteId: 'site-1',
-  eventJson: JSON.stringify({ type: 'page_view', title: 'Żółć — 商品' }),
-  deviceTs: 1_763_800_000_123,
-  sentAt: 1_763_800_001_000,
-  receivedAt: 1_763_800_001_456,
-  clientIp: '2001:db8::1',
-  userAgent: 'Mozilla/5.0',
-  collectorId: 'collector-a',
-  origin: RawEventOrigin.BROWSER,
-  ...overrides,
-});
+import { decodeDeadLetter, decodeRawEvent, encodeDeadLetter, encodeRawEvent } from './wire.js';
+import { sampleRawEvent } from './testing/sample-raw-event.js';
 
 describe('RawEvent protobuf', () => {
   it('round-trips every field, int64 millis as plain numbers', () => {

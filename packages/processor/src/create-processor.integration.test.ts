@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { decodeDeadLetter, encodeRawEvent, RawEventOrigin, TOPICS } from '@spoor/events';
+import { decodeDeadLetter, decodeRawEvent, encodeRawEvent, frameRawEventBatch, RAW_EVENT_BATCH_FORMAT, RawEventOrigin, TOPICS, VALUE_FORMAT_HEADER } from '@spoor/events';
 import { connectRedisKeyValue, createKafkaEventLog, waitUntil, type EventLog } from '@spoor/infra';
 import { freshClickHouseDatabase, uniqueName } from '@spoor/test-harness';
 import { createProcessor } from './create-processor.js';
@@ -10,6 +10,8 @@ import { replayFromLog } from './replay/replay-from-log.js';
 import { retriedCopy, syntheticRawEvent } from './testing/synthetic-events.js';
 
 const closers: Array<() => Promise<unknown>> = [];
+const BATCH_HEADERS = { [VALUE_FORMAT_HEADER]: RAW_EVENT_BATCH_FORMAT };
+const INVALID_IN_BATCH = '66666666-2222-4333-8444-555555555555';
 afterAll(async () => {
   for (const close of closers.reverse()) await close().catch(() => undefined);
 });
@@ -44,7 +46,12 @@ describe('processor against real Kafka, Redis and chDB', () => {
     const producer = await log.producer();
     closers.push(() => producer.close());
     const send = (list: typeof events) => producer.send(topics.raw, list.map((r) => ({ key: r.anonymousId, value: encodeRawEvent(r) })));
-    await send(events);
+    // Both record formats: the first half one RawEvent per record (as before batches), the second half as the
+    // collector writes now, one RawEventBatch per anonymous id marked by its header.
+    await send(events.slice(0, total / 2));
+    const byVisitor = new Map<string, typeof events>();
+    for (const r of events.slice(total / 2)) byVisitor.set(r.anonymousId, [...(byVisitor.get(r.anonymousId) ?? []), r]);
+    await producer.send(topics.raw, [...byVisitor].map(([key, list]) => ({ key, value: frameRawEventBatch(list.map(encodeRawEvent)), headers: BATCH_HEADERS })));
     // Redelivery of identical records and SDK retries (same id, later sent/received) of 300 events.
     await send(events.slice(0, 300));
     await send(events.slice(300, 600).map((r) => retriedCopy(r, 4000)));
@@ -53,6 +60,8 @@ describe('processor against real Kafka, Redis and chDB', () => {
       { key: 'poison', value: new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f]) },
       { key: 'poison', value: encodeRawEvent({ ...events[1]!, eventJson: '{not json' }) },
       { key: 'poison', value: encodeRawEvent(invalidEvent) },
+      // A batch whose second event is invalid: only that one is dead-lettered, the first (a redelivery) is deduplicated.
+      { key: 'poison', value: frameRawEventBatch([events[5]!, { ...invalidEvent, eventId: INVALID_IN_BATCH, eventJson: invalidEvent.eventJson.replace(invalidEvent.eventId, INVALID_IN_BATCH) }].map(encodeRawEvent)), headers: BATCH_HEADERS },
     ]);
 
     const enrich = await loadEnricher({ userAgentCacheSize: 1000 });
@@ -63,7 +72,7 @@ describe('processor against real Kafka, Redis and chDB', () => {
 
     const count = async (sql: string) => Number((await (await client.query({ query: sql, format: 'JSONEachRow' })).json<{ c: number }>())[0]!.c);
     await waitUntil('all events loaded', async () => (await count(`SELECT count() AS c FROM ${database}.events`)) >= total, 60_000);
-    const letters = await collectDeadLetters(log, topics.deadLetter, 3);
+    const letters = await collectDeadLetters(log, topics.deadLetter, 4);
     expect(processor.ready()).toBe(true);
 
     const purchases = events.filter((e) => e.type === 'purchase').length;
@@ -74,9 +83,12 @@ describe('processor against real Kafka, Redis and chDB', () => {
     expect(await count(`SELECT count() AS c FROM ${database}.order_items`)).toBe(purchases);
     expect(await count(`SELECT uniqExactMerge(events) AS c FROM ${database}.sessions`)).toBe(total);
 
-    expect(letters).toHaveLength(3);
+    expect(letters).toHaveLength(4);
     const decoded = letters.map((l) => (l.ok ? l.value : null));
-    expect(decoded.map((l) => l?.stage).sort()).toEqual(['processor.decode', 'processor.decode', 'processor.validate']);
+    expect(decoded.map((l) => l?.stage).sort()).toEqual(['processor.decode', 'processor.decode', 'processor.validate', 'processor.validate']);
+    const fromBatch = decoded.find((l) => l?.source.endsWith('#1'));
+    const fromBatchEvent = fromBatch ? decodeRawEvent(fromBatch.original) : undefined;
+    expect(fromBatchEvent?.ok && fromBatchEvent.value.eventId).toBe(INVALID_IN_BATCH);
     expect(decoded.find((l) => l?.stage === 'processor.validate')?.reason).toMatch(/^props\.price: .*expected number/);
     expect(decoded.every((l) => l?.source.startsWith(`${topics.raw}/`))).toBe(true);
     expect(Array.from(decoded.find((l) => l?.reason.startsWith('undecodable'))!.original)).toEqual([0xff, 0xff, 0xff, 0xff, 0x0f]);
@@ -104,7 +116,8 @@ describe('processor against real Kafka, Redis and chDB', () => {
 
     // Replay from the log: the raw topic from the earliest offset under a fresh group, derived tables emptied first.
     const totals = await replayFromLog({ log, client, database, store, enrich, topics, truncate: true, quietMs: 4000 });
-    expect(totals.messages).toBe(total + 600 + 3);
+    // Kafka records, not events: single RawEvents, one batch per visitor, the redeliveries and the poison.
+    expect(totals.messages).toBe(total / 2 + byVisitor.size + 600 + 4);
     for (const [table, expected] of [['events', total], ['raw_events', total], ['orders', purchases], ['order_items', purchases]] as const) {
       expect(await count(`SELECT count() AS c FROM ${database}.${table}`), `${table} after log replay`).toBe(expected);
     }

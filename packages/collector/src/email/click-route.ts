@@ -4,7 +4,7 @@ import type { CollectorRouteDeps } from '../http/route-deps.js';
 import { CollectorError } from '../http/collector-error.js';
 import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { clientAddress } from '../http/client-address.js';
-import { boundedUserAgent, rawEventMessage } from '../produce/log-messages.js';
+import { boundedUserAgent, rawEventRecords } from '../produce/log-messages.js';
 import { redirectHostAllowed } from '../sites/site-registry.js';
 import { IDENTITY_TOKEN_PARAM, signIdentityToken, verifyClickToken } from './link-token.js';
 import { emailEvent } from './email-event.js';
@@ -54,7 +54,7 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const userAgent = boundedUserAgent(c.req.header('user-agent'));
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_CLICK };
-    await deps.producer.send([{ topic: deps.topics.raw, messages: [rawEventMessage(event, now, context)] }]);
+    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }]) }]);
     const landing = new URL(target);
     landing.searchParams.set(
       IDENTITY_TOKEN_PARAM,

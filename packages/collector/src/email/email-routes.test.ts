@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRawEvent, RawEventOrigin } from '@spoor/events';
+import { RawEventOrigin } from '@spoor/events';
+import { rawEventsIn } from '../test-support/read-topic.js';
 import { fromAddress, SECRETS, SHOP, unitCollector } from '../test-support/collector-fixture.js';
 import { buildCampaignLinks } from './campaign-links.js';
 import { verifyIdentityToken } from './link-token.js';
@@ -16,11 +17,7 @@ const pathOf = (url: string) => {
 const HUMAN_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
 
 function stored(log: ReturnType<typeof unitCollector>['log']) {
-  return log.messagesOn('raw').map((m) => {
-    const d = decodeRawEvent(m.value);
-    if (!d.ok) throw new Error(d.error);
-    return { key: m.key, raw: d.value, event: JSON.parse(d.value.eventJson) };
-  });
+  return rawEventsIn(log.messagesOn('raw')).map(({ key, raw }) => ({ key, raw, event: JSON.parse(raw.eventJson) }));
 }
 
 describe('GET /v1/o.gif', () => {

@@ -3,7 +3,7 @@ import { RawEventOrigin } from '@spoor/events';
 import type { CollectorRouteDeps } from '../http/route-deps.js';
 import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { clientAddress } from '../http/client-address.js';
-import { boundedUserAgent, rawEventMessage } from '../produce/log-messages.js';
+import { boundedUserAgent, rawEventRecords } from '../produce/log-messages.js';
 import { verifyOpenToken } from './link-token.js';
 import type { OpenClassifier } from './classify-open.js';
 import { emailEvent } from './email-event.js';
@@ -43,7 +43,7 @@ export function openPixelRoute(deps: CollectorRouteDeps & { classifyOpen: OpenCl
     }
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_PIXEL };
-    await deps.producer.send([{ topic: deps.topics.raw, messages: [rawEventMessage(event, now, context)] }]);
+    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }]) }]);
     deps.metrics.emailOpens.inc({ machine: String(verdict.machine) });
     return pixel();
   });

@@ -6,7 +6,7 @@ import { CollectorError } from '../http/collector-error.js';
 import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { clientAddress } from '../http/client-address.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
-import { boundedUserAgent, deadLetterMessage, rawEventMessage, type ServerContext } from '../produce/log-messages.js';
+import { boundedUserAgent, deadLetterMessage, rawEventRecords, type AcceptedEvent, type ServerContext } from '../produce/log-messages.js';
 import { rejectionReason } from '../ops/collector-metrics.js';
 import { originAllowed, type Site, type SiteRegistry } from '../sites/site-registry.js';
 import { checkEvents, parseBatchBody } from './parse-batch.js';
@@ -86,24 +86,24 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
     };
     const siteId = site.siteId;
     const checked = checkEvents(envelope.events, (event) => checkIdentityToken(event, siteId, deps.linkSecrets, now));
-    const raw: LogMessage[] = [];
+    const accepted: AcceptedEvent[] = [];
     const deadLetters: LogMessage[] = [];
     const rejected: Array<{ index: number; error: string }> = [];
     for (const item of checked) {
       if (item.ok) {
-        raw.push(rawEventMessage(item.event, envelope.sentAt, context));
+        accepted.push({ event: item.event, sentAt: envelope.sentAt, context });
       } else {
         rejected.push({ index: item.index, error: item.error });
         deadLetters.push(deadLetterMessage(originalBytes(item.original, body), item.error, context, `events[${item.index}]`));
       }
     }
     await deps.producer.send([
-      { topic: deps.topics.raw, messages: raw },
+      { topic: deps.topics.raw, messages: rawEventRecords(accepted) },
       { topic: deps.topics.deadLetter, messages: deadLetters },
     ]);
-    if (raw.length) deps.metrics.events.inc({ outcome: 'accepted', reason: '' }, raw.length);
+    if (accepted.length) deps.metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted.length);
     for (const r of rejected) deps.metrics.events.inc({ outcome: 'rejected', reason: rejectionReason(r.error) });
-    return c.json({ accepted: raw.length, rejected }, 202);
+    return c.json({ accepted: accepted.length, rejected }, 202);
   }
 
   async function requireSite(writeKey: string): Promise<Site> {

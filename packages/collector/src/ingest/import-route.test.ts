@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter, decodeRawEvent, RawEventOrigin } from '@spoor/events';
+import { decodeDeadLetter, RawEventOrigin } from '@spoor/events';
+import { rawEventsIn } from '../test-support/read-topic.js';
 import { pageView, TS, unitCollector } from '../test-support/collector-fixture.js';
 import type { ImportAuthenticator } from './import-route.js';
 
@@ -17,6 +18,17 @@ const importRequest = (body: unknown, { key = 'sk_good', site = 'shop' }: { key?
 const DAYS_AGO = TS - 20 * 86_400_000;
 
 describe('POST /v1/import (server-side backfill)', () => {
+  it('groups an import of several visitors into one record per anonymous id, keyed by it', async () => {
+    const { app, log } = unitCollector({ authenticateImport, now: () => TS });
+    const events = ['v-1', 'v-2', 'v-1', 'v-3', 'v-2'].map((anonymousId, i) => pageView({ anonymousId, ts: DAYS_AGO + i }));
+    expect((await app.request(importRequest({ sentAt: DAYS_AGO + 10, events }))).status).toBe(202);
+    const records = log.messagesOn('raw');
+    expect(records.map((r) => r.key)).toEqual(['v-1', 'v-2', 'v-3']);
+    expect(rawEventsIn(records).map((m) => [m.key, m.raw.anonymousId, m.raw.deviceTs - DAYS_AGO])).toEqual([
+      ['v-1', 'v-1', 0], ['v-1', 'v-1', 2], ['v-2', 'v-2', 1], ['v-2', 'v-2', 4], ['v-3', 'v-3', 3],
+    ]);
+  });
+
   it('keeps device times, allows email events, takes the visitor context per event (never the importer\'s), marks origin SERVER', async () => {
     const { app, log } = unitCollector({ authenticateImport, now: () => TS });
     const open = pageView({ type: 'email_open', ts: DAYS_AGO, props: { campaignId: 'nl-1', customerId: 'cust-1' } });
@@ -24,7 +36,7 @@ describe('POST /v1/import (server-side backfill)', () => {
     const res = await app.request(importRequest({ sentAt: DAYS_AGO + 6000, events: [open, view] }));
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ accepted: 2, rejected: [] });
-    const stored = log.messagesOn('raw').map((m) => decodeRawEvent(m.value)).map((d) => (d.ok ? d.value : undefined));
+    const stored = rawEventsIn(log.messagesOn('raw')).map((m) => m.raw);
     expect(stored.map((r) => [r?.type, r?.deviceTs, r?.origin, r?.clientIp, r?.userAgent])).toEqual([
       ['email_open', DAYS_AGO, RawEventOrigin.SERVER, '', ''],
       ['page_view', DAYS_AGO + 5000, RawEventOrigin.SERVER, '198.51.100.23', 'Mozilla/5.0 (iPhone)'],

@@ -5,7 +5,7 @@ import type { LogMessage } from '@spoor/infra';
 import { CollectorError } from '../http/collector-error.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
 import type { CollectorRouteDeps } from '../http/route-deps.js';
-import { boundedUserAgent, deadLetterMessage, rawEventMessage, type ServerContext } from '../produce/log-messages.js';
+import { boundedUserAgent, deadLetterMessage, rawEventRecords, type AcceptedEvent, type ServerContext } from '../produce/log-messages.js';
 import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { checkEvents, parseBatchBody } from './parse-batch.js';
 
@@ -47,12 +47,12 @@ export function importRoute(deps: ImportRouteDeps): Hono {
     const contexts = inputs.map((input) => importContext(input, siteId, receivedAt, deps.collectorId));
     const stripped = inputs.map((input, i) => (contexts[i]!.ok ? withoutContext(input) : input));
     const checked = checkEvents(stripped, undefined, { allowServerOnlyTypes: true });
-    const raw: LogMessage[] = [];
+    const accepted: AcceptedEvent[] = [];
     const deadLetters: LogMessage[] = [];
     const rejected: Array<{ index: number; error: string }> = [];
     for (const item of checked) {
       const context = contexts[item.index]!;
-      if (item.ok && context.ok) raw.push(rawEventMessage(item.event, sentAt, context.value));
+      if (item.ok && context.ok) accepted.push({ event: item.event, sentAt, context: context.value });
       else {
         const error = !context.ok ? context.error : (item as { error: string }).error;
         rejected.push({ index: item.index, error });
@@ -60,11 +60,11 @@ export function importRoute(deps: ImportRouteDeps): Hono {
       }
     }
     await deps.producer.send([
-      { topic: deps.topics.raw, messages: raw },
+      { topic: deps.topics.raw, messages: rawEventRecords(accepted) },
       { topic: deps.topics.deadLetter, messages: deadLetters },
     ]);
-    if (raw.length) deps.metrics.events.inc({ outcome: 'accepted', reason: '' }, raw.length);
-    return { accepted: raw.length, rejected };
+    if (accepted.length) deps.metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted.length);
+    return { accepted: accepted.length, rejected };
   }
 
   return app;

@@ -31,11 +31,12 @@ export function createCachedSiteRegistry(inner: SiteRegistry, options: SiteCache
   const byKey = make((k) => inner.byWriteKey(k));
   const byId = make((k) => inner.byId(k));
   return {
+    // A fresh entry is answered without fetch()'s promise machinery: this runs on every request.
     async byWriteKey(writeKey) {
-      return (await byKey.fetch(writeKey))?.site;
+      return (byKey.get(writeKey) ?? (await byKey.fetch(writeKey)))?.site;
     },
     async byId(siteId) {
-      return (await byId.fetch(siteId))?.site;
+      return (byId.get(siteId) ?? (await byId.fetch(siteId)))?.site;
     },
   };
 }

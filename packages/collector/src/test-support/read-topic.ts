@@ -1,10 +1,34 @@
 import { uniqueName } from '@spoor/test-harness';
-import type { EventLog, LoggedMessage } from '@spoor/infra';
+import { decodeRawEvent, rawEventsOfRecord, type RawEvent } from '@spoor/events';
+import type { EventLog, LogHeaders, LoggedMessage } from '@spoor/infra';
 
 /** Reads a topic from the beginning with a fresh group until `count` messages arrived or `timeoutMs` passed. */
 export async function readTopic(log: EventLog, topic: string, count: number, timeoutMs = 30_000): Promise<LoggedMessage[]> {
+  return readUntil(log, topic, count, timeoutMs, () => 1);
+}
+
+/** Reads the raw topic until `count` RawEvents arrived (a record may carry several) or `timeoutMs` passed. */
+export async function readRawEvents(log: EventLog, topic: string, count: number, timeoutMs = 30_000): Promise<Array<{ key: string | null; raw: RawEvent }>> {
+  return rawEventsIn(await readUntil(log, topic, count, timeoutMs, (m) => rawEventsIn([m]).length));
+}
+
+/** The RawEvents a list of raw-topic records carries, each with its record's key, in order; throws on anything undecodable. */
+export function rawEventsIn(messages: ReadonlyArray<{ key: string | null; value: Uint8Array; headers?: LogHeaders }>): Array<{ key: string | null; raw: RawEvent }> {
+  return messages.flatMap((m) => {
+    const split = rawEventsOfRecord(m.value, m.headers);
+    if (!split.ok) throw new Error(split.error);
+    return split.value.map((bytes) => {
+      const decoded = decodeRawEvent(bytes);
+      if (!decoded.ok) throw new Error(decoded.error);
+      return { key: m.key, raw: decoded.value };
+    });
+  });
+}
+
+async function readUntil(log: EventLog, topic: string, count: number, timeoutMs: number, weigh: (m: LoggedMessage) => number): Promise<LoggedMessage[]> {
   const consumer = await log.consumer({ groupId: uniqueName('read'), topics: [topic], fromBeginning: true });
   const received: LoggedMessage[] = [];
+  let weight = 0;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, timeoutMs);
     if (count === 0) {
@@ -14,7 +38,8 @@ export async function readTopic(log: EventLog, topic: string, count: number, tim
     }
     void consumer.run(async (batch) => {
       received.push(...batch.messages);
-      if (received.length >= count) {
+      for (const m of batch.messages) weight += weigh(m);
+      if (weight >= count) {
         clearTimeout(timer);
         resolve();
       }

@@ -157,6 +157,79 @@ export namespace spoor {
             }
         }
 
+        /** Properties of a RawEventBatch. */
+        interface IRawEventBatch {
+
+            /** RawEventBatch events */
+            events?: (spoor.v1.IRawEvent[]|null);
+        }
+
+        /** Represents a RawEventBatch. */
+        class RawEventBatch implements IRawEventBatch {
+
+            /**
+             * Constructs a new RawEventBatch.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: spoor.v1.IRawEventBatch);
+
+            /** RawEventBatch events. */
+            public events: spoor.v1.IRawEvent[];
+
+            /**
+             * Creates a new RawEventBatch instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns RawEventBatch instance
+             */
+            public static create(properties?: spoor.v1.IRawEventBatch): spoor.v1.RawEventBatch;
+
+            /**
+             * Encodes the specified RawEventBatch message. Does not implicitly {@link spoor.v1.RawEventBatch.verify|verify} messages.
+             * @param message RawEventBatch message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            public static encode(message: spoor.v1.IRawEventBatch, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a RawEventBatch message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns RawEventBatch
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): spoor.v1.RawEventBatch;
+
+            /**
+             * Creates a RawEventBatch message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns RawEventBatch
+             */
+            public static fromObject(object: { [k: string]: any }): spoor.v1.RawEventBatch;
+
+            /**
+             * Creates a plain object from a RawEventBatch message. Also converts values to other types if specified.
+             * @param message RawEventBatch
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            public static toObject(message: spoor.v1.RawEventBatch, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this RawEventBatch to JSON.
+             * @returns JSON object
+             */
+            public toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the default type url for RawEventBatch
+             * @param [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns The default type url
+             */
+            public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
         /** Properties of a DeadLetter. */
         interface IDeadLetter {
 

@@ -534,6 +534,213 @@ export const spoor = $root.spoor = (() => {
             return RawEvent;
         })();
 
+        v1.RawEventBatch = (function() {
+
+            /**
+             * Properties of a RawEventBatch.
+             * @memberof spoor.v1
+             * @interface IRawEventBatch
+             * @property {Array.<spoor.v1.IRawEvent>|null} [events] RawEventBatch events
+             */
+
+            /**
+             * Constructs a new RawEventBatch.
+             * @memberof spoor.v1
+             * @classdesc Represents a RawEventBatch.
+             * @implements IRawEventBatch
+             * @constructor
+             * @param {spoor.v1.IRawEventBatch=} [properties] Properties to set
+             */
+            function RawEventBatch(properties) {
+                this.events = [];
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            /**
+             * RawEventBatch events.
+             * @member {Array.<spoor.v1.IRawEvent>} events
+             * @memberof spoor.v1.RawEventBatch
+             * @instance
+             */
+            RawEventBatch.prototype.events = $util.emptyArray;
+
+            /**
+             * Creates a new RawEventBatch instance using the specified properties.
+             * @function create
+             * @memberof spoor.v1.RawEventBatch
+             * @static
+             * @param {spoor.v1.IRawEventBatch=} [properties] Properties to set
+             * @returns {spoor.v1.RawEventBatch} RawEventBatch instance
+             */
+            RawEventBatch.create = function create(properties) {
+                return new RawEventBatch(properties);
+            };
+
+            /**
+             * Encodes the specified RawEventBatch message. Does not implicitly {@link spoor.v1.RawEventBatch.verify|verify} messages.
+             * @function encode
+             * @memberof spoor.v1.RawEventBatch
+             * @static
+             * @param {spoor.v1.IRawEventBatch} message RawEventBatch message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            RawEventBatch.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.events != null && message.events.length)
+                    for (let i = 0; i < message.events.length; ++i)
+                        $root.spoor.v1.RawEvent.encode(message.events[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+                return writer;
+            };
+
+            /**
+             * Decodes a RawEventBatch message from the specified reader or buffer.
+             * @function decode
+             * @memberof spoor.v1.RawEventBatch
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {spoor.v1.RawEventBatch} RawEventBatch
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            RawEventBatch.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.spoor.v1.RawEventBatch();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            if (!(message.events && message.events.length))
+                                message.events = [];
+                            message.events.push($root.spoor.v1.RawEvent.decode(reader, reader.uint32(), undefined, long + 1));
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            /**
+             * Creates a RawEventBatch message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof spoor.v1.RawEventBatch
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {spoor.v1.RawEventBatch} RawEventBatch
+             */
+            RawEventBatch.fromObject = function fromObject(object, long) {
+                if (object instanceof $root.spoor.v1.RawEventBatch)
+                    return object;
+                if (!$util.isObject(object))
+                    throw TypeError(".spoor.v1.RawEventBatch: object expected");
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let message = new $root.spoor.v1.RawEventBatch();
+                if (object.events) {
+                    if (!Array.isArray(object.events))
+                        throw TypeError(".spoor.v1.RawEventBatch.events: array expected");
+                    message.events = [];
+                    for (let i = 0; i < object.events.length; ++i) {
+                        if (!$util.isObject(object.events[i]))
+                            throw TypeError(".spoor.v1.RawEventBatch.events: object expected");
+                        message.events[i] = $root.spoor.v1.RawEvent.fromObject(object.events[i], long + 1);
+                    }
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a RawEventBatch message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof spoor.v1.RawEventBatch
+             * @static
+             * @param {spoor.v1.RawEventBatch} message RawEventBatch
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            RawEventBatch.toObject = function toObject(message, options, q) {
+                if (!options)
+                    options = {};
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                let object = {};
+                if (options.arrays || options.defaults)
+                    object.events = [];
+                if (message.events && message.events.length) {
+                    object.events = [];
+                    for (let j = 0; j < message.events.length; ++j)
+                        object.events[j] = $root.spoor.v1.RawEvent.toObject(message.events[j], options, q + 1);
+                }
+                return object;
+            };
+
+            /**
+             * Converts this RawEventBatch to JSON.
+             * @function toJSON
+             * @memberof spoor.v1.RawEventBatch
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            RawEventBatch.prototype.toJSON = function toJSON() {
+                return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the default type url for RawEventBatch
+             * @function getTypeUrl
+             * @memberof spoor.v1.RawEventBatch
+             * @static
+             * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns {string} The default type url
+             */
+            RawEventBatch.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/spoor.v1.RawEventBatch";
+            };
+
+            return RawEventBatch;
+        })();
+
         v1.DeadLetter = (function() {
 
             /**

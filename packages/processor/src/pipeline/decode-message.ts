@@ -1,4 +1,5 @@
-import { decodeRawEvent, validateEvent, type ClientEvent, type RawEvent } from '@spoor/events';
+import { decodeRawEvent, rawEventsOfRecord, validateEvent, type ClientEvent, type RawEvent } from '@spoor/events';
+import type { LogHeaders } from '@spoor/infra';
 import { dlq, ok, type StepResult } from './step-result.js';
 
 export interface DecodedEvent {
@@ -30,4 +31,26 @@ export function decodeMessage(value: Uint8Array): StepResult<DecodedEvent> {
   if (event.id.toLowerCase() !== raw.eventId.toLowerCase()) return dlq('processor.validate', `event_id: "${raw.eventId}" differs from event_json id "${event.id}"`, raw);
   if (!raw.siteId) return dlq('processor.validate', 'site_id: missing', raw);
   return ok({ raw, event });
+}
+
+/** One event of a Kafka record: its result, and its own bytes (what a dead letter keeps when it cannot be decoded). */
+export interface RecordEvent {
+  result: StepResult<DecodedEvent>;
+  original: Uint8Array;
+  /** Position inside a RawEventBatch record; absent for a record holding one RawEvent. */
+  part?: number;
+}
+
+/**
+ * Kafka record → its events, each decoded and validated on its own (decodeMessage): a record is one RawEvent,
+ * or a RawEventBatch when its value-format header says so. One bad event in a batch is dead-lettered alone with
+ * its own RawEvent bytes; only a record whose envelope cannot be read is dead-lettered whole.
+ */
+export function decodeRecord(value: Uint8Array, headers?: LogHeaders): RecordEvent[] {
+  if (!headers) return [{ result: decodeMessage(value), original: value }];
+  if (value.byteLength > MAX_MESSAGE_BYTES) return [{ result: dlq('processor.decode', `message of ${value.byteLength} bytes exceeds ${MAX_MESSAGE_BYTES}`), original: value }];
+  const split = rawEventsOfRecord(value, headers);
+  if (!split.ok) return [{ result: dlq('processor.decode', split.error), original: value }];
+  if (split.value.length === 1 && split.value[0] === value) return [{ result: decodeMessage(value), original: value }];
+  return split.value.map((bytes, part) => ({ result: decodeMessage(bytes), original: bytes, part }));
 }

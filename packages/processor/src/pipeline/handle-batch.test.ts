@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter, decodeRawEvent, encodeRawEvent } from '@spoor/events';
+import { decodeDeadLetter, decodeRawEvent, encodeRawEvent, frameRawEventBatch, RAW_EVENT_BATCH_FORMAT, VALUE_FORMAT_HEADER } from '@spoor/events';
 import { createMemoryKeyValue, type BatchControl, type ConsumedBatch, type KeyValue, type LogMessage } from '@spoor/infra';
 import { createSeenSet } from '../dedupe/seen-set.js';
 import { createEnricher } from '../enrich/enrich-event.js';
@@ -109,6 +109,24 @@ describe('batch handler', () => {
     const kept = decodeRawEvent(decoded[1]!.original);
     expect(kept.ok && kept.value.clientIp).toBe('95.108.213.0');
     expect(decoded[1]?.siteId).toBe(good.siteId);
+  });
+
+  it('loads the good events of a RawEventBatch record and dead-letters its one invalid event alone', async () => {
+    const { store, letters, handle } = setup();
+    const good = [1, 2, 3].map((n) => syntheticRawEvent(n, { salt: 16 }));
+    const badId = '5d0c8a57-5a8e-4c61-9d3c-0c7f8f0b0a03';
+    const invalid = { ...good[0]!, eventId: badId, eventJson: JSON.stringify({ ...JSON.parse(good[0]!.eventJson), id: badId, ts: 'yesterday' }) };
+    const batch = batchOf([encodeRawEvent(syntheticRawEvent(4, { salt: 16 })), frameRawEventBatch([good[0]!, invalid, good[1]!, good[2]!].map(encodeRawEvent))]);
+    batch.messages[1]!.headers = { [VALUE_FORMAT_HEADER]: RAW_EVENT_BATCH_FORMAT };
+    expect(await handle(batch, control())).toBe('commit');
+    expect(store.rows('events')).toHaveLength(4);
+    expect(letters).toHaveLength(1);
+    const letter = decodeDeadLetter(letters[0]!.value);
+    expect(letter.ok && [letter.value.stage, letter.value.source]).toEqual(['processor.validate', 'spoor.raw/3/101#1']);
+    expect(letter.ok && letter.value.reason).toMatch(/^ts: /);
+    // The letter carries that one event (address anonymised), not the whole record.
+    const kept = letter.ok ? decodeRawEvent(letter.value.original) : undefined;
+    expect(kept?.ok && [kept.value.eventId, kept.value.clientIp]).toEqual([badId, '95.108.213.0']);
   });
 
   it('dead-letters an event whose enrichment throws instead of failing the batch forever', async () => {

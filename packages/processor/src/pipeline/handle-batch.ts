@@ -5,7 +5,7 @@ import type { SeenSet } from '../dedupe/seen-set.js';
 import type { EnrichedEvent, Enricher } from '../enrich/enrich-event.js';
 import type { LoadReport } from '../load/load-batch.js';
 import type { EventLoader } from './event-loader.js';
-import { decodeMessage, type DecodedEvent } from './decode-message.js';
+import { decodeRecord, type DecodedEvent } from './decode-message.js';
 import { retryWhileActive, type RetryPolicy } from './retry.js';
 
 export interface DeadLetterSink {
@@ -60,20 +60,23 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       const inBatch = new Set<string>();
       let droppedInBatch = 0;
       for (const message of batch.messages) {
-        const result = decodeMessage(message.value);
-        if (result.kind === 'ok') {
-          const id = result.value.event.id.toLowerCase();
-          if (inBatch.has(id)) droppedInBatch++;
-          else {
-            inBatch.add(id);
-            decoded.push({ ...result.value, source: sourceOf(message) });
+        // A record is one RawEvent or a RawEventBatch: each event gets its own result (and source, `…#part`).
+        for (const { result, original: bytes, part } of decodeRecord(message.value, message.headers)) {
+          const source = part === undefined ? sourceOf(message) : `${sourceOf(message)}#${part}`;
+          if (result.kind === 'ok') {
+            const id = result.value.event.id.toLowerCase();
+            if (inBatch.has(id)) droppedInBatch++;
+            else {
+              inBatch.add(id);
+              decoded.push({ ...result.value, source });
+            }
+          } else if (result.kind === 'dlq') {
+            // An event we could decode goes to the DLQ with its client address anonymised: the full address is
+            // stored nowhere, not even among the failures. Undecodable bytes are kept as they came.
+            const original = result.raw ? encodeRawEvent({ ...result.raw, clientIp: anonymiseIp(result.raw.clientIp) }) : bytes;
+            const letter: DeadLetter = { original, reason: result.reason, stage: result.stage, failedAt: now(), siteId: result.raw?.siteId ?? '', source };
+            letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
           }
-        } else if (result.kind === 'dlq') {
-          // A message we could decode goes to the DLQ with its client address anonymised: the full address is
-          // stored nowhere, not even among the failures. Undecodable bytes are kept as they came.
-          const original = result.raw ? encodeRawEvent({ ...result.raw, clientIp: anonymiseIp(result.raw.clientIp) }) : message.value;
-          const letter: DeadLetter = { original, reason: result.reason, stage: result.stage, failedAt: now(), siteId: result.raw?.siteId ?? '', source: sourceOf(message) };
-          letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
         }
       }
 
