@@ -14,6 +14,7 @@ import { createProcessor } from '../src/create-processor.js';
 import { loadEnricher } from '../src/enrich/load-enricher.js';
 import { createClickHouseEventStore } from '../src/load/clickhouse-event-store.js';
 import type { EventStore } from '../src/load/event-store.js';
+import { COLUMN_NAMES } from '../src/load/table-columns.js';
 import { decodeMessage } from '../src/pipeline/decode-message.js';
 import { syntheticRawEvent } from '../src/testing/synthetic-events.js';
 
@@ -117,6 +118,7 @@ console.log(`[bench] decode+enrich+load, UA cache off: ${fmt(uncachedResult.even
 const lagTopic = `bench-lag-${run}`;
 await log.ensureTopics([{ name: lagTopic, partitions: 4 }, { name: `${lagTopic}-dlq`, partitions: 1 }]);
 const lags: number[] = [];
+const RECEIVED_AT = COLUMN_NAMES.raw_events.indexOf('received_at');
 let pending: number[] = [];
 const lagRun = await fullPipeline(
   lagTopic,
@@ -127,7 +129,7 @@ const lagRun = await fullPipeline(
     repairProjections: (r) => inner.repairProjections(r),
     async insert(table, rows, token) {
       await inner.insert(table, rows, token);
-      if (table === 'raw_events') for (const row of rows) pending.push(Date.parse(String(row.received_at)));
+      if (table === 'raw_events') for (const row of rows) pending.push(Date.parse(String(row[RECEIVED_AT])));
     },
   }),
   // A batch is queryable when every table acknowledged it, which is when the handler reports it.
