@@ -43,8 +43,31 @@ for (const variant of VARIANTS) {
   await migrate(clickhouse, { database });
   // Diagnostics: what the sessions view and background merges cost (never how Spoor runs).
   if (variant.includes('nomv')) await clickhouse.command({ query: `DROP VIEW ${database}.sessions_mv` });
+  if (variant.includes('zstd1')) {
+    await clickhouse.command({ query: `ALTER TABLE ${database}.raw_events MODIFY COLUMN event_json String CODEC(ZSTD(1)), MODIFY COLUMN user_agent String CODEC(ZSTD(1))` });
+    await clickhouse.command({ query: `ALTER TABLE ${database}.events MODIFY COLUMN props String CODEC(ZSTD(1))` });
+  }
+  if (variant.includes('lz4')) {
+    await clickhouse.command({ query: `ALTER TABLE ${database}.raw_events MODIFY COLUMN event_json String CODEC(LZ4), MODIFY COLUMN user_agent String CODEC(LZ4)` });
+    await clickhouse.command({ query: `ALTER TABLE ${database}.events MODIFY COLUMN props String CODEC(LZ4)` });
+  }
   if (variant.includes('nomerge')) for (const t of ['events', 'raw_events', 'sessions']) await clickhouse.command({ query: `SYSTEM STOP MERGES ${database}.${t}` });
-  const store = createClickHouseEventStore(clickhouse, database, { rawInsert: variant !== 'client' });
+  const inner = createClickHouseEventStore(clickhouse, database, { rawInsert: variant !== 'client' });
+  // Wall time per store operation (they overlap inside a batch, so these are not additive).
+  const ops = new Map<string, number>();
+  const time = async <T>(op: string, fn: () => Promise<T>) => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      ops.set(op, (ops.get(op) ?? 0) + performance.now() - t0);
+    }
+  };
+  const store: typeof inner = {
+    existingKeys: (table, rows) => time(`check ${table}`, () => inner.existingKeys(table, rows)),
+    insert: (table, rows, token) => time(`insert ${table}`, () => inner.insert(table, rows, token)),
+    repairProjections: (rows) => time('repair', () => inner.repairProjections(rows)),
+  };
   const totals = Object.fromEntries(stages.map((s) => [s, { wall: 0, cpu: 0 }])) as Totals;
   for (let b = 0; b < BATCHES; b++) {
     const messages = Array.from({ length: BATCH }, (_, i) => encodeRawEvent(syntheticRawEvent(b * BATCH + i, { salt: 21 })));
@@ -68,6 +91,7 @@ for (const variant of VARIANTS) {
   const events = BATCH * BATCHES;
   const fmt = (ms: number) => ((ms * 1000) / events).toFixed(1).padStart(6);
   console.log(`[${variant}] µs/event wall | cpu: ` + stages.map((s) => `${s} ${fmt(totals[s].wall)} | ${fmt(totals[s].cpu)}`).join('   '));
+  console.log(`[${variant}] store ops, µs/event wall: ` + [...ops].map(([op, ms]) => `${op} ${((ms * 1000) / events).toFixed(1)}`).join(', '));
   const count = await clickhouse.query({ query: `SELECT count() - uniqExact(event_id) AS d, count() AS c FROM ${database}.events`, format: 'JSONEachRow' });
   console.log(`[${variant}] events stored:`, JSON.stringify(await count.json()));
 }

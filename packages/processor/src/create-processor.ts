@@ -23,6 +23,8 @@ export interface ProcessorDeps {
   sessionTimeoutMs?: number;
   /** Partitions whose batches are handled at once (default 4); their rows are loaded together as one set of inserts. */
   concurrency?: number;
+  /** false: each partition's batch is loaded on its own (no coalescing), so one partition's inserts overlap another's enrichment. */
+  coalesce?: boolean;
   retry?: RetryPolicy;
   /** Not ready when a batch has been in flight (retrying) for longer than this. */
   readinessWindowMs?: number;
@@ -75,7 +77,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const loaderDeps = { store: deps.store, retry, maxEventsPerInsert: deps.maxEventsPerInsert ?? 10_000, onRetry: onLoadRetry };
   const handler = createBatchHandler({
     enrich: deps.enrich,
-    loader: concurrency > 1 ? createCoalescingLoader({ ...loaderDeps, windowMs: 20, expectedCallers: concurrency }) : createDirectLoader(loaderDeps),
+    loader: concurrency > 1 && deps.coalesce !== false ? createCoalescingLoader({ ...loaderDeps, windowMs: 20, expectedCallers: concurrency }) : createDirectLoader(loaderDeps),
     seenSet: deps.keyValue ? createSeenSet(deps.keyValue) : null,
     deadLetters: { send: (messages) => producer!.send(topics.deadLetter, messages) },
     retry,

@@ -1,5 +1,6 @@
 import { RawEventOrigin } from '@spoor/events';
 import type { EnrichedEvent } from '../enrich/enrich-event.js';
+import { isoTime } from './iso-time.js';
 
 /** Rows for each table the processor writes, keyed so the loader can check what is already stored. */
 export interface BatchRows {
@@ -21,7 +22,7 @@ export interface KeyedRow {
 export const TABLES = ['events', 'orders', 'order_items', 'identities', 'raw_events'] as const;
 export type TableName = (typeof TABLES)[number];
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 const ORIGINS: Record<number, string> = {
   [RawEventOrigin.ORIGIN_UNSPECIFIED]: 'unspecified',
   [RawEventOrigin.BROWSER]: 'browser',
