@@ -100,4 +100,17 @@ describe('loadBatch', () => {
     expect(memory.rows('events')).toHaveLength(25);
     expect(memory.rows('orders')).toHaveLength(rows.orders.length);
   });
+
+  it('checks every event when the batch brings no raw_events rows (the archive replay loads derived tables only)', async () => {
+    const memory = createMemoryEventStore();
+    const { store, checks } = observed(memory);
+    const rows = { ...(await rowsOf(0, 20)), raw_events: [] };
+    expect((await loadBatch(store, rows)).inserted.events).toBe(20);
+    expect(checks.filter((c) => c.table === 'events')).toEqual([{ table: 'events', keys: 20 }]);
+    const again = await loadBatch(store, rows);
+    expect(again.inserted.events).toBe(0);
+    expect(again.alreadyStored.events).toBe(20);
+    expect(memory.rows('events')).toHaveLength(20);
+    expect(memory.rows('raw_events')).toHaveLength(0);
+  });
 });

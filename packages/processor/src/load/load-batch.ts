@@ -23,8 +23,9 @@ export function dedupToken(table: TableName, rows: KeyedRow[]): string {
  * whole call, which re-checks.
  *
  * raw_events goes first, and `events` is written only after raw_events acknowledged the same event ids. So an event
- * id raw_events does not hold cannot be in `events` either, and only ids raw_events already holds (a redelivery, a
- * replay, an SDK retry: rare) are checked against `events`. raw_events is ordered by (site_id, event_id), so its
+ * id raw_events does not hold cannot be in `events` either: ids this call writes to raw_events skip the `events`
+ * check, and only the others — found in raw_events (a redelivery, a replay, an SDK retry: rare), or without a
+ * raw_events row in this batch (the archive replay) — are checked against `events`. raw_events is ordered by (site_id, event_id), so its
  * check is a primary-key lookup; the events check (a bloom-filter scan) is what this saves, on every batch.
  * Orders and their items are keyed by order id (a reloaded thank-you page sends the same order under a new event
  * id), so they are always checked; they are few. Identities need no check: their columns are min/max/union
@@ -34,6 +35,7 @@ export async function loadBatch(store: EventStore, rows: BatchRows): Promise<Loa
   const inserted = { events: 0, orders: 0, order_items: 0, identities: 0, raw_events: 0 };
   const alreadyStored = { events: 0, orders: 0, order_items: 0, identities: 0, raw_events: 0 };
   const write = async (table: TableName, candidates: KeyedRow[], existing: Set<string>) => {
+    if (!candidates.length) return;
     const fresh = existing.size ? candidates.filter((r) => !existing.has(r.key)) : candidates;
     alreadyStored[table] = candidates.length - fresh.length;
     if (!fresh.length) return;
@@ -51,11 +53,14 @@ export async function loadBatch(store: EventStore, rows: BatchRows): Promise<Loa
   // Tables other than events are independent (each checks its own keys), so they run side by side.
   await Promise.all([
     (async () => {
-      if (!rows.raw_events.length) return;
-      const inRaw = await store.existingKeys('raw_events', rows.raw_events);
+      const inRaw = rows.raw_events.length ? await store.existingKeys('raw_events', rows.raw_events) : new Set<string>();
       await write('raw_events', rows.raw_events, inRaw);
       const candidates = rows.events;
-      const maybeStored = inRaw.size ? candidates.filter((r) => inRaw.has(r.key)) : [];
+      // Proven new: ids this batch just wrote to raw_events. Anything else (found there, or not in this batch's
+      // raw_events rows at all — the archive replay loads derived tables only) is checked against events.
+      const writtenToRaw = new Set<string>();
+      for (const r of rows.raw_events) if (!inRaw.has(r.key)) writtenToRaw.add(r.key);
+      const maybeStored = candidates.filter((r) => !writtenToRaw.has(r.key));
       const existing = maybeStored.length ? await store.existingKeys('events', maybeStored) : new Set<string>();
       // Rows an earlier attempt stored may have missed the sessions view (not atomic with its table): feed it again.
       if (existing.size) await store.repairProjections(candidates.filter((r) => existing.has(r.key)));
