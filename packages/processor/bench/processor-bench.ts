@@ -52,6 +52,8 @@ interface Rate {
   fromFirstBatch: number;
   /** process CPU (all threads: JavaScript, kafkajs, embedded chDB) per event, µs — robust to a busy machine */
   cpuMicrosPerEvent: number;
+  /** events per partition batch handed to the handler (loads coalesce up to four of them) */
+  eventsPerBatch?: number;
 }
 
 async function decodeOnly(topic: string): Promise<Rate> {
@@ -119,8 +121,9 @@ async function fullPipeline(topic: string, { uaCacheSize, database, rawInsert, s
       clearInterval(ticker);
       last = performance.now();
       const cpu = process.cpuUsage(cpu0);
-      const rate: Rate = { fromStart: count / ((last - started) / 1000), fromFirstBatch: count / ((last - first) / 1000), cpuMicrosPerEvent: (cpu.user + cpu.system) / count };
-      return { rate, totals: processor.totals() };
+      const totals = processor.totals();
+      const rate: Rate = { fromStart: count / ((last - started) / 1000), fromFirstBatch: count / ((last - first) / 1000), cpuMicrosPerEvent: (cpu.user + cpu.system) / count, eventsPerBatch: totals.loaded / Math.max(1, totals.batches) };
+      return { rate, totals };
     },
   };
 }
@@ -130,7 +133,9 @@ console.log(`[bench] ${EVENTS} events, Kafka ${brokers}, load average ${loadBefo
 const topic = `bench-raw-${run}`;
 const produceRate = await fillTopic(topic, EVENTS, 1);
 console.log(`[bench] produced at ${fmt(produceRate)} ev/s`);
-const describe = (r: Rate) => `${fmt(r.fromFirstBatch)} ev/s from the first batch, ${fmt(r.fromStart)} ev/s from start(), ${r.cpuMicrosPerEvent.toFixed(1)} µs CPU/event`;
+const describe = (r: Rate) =>
+  `${fmt(r.fromFirstBatch)} ev/s from the first batch, ${fmt(r.fromStart)} ev/s from start(), ${r.cpuMicrosPerEvent.toFixed(1)} µs CPU/event` +
+  (r.eventsPerBatch ? `, ${fmt(r.eventsPerBatch)} events per partition batch` : '');
 const decodeRate = await decodeOnly(topic);
 console.log(`[bench] decode-only consumer: ${describe(decodeRate)}`);
 async function measure(label: string, options: PipelineOptions): Promise<Rate> {
