@@ -278,9 +278,11 @@ bench above under \`node --cpu-prof\`, and one-off chDB probes (Null-engine copi
   data; \`sessions\` semantics must not change. No migration was added.
 - *Fixed cost per insert* is large: a one-row insert into \`events\` costs ~15 ms CPU (~8 ms without the sessions view),
   into \`raw_events\`/\`orders\` ~3.5 ms, a query (existence check) ~2–2.5 ms; \`log_queries = 0\`, \`async_insert = 0\`:
-  no change. Load CPU per event by load size: 113 µs at 1,000 events, 81 at 2,500, 50 at 10,000, 44 at 20,000 — so
-  coalescing the partitions' batches into one load (on by default) and large fetches (4 MB per partition) matter; loading
-  each partition on its own (more overlap of JavaScript with chDB, but 4× the inserts) was no better in the A/B.
+  no change. Load CPU per event by load size: 113 µs at 1,000 events, 81 at 2,500, 50–55 at 10,000, 44 at 20,000, 47–51
+  at 30,000 — so coalescing the partitions' batches into one load (on by default), large fetches (4 MB per partition:
+  ~5,500 events per partition batch in this bench) and one load per coalesced fetch (the default load size is now 30,000
+  events, was 10,000) matter; loading each partition on its own (more overlap of JavaScript with chDB, but 4× the
+  inserts) was no better in the A/B.
 - *Existence checks.* \`raw_events\` by its primary key: ~2.5–3 µs/event; \`events\` (bloom filter on \`event_id\`, the id is
   last in the sort key): 3–10 µs/event. \`events\` is now written after \`raw_events\` and checked only for ids
   \`raw_events\` already held (docs/processor.md, "Why nothing is counted twice"), so a batch of new events skips that query.
