@@ -232,7 +232,7 @@ ${[
 materialized view) after the existence checks, and offsets committed. "First batch → last" is how the decode-only consumer
 is measured (the ratio compares like with like); "from start()" adds the consumer group join (a few seconds with kafkajs).
 CPU per event is the whole process (JavaScript, kafkajs, and chDB's threads, which run in this process) divided by the
-events: it does not depend on what else the machine runs, which the rates do.
+events: it depends far less than the rates on what else the machine runs (contention still inflates it somewhat).
 
 Event → queryable lag at a steady ${LAG_RATE.toLocaleString('en-US')} events/s for ${LAG_SECONDS} s (achieved ${fmt(achievedRate)} ev/s), measured per event as
 the time from its receivedAt (set when produced) until every table acknowledged its batch:
