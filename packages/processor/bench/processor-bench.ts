@@ -269,8 +269,8 @@ bench above under \`node --cpu-prof\`, and one-off chDB probes (Null-engine copi
   copy of \`events\` either way) and costs more to encode in JavaScript (escaping per value vs one native
   \`JSON.stringify\`); chDB's raw insert takes text formats only (no RowBinary/Native), and the client path turns the body
   into a JS string, so binary formats are out for embedded chDB. \`input_format_parallel_parsing = 1\`: no gain.
-- *What a row costs inside chDB* (~19 µs for \`events\`): parsing ~12 µs, of which ~5 µs is the 25 \`LowCardinality\`
-  columns (the same rows into a copy with \`String\` columns parse in 7.7 instead of 12.8 ms per 1,000); the \`sessions\`
+- *What a row costs inside chDB* (~13–16 µs for \`events\`; single measurements vary ±20% on this machine): parsing
+  ~12 µs (into a Null-engine copy), of which ~5 µs is the 25 \`LowCardinality\` columns (the same rows into a copy with \`String\` columns parse in 7.7 instead of 12.8 ms per 1,000); the \`sessions\`
   materialized view ~4 µs; background merges of the parts ~4 µs (with merges stopped); the three bloom-filter indexes and
   the ZSTD level of \`raw_events\`/\`props\` (ZSTD(1), LZ4 vs ZSTD(3)): not measurable above the noise. So no schema change
   pays here: the indexes serve the query API's lookups by customer/anonymous id, dropping ZSTD would only cost disk, and
@@ -287,16 +287,21 @@ bench above under \`node --cpu-prof\`, and one-off chDB probes (Null-engine copi
   last in the sort key): 3–10 µs/event. \`events\` is now written after \`raw_events\` and checked only for ids
   \`raw_events\` already held (docs/processor.md, "Why nothing is counted twice"), so a batch of new events skips that query.
 - *JavaScript around the load*: encoding (~10 µs/event for all tables), the dedup token hash (sorted keys, sha256),
-  and garbage collection (~13% of the profile).
+  and garbage collection (~13% of the profile; \`--max-semi-space-size=64\`: no measurable change).
+- *Redis seen-set* (not in this bench, which uses the in-memory KeyValue): against a local Redis, \`unseen\` +
+  \`markSeen\` for 10,000 ids cost ~16 µs of processor CPU and ~25 µs of wall time per event, more than the
+  \`raw_events\` check it can save; leave \`REDIS_URL\` unset for the processor when throughput matters (docs/processor.md).
 
-**What bounds throughput here.** Per event the pipeline now needs roughly 14 µs (kafkajs fetch + decode) + 8 (enrich) +
-5 (rows) + 45–50 (load, most of it chDB's native work) ≈ 75–80 µs of CPU, plus the Kafka broker's share on the same
-machine. Two cores give at most ~2 × 10⁶ / 80 ≈ 25,000 events/s even with perfect overlap, and the overlap is partial:
+**What bounds throughput here.** Per event the pipeline now needs roughly 11–14 µs (kafkajs fetch + decode) + 8
+(enrich) + 5 (rows) + 45–50 (load, most of it chDB's native work) ≈ 75–80 µs of CPU by stage, ~90 µs in the bench table
+(which also counts the batch handler, the in-memory seen-set, garbage collection and chDB's background merges), plus the
+Kafka broker's share on the same machine. Two cores give at most ~2 × 10⁶ / 90 ≈ 22,000 events/s even with perfect
+overlap, and the overlap is partial:
 kafkajs fetches a partition's next batch only after the handler of the previous one returned, and a handler returns only
 after ClickHouse acknowledged the batch (the exactly-once rule), so chDB's work and the JavaScript of the next batch
 cannot run side by side except across partitions. **The target (≥ 50,000 events/s, ≥ 0.5 of decode-only) is not reachable
-with ClickHouse embedded in the processor on 2 cores**: the \`events\` insert alone (~19 µs/event inside chDB) exceeds the
-20 µs/event that 50,000/s allows one core. With a ClickHouse server (\`CLICKHOUSE_URL\`) on its own cores, the parse,
+with ClickHouse embedded in the processor on 2 cores**: 50,000 events/s leaves 40 µs of CPU per event on both cores
+together, and the load alone (inserts, view, checks, encoding) takes ~45. With a ClickHouse server (\`CLICKHOUSE_URL\`) on its own cores, the parse,
 view and merge work leaves the process and the processor's own cost is ~40 µs/event of JavaScript (decode, enrich, rows,
 the client's encoding); more throughput then comes from more processor processes in the group (one per few partitions).
 `;
