@@ -89,8 +89,24 @@ interface PipelineOptions {
 async function fullPipeline(topic: string, { uaCacheSize, database, rawInsert, store, onBatch, coalesce, maxBytesPerPartition }: PipelineOptions) {
   await migrate(clickhouse, { database });
   const inner = createClickHouseEventStore(clickhouse, database, { rawInsert });
+  let first = 0;
+  // The first batch's arrival, seen where the processor's handler gets it: the same start the decode-only consumer uses.
+  const timedLog: EventLog = {
+    ...log,
+    async consumer(options) {
+      const consumer = await log.consumer(options);
+      return {
+        ...consumer,
+        run: (handle) =>
+          consumer.run((batch, control) => {
+            if (!first) first = performance.now();
+            return handle(batch, control);
+          }),
+      };
+    },
+  };
   const processor = createProcessor({
-    log,
+    log: timedLog,
     store: store ? store(inner) : inner,
     enrich: await loadEnricher({ userAgentCacheSize: uaCacheSize }),
     keyValue: createMemoryKeyValue(),
@@ -100,7 +116,6 @@ async function fullPipeline(topic: string, { uaCacheSize, database, rawInsert, s
     coalesce,
     onBatch,
   });
-  let first = 0;
   let last = 0;
   let loaded = 0;
   const cpu0 = process.cpuUsage();
@@ -108,7 +123,6 @@ async function fullPipeline(topic: string, { uaCacheSize, database, rawInsert, s
   const ticker = setInterval(() => {
     const t = processor.totals();
     if (t.loaded > loaded) {
-      if (!first) first = performance.now();
       loaded = t.loaded;
       last = performance.now();
     }
@@ -147,8 +161,8 @@ async function measure(label: string, options: PipelineOptions): Promise<Rate> {
 }
 const cachedResult = await measure('decode+enrich+load, UA cache on', { uaCacheSize: 10_000, database: `bench_cache_${run}` });
 const uncachedResult = await measure('decode+enrich+load, UA cache off', { uaCacheSize: 0, database: `bench_nocache_${run}` });
-if (process.env.BENCH_EXPERIMENTS) {
-  // Ad-hoc A/B while tuning (not in the report): BENCH_EXPERIMENTS=1.
+if (process.env.BENCH_EXPERIMENTS === 'throughput') {
+  // Ad-hoc A/B while tuning (not in the report): BENCH_EXPERIMENTS=throughput.
   await measure('experiment: no coalescing', { uaCacheSize: 10_000, database: `bench_nocoalesce_${run}`, coalesce: false });
   await measure('experiment: 4 MB per partition fetch', { uaCacheSize: 10_000, database: `bench_bigfetch_${run}`, maxBytesPerPartition: 4 * 1024 * 1024 });
   await measure('experiment: UA cache on again (drift check)', { uaCacheSize: 10_000, database: `bench_cache2_${run}` });
@@ -156,52 +170,59 @@ if (process.env.BENCH_EXPERIMENTS) {
 const clientPathResult = await measure('decode+enrich+load, UA cache on, inserts via @clickhouse/client', { uaCacheSize: 10_000, database: `bench_client_${run}`, rawInsert: false });
 
 // Lag: a steady 5k ev/s; an event is queryable once every table acknowledged its batch.
-const lagTopic = `bench-lag-${run}`;
-await log.ensureTopics([{ name: lagTopic, partitions: 4 }, { name: `${lagTopic}-dlq`, partitions: 1 }]);
-const lags: number[] = [];
 const RECEIVED_AT = COLUMN_NAMES.raw_events.indexOf('received_at');
-let pending: number[] = [];
-const lagRun = await fullPipeline(lagTopic, {
-  uaCacheSize: 10_000,
-  database: `bench_lag_${run}`,
-  store: (inner) => ({
-    existingKeys: (t, r) => inner.existingKeys(t, r),
-    repairProjections: (r) => inner.repairProjections(r),
-    async insert(table, rows, token) {
-      await inner.insert(table, rows, token);
-      if (table === 'raw_events') for (const row of rows) pending.push(Date.parse(String(row[RECEIVED_AT])));
+async function measureLag(name: string, rawInsert?: boolean) {
+  const lagTopic = `bench-lag-${name}-${run}`;
+  await log.ensureTopics([{ name: lagTopic, partitions: 4 }, { name: `${lagTopic}-dlq`, partitions: 1 }]);
+  const lags: number[] = [];
+  let pending: number[] = [];
+  const lagRun = await fullPipeline(lagTopic, {
+    uaCacheSize: 10_000,
+    database: `bench_lag_${name}_${run}`,
+    rawInsert,
+    store: (inner) => ({
+      existingKeys: (t, r) => inner.existingKeys(t, r),
+      repairProjections: (r) => inner.repairProjections(r),
+      async insert(table, rows, token) {
+        await inner.insert(table, rows, token);
+        if (table === 'raw_events') for (const row of rows) pending.push(Date.parse(String(row[RECEIVED_AT])));
+      },
+    }),
+    // A batch is queryable when every table acknowledged it, which is when the handler reports it.
+    onBatch: () => {
+      const now = Date.now();
+      for (const receivedAt of pending) lags.push(now - receivedAt);
+      pending = [];
     },
-  }),
-  // A batch is queryable when every table acknowledged it, which is when the handler reports it.
-  onBatch: () => {
-    const now = Date.now();
-    for (const receivedAt of pending) lags.push(now - receivedAt);
-    pending = [];
-  },
-});
-const producer = await log.producer();
-const total = LAG_RATE * LAG_SECONDS;
-const tickMs = 50;
-const perTick = (LAG_RATE * tickMs) / 1000;
-const lagStart = Date.now();
-for (let sent = 0; sent < total; sent += perTick) {
-  const chunk = [];
-  for (let n = sent; n < sent + perTick; n++) {
-    const raw = syntheticRawEvent(n, { salt: 7 });
-    const now = Date.now();
-    chunk.push({ key: raw.anonymousId, value: encodeRawEvent({ ...raw, receivedAt: now, sentAt: now, deviceTs: now - 100 }) });
+  });
+  const producer = await log.producer();
+  const total = LAG_RATE * LAG_SECONDS;
+  const tickMs = 50;
+  const perTick = (LAG_RATE * tickMs) / 1000;
+  const lagStart = Date.now();
+  for (let sent = 0; sent < total; sent += perTick) {
+    const chunk = [];
+    for (let n = sent; n < sent + perTick; n++) {
+      const raw = syntheticRawEvent(n, { salt: 7 });
+      const now = Date.now();
+      chunk.push({ key: raw.anonymousId, value: encodeRawEvent({ ...raw, receivedAt: now, sentAt: now, deviceTs: now - 100 }) });
+    }
+    await producer.send(lagTopic, chunk);
+    const next = lagStart + ((sent + perTick) / perTick) * tickMs;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
   }
-  await producer.send(lagTopic, chunk);
-  const next = lagStart + ((sent + perTick) / perTick) * tickMs;
-  await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+  const achievedRate = total / ((Date.now() - lagStart) / 1000);
+  await producer.close();
+  await lagRun.until(total);
+  await lagRun.processor.stop();
+  lags.sort((a, b) => a - b);
+  const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? NaN;
+  console.log(`[bench] lag (${name}) at ${fmt(achievedRate)} ev/s: p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms (${lags.length} events)`);
+  return { achievedRate, pct };
 }
-const achievedRate = total / ((Date.now() - lagStart) / 1000);
-await producer.close();
-await lagRun.until(total);
-await lagRun.processor.stop();
-lags.sort((a, b) => a - b);
-const pct = (p: number) => lags[Math.min(lags.length - 1, Math.floor((p / 100) * lags.length))] ?? NaN;
-console.log(`[bench] lag at ${fmt(achievedRate)} ev/s: p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms (${lags.length} events)`);
+if (process.env.BENCH_EXPERIMENTS === 'lag') await measureLag('client_path', false);
+const { achievedRate, pct } = await measureLag('default');
+if (process.env.BENCH_EXPERIMENTS === 'lag') await measureLag('client_path_again', false);
 const loadAfter = loadavg()[0]!;
 
 const doc = `# Processor performance
