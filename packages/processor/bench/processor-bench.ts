@@ -83,10 +83,11 @@ interface PipelineOptions {
   store?: (inner: EventStore) => EventStore;
   onBatch?: () => void;
   coalesce?: boolean;
+  coalesceGroup?: number;
   maxBytesPerPartition?: number;
 }
 
-async function fullPipeline(topic: string, { uaCacheSize, database, rawInsert, store, onBatch, coalesce, maxBytesPerPartition }: PipelineOptions) {
+async function fullPipeline(topic: string, { uaCacheSize, database, rawInsert, store, onBatch, coalesce, coalesceGroup, maxBytesPerPartition }: PipelineOptions) {
   await migrate(clickhouse, { database });
   const inner = createClickHouseEventStore(clickhouse, database, { rawInsert });
   let first = 0;
@@ -114,6 +115,7 @@ async function fullPipeline(topic: string, { uaCacheSize, database, rawInsert, s
     topics: { raw: topic, deadLetter: `${topic}-dlq` },
     fetch: { maxWaitMs: 100, maxBytesPerPartition },
     coalesce,
+    coalesceGroup,
     onBatch,
   });
   let last = 0;
@@ -163,8 +165,8 @@ const cachedResult = await measure('decode+enrich+load, UA cache on', { uaCacheS
 const uncachedResult = await measure('decode+enrich+load, UA cache off', { uaCacheSize: 0, database: `bench_nocache_${run}` });
 if (process.env.BENCH_EXPERIMENTS === 'throughput') {
   // Ad-hoc A/B while tuning (not in the report): BENCH_EXPERIMENTS=throughput.
+  await measure('experiment: coalescing pairs of partitions', { uaCacheSize: 10_000, database: `bench_pairs_${run}`, coalesceGroup: 2 });
   await measure('experiment: no coalescing', { uaCacheSize: 10_000, database: `bench_nocoalesce_${run}`, coalesce: false });
-  await measure('experiment: 4 MB per partition fetch', { uaCacheSize: 10_000, database: `bench_bigfetch_${run}`, maxBytesPerPartition: 4 * 1024 * 1024 });
   await measure('experiment: UA cache on again (drift check)', { uaCacheSize: 10_000, database: `bench_cache2_${run}` });
 }
 const clientPathResult = await measure('decode+enrich+load, UA cache on, inserts via @clickhouse/client', { uaCacheSize: 10_000, database: `bench_client_${run}`, rawInsert: false });
@@ -302,8 +304,13 @@ bench above under \`node --cpu-prof\`, and one-off chDB probes (Null-engine copi
   no change. Load CPU per event by load size: 113 µs at 1,000 events, 81 at 2,500, 50–55 at 10,000, 44 at 20,000, 47–51
   at 30,000 — so coalescing the partitions' batches into one load (on by default), large fetches (4 MB per partition:
   ~5,500 events per partition batch in this bench) and one load per coalesced fetch (the default load size is now 30,000
-  events, was 10,000) matter; loading each partition on its own (more overlap of JavaScript with chDB, but 4× the
-  inserts) was no better in the A/B.
+  events, was 10,000) matter. Overlapping JavaScript with chDB by coalescing fewer partitions per load
+  (\`coalesceGroup: 2\` of 4, or no coalescing: one partition's inserts run while the next is enriched, for 2× or 4× the
+  inserts): 7,936 and 7,527 events/s vs 6,234 and 7,506 for the default in the same run (86.6 / 93.0 vs 92.2 / 91.0 µs
+  CPU per event) — within this machine's noise, so the default stays; worth re-measuring on idle cores.
+- *Lag A/B* (\\`BENCH_EXPERIMENTS=lag\\`, 5,000 events/s for 15 s, load average ~7): p95 709 and 1,827 ms through
+  \\`@clickhouse/client\\` before and after 1,309 ms with the raw insert — noise again; nothing here lengthens a load's
+  critical path by more than one small insert (\\`raw_events\\` is now written before \\`events\\` instead of beside it).
 - *Existence checks.* \`raw_events\` by its primary key: ~2.5–3 µs/event; \`events\` (bloom filter on \`event_id\`, the id is
   last in the sort key): 3–10 µs/event. \`events\` is now written after \`raw_events\` and checked only for ids
   \`raw_events\` already held (docs/processor.md, "Why nothing is counted twice"), so a batch of new events skips that query.

@@ -32,6 +32,11 @@ export interface ProcessorDeps {
   concurrency?: number;
   /** false: each partition's batch is loaded on its own (no coalescing), so one partition's inserts overlap another's enrichment. */
   coalesce?: boolean;
+  /**
+   * Partition batches coalesced into one load (default: all of `concurrency`). Fewer (e.g. 2 of 4) lets one group's
+   * inserts run in chDB/ClickHouse while the next group is decoded and enriched, at the price of more inserts.
+   */
+  coalesceGroup?: number;
   retry?: RetryPolicy;
   /** Not ready when a batch has been in flight (retrying) for longer than this. */
   readinessWindowMs?: number;
@@ -84,7 +89,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const loaderDeps = { store: deps.store, retry, maxEventsPerInsert: deps.maxEventsPerInsert ?? DEFAULT_MAX_EVENTS_PER_INSERT, onRetry: onLoadRetry };
   const handler = createBatchHandler({
     enrich: deps.enrich,
-    loader: concurrency > 1 && deps.coalesce !== false ? createCoalescingLoader({ ...loaderDeps, windowMs: 20, expectedCallers: concurrency }) : createDirectLoader(loaderDeps),
+    loader: concurrency > 1 && deps.coalesce !== false ? createCoalescingLoader({ ...loaderDeps, windowMs: 20, expectedCallers: Math.max(1, Math.min(concurrency, deps.coalesceGroup ?? concurrency)) }) : createDirectLoader(loaderDeps),
     seenSet: deps.keyValue ? createSeenSet(deps.keyValue) : null,
     deadLetters: { send: (messages) => producer!.send(topics.deadLetter, messages) },
     retry,
