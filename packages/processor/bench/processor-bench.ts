@@ -308,9 +308,9 @@ bench above under \`node --cpu-prof\`, and one-off chDB probes (Null-engine copi
   (\`coalesceGroup: 2\` of 4, or no coalescing: one partition's inserts run while the next is enriched, for 2× or 4× the
   inserts): 7,936 and 7,527 events/s vs 6,234 and 7,506 for the default in the same run (86.6 / 93.0 vs 92.2 / 91.0 µs
   CPU per event) — within this machine's noise, so the default stays; worth re-measuring on idle cores.
-- *Lag A/B* (\\`BENCH_EXPERIMENTS=lag\\`, 5,000 events/s for 15 s, load average ~7): p95 709 and 1,827 ms through
-  \\`@clickhouse/client\\` before and after 1,309 ms with the raw insert — noise again; nothing here lengthens a load's
-  critical path by more than one small insert (\\`raw_events\\` is now written before \\`events\\` instead of beside it).
+- *Lag A/B* (\`BENCH_EXPERIMENTS=lag\`, 5,000 events/s for 15 s, load average ~7): p95 709 and 1,827 ms through
+  \`@clickhouse/client\` before and after 1,309 ms with the raw insert — noise again; nothing here lengthens a load's
+  critical path by more than one small insert (\`raw_events\` is now written before \`events\` instead of beside it).
 - *Existence checks.* \`raw_events\` by its primary key: ~2.5–3 µs/event; \`events\` (bloom filter on \`event_id\`, the id is
   last in the sort key): 3–10 µs/event. \`events\` is now written after \`raw_events\` and checked only for ids
   \`raw_events\` already held (docs/processor.md, "Why nothing is counted twice"), so a batch of new events skips that query.
