@@ -253,7 +253,7 @@ ${[
 
 "Load" means every insert of each batch acknowledged (raw_events, events, orders, order_items, identities; sessions by its
 materialized view) after the existence checks, and offsets committed. "First batch → last" is how the decode-only consumer
-is measured (the ratio compares like with like); "from start()" adds the consumer group join (a few seconds with kafkajs).
+is measured (the ratio compares like with like); "from start()" adds the consumer group join.
 CPU per event is the whole process (JavaScript, kafkajs, and chDB's threads, which run in this process) divided by the
 events: it depends far less than the rates on what else the machine runs (contention still inflates it somewhat).
 
