@@ -274,14 +274,16 @@ times there are inflated, CPU per event is the reliable figure). Tools: \`npx ts
 and per store operation; \`VARIANTS=client,raw,raw-nomv,raw-nomerge,raw-zstd1,raw-lz4\`, \`BATCH\`, \`BATCHES\`), the
 bench above under \`node --cpu-prof\`, and one-off chDB probes (Null-engine copies of \`events\`, single-row inserts).
 
-**Per stage, CPU µs/event** (pipeline-cost, 10,000-event loads; before → after this round of work):
+**Per stage, CPU µs/event**, main (7fffc01, before this work) and this branch back to back, twice each, same
+pipeline-cost script (3 loads of 20,000 events into embedded chDB, load average ~8.5):
 
-| stage | before | after | what changed |
+| stage | main | this branch | what changed |
 |---|---:|---:|---|
-| decode (protobuf + JSON.parse + zod) | ~8–11 | ~8–11 | not this package's code (decode-message.ts) |
-| enrich | ~12–16 | ~8 | page-URL (host, path, campaign) and referrer-classification LRU caches |
-| build rows | ~8–12 | ~4–6 | positional rows straight in insert column order; ISO timestamps formatted once per second |
-| load (checks + encoding + chDB + its merges) | ~65 | ~45–50 | chDB raw insert of bytes we encode; no \`events\` existence check for new ids |
+| decode (protobuf + JSON.parse + zod) | 11.8 / 13.9 | 11.3 / 12.2 | not this package's code (decode-message.ts) |
+| enrich | 15.0 / 17.4 | 12.3 / 11.2 | page-URL (host, path, campaign) and referrer-classification LRU caches |
+| build rows | 11.7 / 11.2 | 7.9 / 7.3 | positional rows straight in insert column order; ISO timestamps formatted once per second |
+| load (checks + encoding + chDB + its merges) | 63.0 / 65.4 | 44.0 / 49.4 | chDB raw insert of bytes we encode; no \`events\` existence check for new ids |
+| **total** | **101.5 / 107.9** | **75.5 / 80.1** | −25% CPU per event |
 
 **Load, in detail.** chDB runs in this process, on the same two cores:
 - *Client path vs raw insert.* Through \`@clickhouse/client\` an \`events\` row cost ~33 µs CPU (the client's per-row
