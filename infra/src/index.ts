@@ -1,6 +1,7 @@
 export { ConfigError } from './config-error.js';
 export { normaliseClickHouseConfig, type ClickHouseConfig, type ClickHouseConfigInput } from './clickhouse/clickhouse-config.js';
 export { createClickHouse } from './clickhouse/create-clickhouse.js';
+export { embeddedInsert, type EmbeddedInsert, type EmbeddedInsertParams } from './clickhouse/embedded-insert.js';
 export { migrate, loadMigrations, MIGRATIONS_DIR, type Migration, type MigrationOptions } from './clickhouse/migrate.js';
 export type * from './event-log/event-log.js';
 export { createKafkaEventLog, type KafkaEventLogOptions } from './event-log/kafka-event-log.js';

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig } from './clickhouse-config.js';
+import { registerEmbeddedInsert, type EmbeddedInsertParams } from './embedded-insert.js';
 
 /**
  * One client API for both the embedded default (chDB in-process) and a ClickHouse server.
@@ -18,7 +19,11 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
     return createClient({ url: config.url, clickhouse_settings, request_timeout: (config.maxExecutionTimeSeconds + 30) * 1000 });
   }
   mkdirSync(config.path, { recursive: true });
-  return createClient({ connection: loadChdbConnection(config.path), clickhouse_settings });
+  const connection = loadChdbConnection(config.path);
+  const client = createClient({ connection, clickhouse_settings });
+  const raw = (connection as { chdb?: { rawInsert?: (p: EmbeddedInsertParams) => Promise<unknown> } }).chdb?.rawInsert;
+  if (raw) registerEmbeddedInsert(client, async (params) => void (await raw({ ...params, columns: [...params.columns] })));
+  return client;
 }
 
 type ConnectionOption = NonNullable<Parameters<typeof createClient>[0]> extends infer O ? (O extends { connection?: infer C } ? C : never) : never;

@@ -21,7 +21,7 @@ export const processorEnvSchema = z.object({
   SPOOR_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(12),
   PROCESSOR_GROUP_ID: z.string().default('spoor-processor'),
   PROCESSOR_SESSION_TIMEOUT_MS: positiveInt(30_000),
-  PROCESSOR_MAX_EVENTS_PER_INSERT: positiveInt(10_000),
+  PROCESSOR_MAX_EVENTS_PER_INSERT: positiveInt(30_000),
   PROCESSOR_MAX_WAIT_MS: positiveInt(500),
   PROCESSOR_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   IP_ANONYMISATION: z.enum(['truncate', 'drop']).default('truncate'),

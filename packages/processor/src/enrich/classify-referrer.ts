@@ -59,12 +59,22 @@ function searchTerm(source: string, params: URLSearchParams): string {
   return '';
 }
 
-/** Medium and source from the landing page's campaign and the referrer. Campaign tags win over the referrer. */
-export function classifyTraffic(dataset: ReferrerDataset, input: TrafficInput): Traffic {
-  const referrerUrl = parseUrl(input.referrer);
+/** What the referrer alone says (host, medium, source, search term): a pure function of (referrer, page host). */
+export interface ReferrerClass {
+  referrerHost: string;
+  fromReferrer: Omit<Traffic, 'referrerHost'>;
+}
+
+export function classifyReferrerOf(dataset: ReferrerDataset, referrer: string | undefined, pageHost: string): ReferrerClass {
+  const referrerUrl = parseUrl(referrer);
   const referrerHost = referrerUrl && /^https?:$/.test(referrerUrl.protocol) ? referrerUrl.hostname.toLowerCase() : referrerUrl ? referrerUrl.protocol.replace(/:$/, '') : '';
+  return { referrerHost, fromReferrer: classifyReferrer(dataset, referrerUrl, referrerHost, pageHost) };
+}
+
+/** Medium and source from the landing page's campaign and the referrer. Campaign tags win over the referrer. */
+export function classifyTraffic(dataset: ReferrerDataset, input: TrafficInput, classified?: ReferrerClass): Traffic {
+  const { referrerHost, fromReferrer } = classified ?? classifyReferrerOf(dataset, input.referrer, input.pageHost);
   const { campaign } = input;
-  const fromReferrer = classifyReferrer(dataset, referrerUrl, referrerHost, input.pageHost);
   const source = campaign.utmSource || fromReferrer.source;
 
   if (input.fromEmail) return { medium: 'email', source: campaign.utmSource || 'email', searchTerm: '', referrerHost };

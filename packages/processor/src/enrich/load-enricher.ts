@@ -10,6 +10,8 @@ export interface EnricherOptions {
   /** false: no geo at all (no database installed). */
   geo?: boolean;
   userAgentCacheSize?: number;
+  /** Page-URL and referrer classification caches (entries each; 0: off). */
+  cacheSize?: number;
   ipAnonymisation?: IpAnonymisation;
   futureToleranceMs?: number;
 }
@@ -23,5 +25,6 @@ export async function loadEnricher(options: EnricherOptions = {}): Promise<Enric
     referrers: loadReferrerDataset(),
     ipAnonymisation: options.ipAnonymisation,
     futureToleranceMs: options.futureToleranceMs,
+    cacheSize: options.cacheSize,
   });
 }

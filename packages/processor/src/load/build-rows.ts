@@ -1,5 +1,6 @@
 import { RawEventOrigin } from '@spoor/events';
 import type { EnrichedEvent } from '../enrich/enrich-event.js';
+import { isoTime } from './iso-time.js';
 
 /** Rows for each table the processor writes, keyed so the loader can check what is already stored. */
 export interface BatchRows {
@@ -14,15 +15,14 @@ export interface KeyedRow {
   /** Dedup key within its table: event_id, or order_id for orders and their items, or the link for identities. */
   key: string;
   siteId: string;
-  /** events only: day of ts, so the existence check can prune by the sort key. */
-  day?: string;
-  row: Record<string, unknown>;
+  /** The row's values in the order of TABLE_COLUMNS[table] (table-columns.ts), as inserted. */
+  row: unknown[];
 }
 
 export const TABLES = ['events', 'orders', 'order_items', 'identities', 'raw_events'] as const;
 export type TableName = (typeof TABLES)[number];
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 const ORIGINS: Record<number, string> = {
   [RawEventOrigin.ORIGIN_UNSPECIFIED]: 'unspecified',
   [RawEventOrigin.BROWSER]: 'browser',
@@ -44,104 +44,63 @@ function storedProps(e: EnrichedEvent): string {
   return JSON.stringify(e.event.props);
 }
 
-function eventRow(e: EnrichedEvent): Record<string, unknown> {
-  const { event, raw } = e;
-  const row: Record<string, unknown> = {
-    site_id: raw.siteId,
-    event_id: event.id,
-    type: event.type,
-    ts: iso(e.time.ts),
-    device_ts: iso(raw.deviceTs > 0 ? raw.deviceTs : raw.receivedAt),
-    received_at: iso(raw.receivedAt),
-    clock_skew_ms: e.time.clockSkewMs,
-    ts_in_future: e.time.inFuture,
-    anonymous_id: event.anonymousId,
-    session_id: event.sessionId,
-    customer_id: e.customerId,
-    visit_number: event.visitNumber ?? 0,
-    url: event.url,
-    host: e.host,
-    path: e.path,
-    title: event.title ?? '',
-    referrer: event.referrer ?? '',
-    referrer_host: e.traffic.referrerHost,
-    medium: e.traffic.medium,
-    source: e.traffic.source,
-    search_term: e.traffic.searchTerm,
-    channel: e.channel,
-    utm_source: e.campaign.utmSource,
-    utm_medium: e.campaign.utmMedium,
-    utm_campaign: e.campaign.utmCampaign,
-    utm_term: e.campaign.utmTerm,
-    utm_content: e.campaign.utmContent,
-    click_id_type: e.campaign.clickIdType,
-    click_id: e.campaign.clickId,
-    country: e.geo.country,
-    region: e.geo.region,
-    city: e.geo.city,
-    latitude: e.geo.latitude,
-    longitude: e.geo.longitude,
-    timezone: e.geo.timezone,
-    ip_anonymized: e.ipAnonymized,
-    browser: e.ua.browser,
-    browser_version: e.ua.browserVersion,
-    os: e.ua.os,
-    os_version: e.ua.osVersion,
-    device_type: e.ua.deviceType,
-    is_bot: e.ua.isBot,
-    props: storedProps(e),
-  };
+/** The product / order / campaign … columns, which only some event types set (TABLE_COLUMNS.events order). */
+type TypeColumns = [productId: string, productName: string, category: string, brand: string, price: number, quantity: number, cartId: string,
+  orderId: string, revenue: number, currency: string, searchQuery: string, campaignId: string, machineOpen: boolean, customName: string,
+  visibleMs: number, maxScroll: number];
+
+function typeColumns(event: EnrichedEvent['event']): TypeColumns {
   switch (event.type) {
-    case 'product_view':
-      Object.assign(row, { product_id: event.props.productId, product_name: event.props.name ?? '', category: event.props.category ?? '', brand: event.props.brand ?? '', price: event.props.price ?? 0, currency: event.props.currency ?? '' });
-      break;
+    case 'product_view': {
+      const p = event.props;
+      return [p.productId, p.name ?? '', p.category ?? '', p.brand ?? '', p.price ?? 0, 0, '', '', 0, p.currency ?? '', '', '', false, '', 0, 0];
+    }
     case 'add_to_cart':
-    case 'remove_from_cart':
-      Object.assign(row, { product_id: event.props.productId, product_name: event.props.name ?? '', category: event.props.category ?? '', brand: event.props.brand ?? '', price: event.props.price, quantity: event.props.quantity, cart_id: event.props.cartId ?? '', currency: event.props.currency ?? '' });
-      break;
+    case 'remove_from_cart': {
+      const p = event.props;
+      return [p.productId, p.name ?? '', p.category ?? '', p.brand ?? '', p.price, p.quantity, p.cartId ?? '', '', 0, p.currency ?? '', '', '', false, '', 0, 0];
+    }
     case 'checkout_start':
-      Object.assign(row, { cart_id: event.props.cartId ?? '', revenue: event.props.value ?? 0, currency: event.props.currency ?? '' });
-      break;
+      return ['', '', '', '', 0, 0, event.props.cartId ?? '', '', event.props.value ?? 0, event.props.currency ?? '', '', '', false, '', 0, 0];
     case 'purchase':
-      Object.assign(row, { order_id: event.props.orderId, revenue: event.props.revenue, currency: event.props.currency, cart_id: event.props.cartId ?? '' });
-      break;
+      return ['', '', '', '', 0, 0, event.props.cartId ?? '', event.props.orderId, event.props.revenue, event.props.currency, '', '', false, '', 0, 0];
     case 'search':
-      row.search_query = event.props.query;
-      break;
+      return ['', '', '', '', 0, 0, '', '', 0, '', event.props.query, '', false, '', 0, 0];
     case 'email_open':
-      Object.assign(row, { campaign_id: event.props.campaignId, machine_open: event.props.machine ?? false });
-      break;
+      return ['', '', '', '', 0, 0, '', '', 0, '', '', event.props.campaignId, event.props.machine ?? false, '', 0, 0];
     case 'email_click':
-      row.campaign_id = event.props.campaignId;
-      break;
+      return ['', '', '', '', 0, 0, '', '', 0, '', '', event.props.campaignId, false, '', 0, 0];
     case 'custom':
-      row.custom_name = event.props.name;
-      break;
+      return ['', '', '', '', 0, 0, '', '', 0, '', '', '', false, event.props.name, 0, 0];
     case 'page_ping':
-      Object.assign(row, { visible_ms: event.props.visibleMs, max_scroll: event.props.maxScroll });
-      break;
+      return ['', '', '', '', 0, 0, '', '', 0, '', '', '', false, '', event.props.visibleMs, event.props.maxScroll];
     default:
-      break;
+      return NO_TYPE_COLUMNS;
   }
-  return row;
+}
+const NO_TYPE_COLUMNS: TypeColumns = ['', '', '', '', 0, 0, '', '', 0, '', '', '', false, '', 0, 0];
+
+/** One events row, positionally in TABLE_COLUMNS.events order (build-rows.test.ts checks it against the names). */
+function eventRow(e: EnrichedEvent, ts: string): unknown[] {
+  const { event, raw, traffic, campaign, geo, ua } = e;
+  return [
+    raw.siteId, event.id, event.type, ts, iso(raw.deviceTs > 0 ? raw.deviceTs : raw.receivedAt), iso(raw.receivedAt), e.time.clockSkewMs, e.time.inFuture,
+    event.anonymousId, event.sessionId, e.customerId, event.visitNumber ?? 0, event.url, e.host, e.path, event.title ?? '',
+    event.referrer ?? '', traffic.referrerHost, traffic.medium, traffic.source, traffic.searchTerm, e.channel,
+    campaign.utmSource, campaign.utmMedium, campaign.utmCampaign, campaign.utmTerm, campaign.utmContent, campaign.clickIdType, campaign.clickId,
+    geo.country, geo.region, geo.city, geo.latitude, geo.longitude, geo.timezone, e.ipAnonymized,
+    ua.browser, ua.browserVersion, ua.os, ua.osVersion, ua.deviceType, ua.isBot,
+    ...typeColumns(event),
+    storedProps(e),
+  ];
 }
 
-function rawRow(e: EnrichedEvent): Record<string, unknown> {
+function rawRow(e: EnrichedEvent): unknown[] {
   const { raw } = e;
-  return {
-    site_id: raw.siteId,
-    event_id: raw.eventId,
-    type: raw.type || e.event.type,
-    anonymous_id: raw.anonymousId || e.event.anonymousId,
-    event_json: raw.eventJson,
-    device_ts: iso(raw.deviceTs),
-    sent_at: iso(raw.sentAt),
-    received_at: iso(raw.receivedAt),
-    ip_anonymized: e.ipAnonymized,
-    user_agent: raw.userAgent,
-    collector_id: raw.collectorId,
-    origin: ORIGINS[raw.origin] ?? 'unspecified',
-  };
+  return [
+    raw.siteId, raw.eventId, raw.type || e.event.type, raw.anonymousId || e.event.anonymousId, raw.eventJson,
+    iso(raw.deviceTs), iso(raw.sentAt), iso(raw.receivedAt), e.ipAnonymized, raw.userAgent, raw.collectorId, ORIGINS[raw.origin] ?? 'unspecified',
+  ];
 }
 
 /** Turns a deduplicated batch into rows; identity links are folded per (site, anonymous id, customer) first. */
@@ -155,24 +114,25 @@ export function buildRows(batch: EnrichedEvent[]): BatchRows {
     const eventId = e.event.id.toLowerCase();
     const ts = iso(e.time.ts);
     rows.raw_events.push({ key: eventId, siteId, row: rawRow(e) });
-    rows.events.push({ key: eventId, siteId, day: ts.slice(0, 10), row: eventRow(e) });
+    rows.events.push({ key: eventId, siteId, row: eventRow(e, ts) });
     if (e.event.type === 'purchase') {
       const p = e.event.props;
       const orderKey = p.orderId;
       // A thank-you page reloaded sends the same order under a new event id: the first one wins.
       if (!ordersSeen.has(`${siteId}\u0000${orderKey}`)) {
         ordersSeen.add(`${siteId}\u0000${orderKey}`);
-        const common = { site_id: siteId, order_id: p.orderId, ts, customer_id: e.customerId, anonymous_id: e.event.anonymousId };
+        const { anonymousId, sessionId } = e.event;
+        const itemsCount = p.items.reduce((n, i) => n + i.quantity, 0);
         rows.orders.push({
           key: orderKey,
           siteId,
-          row: { ...common, event_id: eventId, session_id: e.event.sessionId, revenue: p.revenue, tax: p.tax ?? 0, shipping: p.shipping ?? 0, currency: p.currency, coupon: p.coupon ?? '', items_count: p.items.reduce((n, i) => n + i.quantity, 0), channel: e.channel },
+          row: [siteId, p.orderId, eventId, ts, anonymousId, sessionId, e.customerId, p.revenue, p.tax ?? 0, p.shipping ?? 0, p.currency, p.coupon ?? '', itemsCount, e.channel],
         });
         p.items.forEach((item, index) => {
           rows.order_items.push({
             key: orderKey,
             siteId,
-            row: { ...common, line: index + 1, product_id: item.productId, product_name: item.name ?? '', category: item.category ?? '', brand: item.brand ?? '', price: item.price, quantity: item.quantity },
+            row: [siteId, p.orderId, index + 1, ts, e.customerId, anonymousId, item.productId, item.name ?? '', item.category ?? '', item.brand ?? '', item.price, item.quantity],
           });
         });
       }
@@ -193,7 +153,7 @@ export function buildRows(batch: EnrichedEvent[]): BatchRows {
     rows.identities.push({
       key: id,
       siteId: l.siteId,
-      row: { site_id: l.siteId, anonymous_id: l.anonymousId, customer_id: l.customerId, first_seen: iso(l.first), last_seen: iso(l.last), sources: [...l.sources].sort() },
+      row: [l.siteId, l.anonymousId, l.customerId, iso(l.first), iso(l.last), [...l.sources].sort()],
     });
   }
   return rows;

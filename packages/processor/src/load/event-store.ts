@@ -6,7 +6,8 @@ import type { KeyedRow, TableName } from './build-rows.js';
  */
 export interface EventStore {
   existingKeys(table: TableName, rows: KeyedRow[]): Promise<Set<string>>;
-  insert(table: TableName, rows: Array<Record<string, unknown>>, dedupToken: string): Promise<void>;
+  /** Rows are positional, in TABLE_COLUMNS[table] order. */
+  insert(table: TableName, rows: ReadonlyArray<readonly unknown[]>, dedupToken: string): Promise<void>;
   /**
    * Re-feeds projections of `events` (the sessions materialized view) for events already stored. ClickHouse does not
    * write a table and its materialized views atomically: a crash between the two leaves events rows whose sessions

@@ -17,34 +17,58 @@ export function dedupToken(table: TableName, rows: KeyedRow[]): string {
 }
 
 /**
- * Writes one batch to every table. Before each insert it asks ClickHouse which keys that table already holds and
- * inserts only the rest, so a batch redelivered after a crash between two inserts (or after a commit that never
- * happened) completes the missing tables without duplicating the others. Identities need no check: their
- * columns are min/max/union aggregates, so a repeated link changes nothing. Throws when ClickHouse fails; the
- * caller retries the whole call, which re-checks.
+ * Writes one batch to every table. Before inserting it asks ClickHouse which keys a table already holds and inserts
+ * only the rest, so a batch redelivered after a crash between two inserts (or after a commit that never happened)
+ * completes the missing tables without duplicating the others. Throws when ClickHouse fails; the caller retries the
+ * whole call, which re-checks.
+ *
+ * raw_events goes first, and `events` is written only after raw_events acknowledged the same event ids. So an event
+ * id raw_events does not hold cannot be in `events` either: ids this call writes to raw_events skip the `events`
+ * check, and only the others — found in raw_events (a redelivery, a replay, an SDK retry: rare), or without a
+ * raw_events row in this batch (the archive replay) — are checked against `events`. raw_events is ordered by (site_id, event_id), so its
+ * check is a primary-key lookup; the events check (a bloom-filter scan) is what this saves, on every batch.
+ * Orders and their items are keyed by order id (a reloaded thank-you page sends the same order under a new event
+ * id), so they are always checked; they are few. Identities need no check: their columns are min/max/union
+ * aggregates, so a repeated link changes nothing. docs/processor.md has the whole argument.
  */
 export async function loadBatch(store: EventStore, rows: BatchRows): Promise<LoadReport> {
   const inserted = { events: 0, orders: 0, order_items: 0, identities: 0, raw_events: 0 };
   const alreadyStored = { events: 0, orders: 0, order_items: 0, identities: 0, raw_events: 0 };
-  // Tables are independent (each checks its own keys), so their checks and inserts run side by side: ClickHouse
-  // (and embedded chDB) parses and writes them on separate cores.
-  await Promise.all(
-    TABLES.map(async (table) => {
-      const candidates = rows[table];
-      if (!candidates.length) return;
-      const existing = table === 'identities' ? new Set<string>() : await store.existingKeys(table, candidates);
-      const fresh = existing.size ? candidates.filter((r) => !existing.has(r.key)) : candidates;
-      alreadyStored[table] = candidates.length - fresh.length;
+  const write = async (table: TableName, candidates: KeyedRow[], existing: Set<string>) => {
+    if (!candidates.length) return;
+    const fresh = existing.size ? candidates.filter((r) => !existing.has(r.key)) : candidates;
+    alreadyStored[table] = candidates.length - fresh.length;
+    if (!fresh.length) return;
+    await store.insert(
+      table,
+      fresh.map((r) => r.row),
+      dedupToken(table, fresh),
+    );
+    inserted[table] = fresh.length;
+  };
+  const checked = async (table: TableName) => {
+    const candidates = rows[table];
+    if (candidates.length) await write(table, candidates, table === 'identities' ? new Set() : await store.existingKeys(table, candidates));
+  };
+  // Tables other than events are independent (each checks its own keys), so they run side by side.
+  await Promise.all([
+    (async () => {
+      const inRaw = rows.raw_events.length ? await store.existingKeys('raw_events', rows.raw_events) : new Set<string>();
+      await write('raw_events', rows.raw_events, inRaw);
+      const candidates = rows.events;
+      // Proven new: ids this batch just wrote to raw_events. Anything else (found there, or not in this batch's
+      // raw_events rows at all — the archive replay loads derived tables only) is checked against events.
+      const writtenToRaw = new Set<string>();
+      for (const r of rows.raw_events) if (!inRaw.has(r.key)) writtenToRaw.add(r.key);
+      const maybeStored = candidates.filter((r) => !writtenToRaw.has(r.key));
+      const existing = maybeStored.length ? await store.existingKeys('events', maybeStored) : new Set<string>();
       // Rows an earlier attempt stored may have missed the sessions view (not atomic with its table): feed it again.
-      if (table === 'events' && existing.size) await store.repairProjections(candidates.filter((r) => existing.has(r.key)));
-      if (!fresh.length) return;
-      await store.insert(
-        table,
-        fresh.map((r) => r.row),
-        dedupToken(table, fresh),
-      );
-      inserted[table] = fresh.length;
-    }),
-  );
+      if (existing.size) await store.repairProjections(candidates.filter((r) => existing.has(r.key)));
+      if (candidates.length) await write('events', candidates, existing);
+    })(),
+    checked('orders'),
+    checked('order_items'),
+    checked('identities'),
+  ]);
   return { inserted, alreadyStored };
 }

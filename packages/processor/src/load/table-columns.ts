@@ -1,10 +1,10 @@
 import type { TableName } from './build-rows.js';
 
 /**
- * The columns the processor writes per table, with the value a row gets when it does not set one. Inserts use
- * JSONCompactEachRow with this column list: a third of the bytes of JSONEachRow (no key names per row), which is
- * what bounds chDB's insert speed. Columns with a DEFAULT expression the processor never sets (inserted_at) are
- * left to ClickHouse.
+ * The columns the processor writes per table, in insert order, with the value a row gets when it does not set one.
+ * Rows are built positionally in this order (build-rows.ts) and inserted as JSONCompactEachRow with this column list:
+ * no key names per row, and no object → array conversion. Columns with a DEFAULT expression the processor never
+ * sets (inserted_at) are left to ClickHouse.
  */
 const S = '';
 export const TABLE_COLUMNS: Record<TableName, ReadonlyArray<readonly [string, unknown]>> = {
@@ -34,7 +34,19 @@ export const TABLE_COLUMNS: Record<TableName, ReadonlyArray<readonly [string, un
   identities: [['site_id', S], ['anonymous_id', S], ['customer_id', S], ['first_seen', S], ['last_seen', S], ['sources', []]],
 };
 
-/** A row object as the positional array JSONCompactEachRow expects, unset columns filled with their default. */
-export function toCompactRow(table: TableName, row: Record<string, unknown>): unknown[] {
-  return TABLE_COLUMNS[table].map(([name, fallback]) => row[name] ?? fallback);
+export const COLUMN_NAMES = Object.fromEntries(Object.entries(TABLE_COLUMNS).map(([table, columns]) => [table, columns.map(([name]) => name)])) as Record<TableName, string[]>;
+
+/** Column name → position in a row of that table. */
+export function columnIndex(table: TableName): Record<string, number> {
+  return Object.fromEntries(COLUMN_NAMES[table].map((name, i) => [name, i]));
+}
+
+/** A fresh row of `table` with every column at its default: callers then set what they know by position. */
+export function defaultRow(table: TableName): unknown[] {
+  return TABLE_COLUMNS[table].map(([, fallback]) => (Array.isArray(fallback) ? [] : fallback));
+}
+
+/** A positional row back as { column: value } (tests, diagnostics). */
+export function rowObject(table: TableName, row: readonly unknown[]): Record<string, unknown> {
+  return Object.fromEntries(COLUMN_NAMES[table].map((name, i) => [name, row[i]]));
 }

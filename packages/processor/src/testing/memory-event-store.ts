@@ -1,5 +1,6 @@
 import type { KeyedRow, TableName } from '../load/build-rows.js';
 import type { EventStore } from '../load/event-store.js';
+import { rowObject } from '../load/table-columns.js';
 
 /**
  * An in-memory EventStore for unit tests of the loader and the batch handler: it keeps rows per table, honours
@@ -30,11 +31,12 @@ export function createMemoryEventStore() {
       const have = keys.get(table) ?? new Set();
       return new Set(rows.map((r) => r.key).filter((k) => have.has(k)));
     },
-    async insert(table: TableName, rows: Array<Record<string, unknown>>, token: string) {
+    async insert(table: TableName, positional: ReadonlyArray<readonly unknown[]>, token: string) {
       store.insertCalls++;
       maybeFail();
       if (tokens.has(token)) return;
       tokens.add(token);
+      const rows = positional.map((r) => rowObject(table, r));
       const list = tables.get(table) ?? [];
       const set = keys.get(table) ?? new Set();
       for (const row of rows) {
