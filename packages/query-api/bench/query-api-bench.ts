@@ -143,21 +143,36 @@ ${results.map((r) => `| ${r.name} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.scanP50
 Ceiling (issue 6): funnel p50 ≤ 300 ms and ≤ 3× the scan. Result: ${verdict}.
 
 ## Where the time goes, and what was tried (funnel)
-Measured stage by stage on this dataset (one run, load ≈ 5): reading and matching the ~2.8M step events ≈ the scan;
-grouping them per visitor (~345k units) ≈ 2× the scan; building the per-step arrays and the aggregation ≈ 1–1.5× more.
+Measured stage by stage on this dataset (CPU time of the chDB process, load 8–12): reading and matching the ~2.8M step
+events (~5.9M rows of the step types) ≈ the scan; grouping them per visitor with the per-unit arrays ≈ 2× the scan;
+the per-step array passes and the aggregation ≈ 0.5× more. Every variant tried gave the current query's answers here.
 - A per-event state machine (arrayFold over a chain per step) was exact but ~30 s: replaced by native array passes
   (arrayMap/arrayFill per step, indexOf/arrayMax lookups), ~15× faster, same answers (cross-checked on this dataset).
 - Joining identities onto every event and regrouping per person cost ~2×: replaced by a \`transform\` lookup table.
 - Grouping on a 64-bit hash of the unit, one packed Int64 per event (time, step, mask) instead of tuples, and no
   per-unit identity sets unless people are listed: ~2× faster.
-- Not met yet: the 300 ms ceiling is ~6× below the scan of the same columns on this shared 2-core machine, so it cannot
-  be met by any query that reads them; the 3× ratio is missed by ~1.3–1.5×. Next steps: a projection or materialized
-  view ordered by (site_id, person, ts) holding only funnel-relevant events (removes the sort and most of the grouping),
-  and the \`sessions\` table for overview/exits instead of re-grouping 10M events per request.
+- Tried and dropped: a visitor-ordered copy of events (MV-fed table ORDER BY (site_id, anonymous_id, ts), no
+  page_ping) with \`optimize_aggregation_in_order\`: in chDB 26.7 the in-order aggregation of the per-visitor arrays
+  cost more CPU than hash aggregation (~970 vs ~845 ms for the same groupArray), and without the type in the sort key
+  every funnel read 8.7M rows instead of the ~5.9M of its step types — slower overall, so not worth its insert cost.
+  A projection with that order is not read in order at all (EXPLAIN: a full sort).
+- Tried and dropped: breakdown values as 64-bit hashes (saves ~230 ms CPU of string arrays, but getting the strings
+  back needs a pass over the breakdown column, ~300 ms) and the identity lookup on hashed ids (within noise).
+- Not met: the 300 ms ceiling is about the scan of the same columns itself on this 2-core machine, so no query that
+  groups those events per visitor at request time can meet it; the 3× ratio is missed by ~0.7× (3.78× on an idle
+  machine in the previous run, 3.69× at load 8–12 in this one; the funnel query itself is unchanged). Meeting
+  300 ms needs per-visitor state maintained at insert time, which arbitrary steps, filters and windows rule out.
 
-Overview and exits re-group every event of the range by session (1.07M sessions) per request; the overview's four queries, started
-together, all finish near the slowest (chDB appears to serialise them). They are correct but slow at this size (see the table); the sessions projection
-(\`sessions\` table, AggregatingMergeTree) is the planned way to make them cheap.
+## Overview and exits
+They re-group the events of the range by session per request (1.07M sessions in 30 days here): correct, slow at this
+size, and proportional to the range asked for. Tried and not kept (branch query-part1, 2026-11-22): a
+\`session_summaries\` table (one row per session of SimpleAggregateFunction min/max values, MV-fed) read for sessions
+wholly inside the range, events only for sessions cut by its edges. Whole 30-day range, CPU of one request at load ~8:
+overview ~11.6 s → ~3.4 s, exits ~8.4 s → ~1.6 s — but a session's row cannot be found by time (random session ids,
+and a row's start moves as later batches arrive), so every request paid ~1 s CPU per million *stored* sessions: a
+2-day range went from ~0.24 s to ~1.1 s, and on a store with years of history "yesterday" would cost seconds. The
+\`sessions\` table has the same problem plus aggregate states that cost ~4 s CPU per million sessions to merge on read.
+The next attempt needs a session store ordered by the session's start day (sessions split at midnight, as GA does).
 Generating the 10M events took 134–400 s here (the events table's sort and the sessions materialized view, under
 load), not seconds; \`BENCH_DATA_DIR=<dir>\` keeps a generated dataset for later runs.
 `;
