@@ -8,19 +8,23 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeRawEvent } from '@spoor/events';
+import { encodeRawEvent, encodeRawEventBatch, RAW_EVENT_BATCH_FORMAT, VALUE_FORMAT_HEADER, type RawEvent } from '@spoor/events';
 import { createClickHouse, createKafkaEventLog, createMemoryKeyValue, migrate, normaliseClickHouseConfig, startLocalKafka, type EventLog } from '@spoor/infra';
 import { createProcessor } from '../src/create-processor.js';
 import { loadEnricher } from '../src/enrich/load-enricher.js';
 import { createClickHouseEventStore } from '../src/load/clickhouse-event-store.js';
 import type { EventStore } from '../src/load/event-store.js';
 import { COLUMN_NAMES } from '../src/load/table-columns.js';
-import { decodeMessage } from '../src/pipeline/decode-message.js';
+import { decodeRecord } from '../src/pipeline/decode-message.js';
 import { syntheticRawEvent } from '../src/testing/synthetic-events.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 20);
 const LAG_RATE = 5_000;
+// 'batch' (default): Kafka records as the collector writes them — one RawEventBatch per (request, anonymous id),
+// here 10 events of one visitor per record; 'single': one RawEvent per record (logs written before RawEventBatch).
+const RECORDS = process.env.BENCH_RECORDS === 'single' ? 'single' : 'batch';
+const EVENTS_PER_RECORD = 10;
 const run = Date.now().toString(36);
 
 const kafka = process.env.KAFKA_BROKERS ? null : await startLocalKafka({ dir: mkdtempSync(join(tmpdir(), 'spoor-bench-kafka-')) });
@@ -33,16 +37,28 @@ async function fillTopic(topic: string, count: number, salt: number): Promise<nu
   await log.ensureTopics([{ name: topic, partitions: 4 }, { name: `${topic}-dlq`, partitions: 1 }]);
   const producer = await log.producer();
   const started = performance.now();
-  for (let start = 0; start < count; start += 2_000) {
-    const chunk = [];
-    for (let n = start; n < Math.min(count, start + 2_000); n++) {
-      const raw = syntheticRawEvent(n, { salt });
-      chunk.push({ key: raw.anonymousId, value: encodeRawEvent(raw) });
-    }
-    await producer.send(topic, chunk);
+  // Windows of 50,000 events: the synthetic stream has 5,000 visitors, so each has 10 events per window, in order.
+  for (let start = 0; start < count; start += 50_000) {
+    const events = Array.from({ length: Math.min(count, start + 50_000) - start }, (_, i) => syntheticRawEvent(start + i, { salt }));
+    const records = RECORDS === 'single' ? events.map((raw) => ({ key: raw.anonymousId, value: encodeRawEvent(raw) })) : batchRecords(events);
+    for (let r = 0; r < records.length; r += 200) await producer.send(topic, records.slice(r, r + 200));
   }
   await producer.close();
   return count / ((performance.now() - started) / 1000);
+}
+
+/** One RawEventBatch record per visitor and up to EVENTS_PER_RECORD events, marked by the value-format header. */
+function batchRecords(events: RawEvent[]) {
+  const byVisitor = new Map<string, RawEvent[]>();
+  for (const raw of events) byVisitor.set(raw.anonymousId, [...(byVisitor.get(raw.anonymousId) ?? []), raw]);
+  const headers = { [VALUE_FORMAT_HEADER]: RAW_EVENT_BATCH_FORMAT };
+  return [...byVisitor.entries()].flatMap(([key, own]) =>
+    Array.from({ length: Math.ceil(own.length / EVENTS_PER_RECORD) }, (_, i) => ({
+      key,
+      value: encodeRawEventBatch(own.slice(i * EVENTS_PER_RECORD, (i + 1) * EVENTS_PER_RECORD)),
+      headers,
+    })),
+  );
 }
 
 interface Rate {
@@ -65,7 +81,7 @@ async function decodeOnly(topic: string): Promise<Rate> {
   let last = 0;
   await consumer.run(async (batch) => {
     if (!first) first = performance.now();
-    for (const m of batch.messages) if (decodeMessage(m.value).kind === 'ok') seen++;
+    for (const m of batch.messages) for (const { result } of decodeRecord(m.value, m.headers)) if (result.kind === 'ok') seen++;
     last = performance.now();
     return 'commit';
   });
@@ -236,6 +252,7 @@ run are the meaningful part. Kafka: ${process.env.KAFKA_BROKERS ? 'the shared de
 same process as the processor (it competes with enrichment for the same 2 cores); Redis replaced by the in-memory KeyValue.
 ${EVENTS.toLocaleString('en-US')} synthetic events (realistic mix: page views, product views, carts, pings, identifies, 1 in 20 a purchase;
 9 real UA strings; 8 real referrers), 4 partitions, topic pre-filled, each consumer a fresh group from the earliest offset.
+Kafka records: ${RECORDS === 'batch' ? `as the collector writes them, one RawEventBatch per visitor request (${EVENTS_PER_RECORD} events per record)` : 'one RawEvent per record (BENCH_RECORDS=single)'}; the lag run sends one event per record.
 
 | pipeline | events/s (first batch → last) | vs decode-only | events/s (from start()) | CPU µs/event (all threads) | target |
 |---|---:|---:|---:|---:|---|
