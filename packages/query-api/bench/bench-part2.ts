@@ -1,9 +1,10 @@
 // Query API part 2 benchmark: RFM, the "visited ≥ 2 and opened ≥ 2 emails in 30 days" audience preview and a
 // customer profile on a 10M-event dataset generated inside ClickHouse, each beside a plain scan of the same columns.
-//   npm run bench:part2 -w @spoor/query-api        (BENCH_EVENTS=1000000 for a quick run; CLICKHOUSE_URL for a server)
-import { mkdtempSync, rmSync } from 'node:fs';
+//   npm run bench:part2 -w @spoor/query-api        (BENCH_EVENTS=1000000 for a quick run; CLICKHOUSE_URL for a server;
+//   BENCH_DATA_DIR=<dir> keeps the generated dataset there and reuses it on the next run)
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createClickHouse, migrate, normaliseClickHouseConfig } from '@spoor/infra';
 import { createQueryApi } from '../src/create-query-api.js';
 import { hashApiKey } from '../src/auth/api-key-store.js';
@@ -12,19 +13,32 @@ import { BENCH_NOW, BENCH_SITE, generateBenchDataset } from './bench-part2-datas
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const KEY = 'sk_bench_part2';
-const dataDir = process.env.CLICKHOUSE_URL ? undefined : mkdtempSync(join(tmpdir(), 'spoor-bench-part2-'));
+const reuseDir = process.env.BENCH_DATA_DIR ? resolve(process.env.BENCH_DATA_DIR) : undefined;
+if (reuseDir) mkdirSync(reuseDir, { recursive: true });
+const dataDir = process.env.CLICKHOUSE_URL ? undefined : (reuseDir ?? mkdtempSync(join(tmpdir(), 'spoor-bench-part2-')));
 const config = normaliseClickHouseConfig({ url: process.env.CLICKHOUSE_URL, dataDir, database: 'spoor_bench_part2', maxExecutionTimeSeconds: 120 });
 const client = createClickHouse(config);
 const database = config.database;
 const log = (line: string) => console.log(line);
 
-await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-await migrate(client, { database });
+const eventCount = async () => {
+  const rows = await (await client.query({ query: `SELECT count() AS n FROM ${database}.events`, format: 'JSONEachRow' })).json<{ n: number }>();
+  return Number(rows[0]?.n ?? 0);
+};
+// A kept dataset is reused when it holds the requested number of events; migrate() adds (and backfills) newer tables.
+const reuse = reuseDir !== undefined && (await client.query({ query: `SELECT count() AS n FROM system.tables WHERE database = '${database}' AND name = 'events'`, format: 'JSONEachRow' }).then((r) => r.json<{ n: number }>())).at(0)?.n === 1 && (await eventCount()) === EVENTS;
 const t0 = performance.now();
-await generateBenchDataset(client, database, EVENTS, log);
-await client.insert({ table: `${database}.api_keys`, values: [{ key_id: 'bench', key_sha256: hashApiKey(KEY), site_ids: [BENCH_SITE], name: 'bench' }], format: 'JSONEachRow' });
+if (!reuse) {
+  await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
+  await migrate(client, { database });
+  await generateBenchDataset(client, database, EVENTS, log);
+  await client.insert({ table: `${database}.api_keys`, values: [{ key_id: 'bench', key_sha256: hashApiKey(KEY), site_ids: [BENCH_SITE], name: 'bench' }], format: 'JSONEachRow' });
+} else {
+  const { applied } = await migrate(client, { database });
+  log(`reusing the dataset in ${reuseDir}${applied.length ? `; applied ${applied.join(', ')}` : ''}`);
+}
 const counts = await (await client.query({ query: `SELECT (SELECT count() FROM ${database}.events) AS events, (SELECT count() FROM ${database}.orders) AS orders, (SELECT uniqExact(customer_id) FROM ${database}.identities) AS customers`, format: 'JSONEachRow' })).json();
-log(`dataset generated in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(counts[0])}`);
+log(`dataset ${reuse ? 'reused' : 'generated'} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(counts[0])}`);
 
 const app = createQueryApi({ clickhouse: client, database, now: () => BENCH_NOW, limits: { maxExecutionTimeSeconds: 120, maxRows: 1000 } });
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
@@ -90,4 +104,4 @@ const profileP50 = results[4]!.p50;
 log(`load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 log(`targets: audience preview p50 ${audienceP50.toFixed(1)} ms (≤ ${targets.audience}) ${audienceP50 <= targets.audience ? 'MET' : 'MISSED'}; profile p50 ${profileP50.toFixed(1)} ms (≤ ${targets.profile}) ${profileP50 <= targets.profile ? 'MET' : 'MISSED'}`);
 await client.close();
-if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+if (dataDir && !reuseDir) rmSync(dataDir, { recursive: true, force: true });

@@ -67,8 +67,8 @@ describe('DELETE /api/v1/customers/{id}', () => {
   it('removes every trace of c1 from every table at once, keeps others, clears caches, writes the audit entry', async () => {
     await kv.set(identityKey('shop-1', 'a1'), 'c1', 60_000);
     await kv.set(identityKey('shop-1', 'a1b'), 'c1', 60_000);
-    // Warm the RFM population cache the profiles use: 6 customers, c2 ranks R 4.
-    expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 4, population: 6 });
+    // Warm the RFM population cache the profiles use: 4 buyers (c1, c2, c3, c5); c2 has W = 2 worse on recency → R 1 + ⌊10/4⌋ = 3.
+    expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 3, population: 4 });
     const before = Object.fromEntries(await Promise.all(Object.entries(C1_ROWS).map(async ([t, w]) => [t, await count(t, w)] as const)));
     expect(before).toEqual({ events: 16, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
     const othersBefore = { events: await count('events', "customer_id != 'c1'") - 3, orders: await count('orders', "customer_id != 'c1'") };
@@ -96,11 +96,12 @@ describe('DELETE /api/v1/customers/{id}', () => {
 
     // Hidden from every query.
     expect((await getJson(app, '/api/v1/customers/c1?site=shop-1', CUSTOMER_KEY)).status).toBe(404);
-    const rfm = await getJson(app, '/api/v1/rfm?site=shop-1&as_of=2026-11-30', CUSTOMER_KEY);
+    const rfm = await getJson(app, '/api/v1/rfm?site=shop-1&as_of=2026-11-30&include=all', CUSTOMER_KEY);
     // c9's visit on the shared device was c1's while a1 was linked to c1; with the link erased it is c9's own.
     expect(rfm.body.customers.map((c: { customer_id: string }) => c.customer_id).sort()).toEqual(['c2', 'c3', 'c4', 'c5', 'c6', 'c9']);
-    // Profiles rank against the new population at once (the cache was cleared): c2 now has 5 worse on recency → R 5 (was 4).
-    expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 5, population: 6 });
+    // Profiles rank against the new population at once (the cache was cleared): 3 buyers left (c2, c3, c5), c2 still
+    // has W = 2 worse on recency → R 1 + ⌊10/3⌋ = 4 (was 3).
+    expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 4, population: 3 });
 
     // The audit entry: who, when, what (hashed), how many.
     const rs = await ctx.client.query({ query: `SELECT * FROM ${ctx.database}.erasure_log`, format: 'JSONEachRow' });
