@@ -17,6 +17,7 @@ const RAW_OWNED = `(JSONExtractString(event_json, 'customerId') = {customer:Stri
 /** In deletion order: the projections first, the identity graph (which defines `anon`) last. */
 export const ERASURE_TABLES = [
   { table: 'sessions', where: 'session_id IN {sessions:Array(String)}' },
+  { table: 'visitor_events', where: OWNED },
   { table: 'raw_events', where: RAW_OWNED },
   { table: 'events', where: OWNED },
   { table: 'order_items', where: OWNED },

@@ -56,6 +56,8 @@ const count = async (table: string, where: string) => {
 };
 const C1_ROWS = {
   events: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
+  // the visitor-ordered copy of events (no page_ping rows in this fixture, so the same 16)
+  visitor_events: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
   raw_events: "event_json LIKE '%c1%' OR anonymous_id IN ('a1b', 'email-c1')",
   sessions: "session_id IN ('a1b-s1', 'a1-s1', 'a1-s2', 'a1-s3', 'a1-s4', 'email-c1')",
   identities: "customer_id = 'c1'",
@@ -70,7 +72,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     // Warm the RFM population cache the profiles use: 4 buyers (c1, c2, c3, c5); c2 has W = 2 worse on recency → R 1 + ⌊10/4⌋ = 3.
     expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 3, population: 4 });
     const before = Object.fromEntries(await Promise.all(Object.entries(C1_ROWS).map(async ([t, w]) => [t, await count(t, w)] as const)));
-    expect(before).toEqual({ events: 16, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
+    expect(before).toEqual({ events: 16, visitor_events: 16, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
     const othersBefore = { events: await count('events', "customer_id != 'c1'") - 3, orders: await count('orders', "customer_id != 'c1'") };
 
     const res = await app.request('/api/v1/customers/c1?site=shop-1', { method: 'DELETE', headers: bearer(CUSTOMER_KEY) });
@@ -79,7 +81,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     expect(body).toMatchObject({
       customer_id: 'c1',
       anonymous_ids: 3, // a1, a1b (identities), email-c1 (carried the id)
-      deleted: { events: 16, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 },
+      deleted: { events: 16, visitor_events: 16, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 },
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
       requested_at: '2026-12-01T00:00:00.000Z',
     });
@@ -87,6 +89,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     // Gone at once — no merge, no FINAL needed.
     for (const [table, where] of Object.entries(C1_ROWS)) expect([table, await count(table, where)]).toEqual([table, 0]);
     expect(await count('events', "customer_id = 'c9'")).toBe(1);
+    expect(await count('visitor_events', "customer_id = 'c9'")).toBe(1);
     expect(await count('raw_events', "event_json LIKE '%c9%' OR event_json LIKE '%c2%'")).toBe(2);
     expect({ events: (await count('events', "customer_id != 'c1'")) - 3, orders: await count('orders', "customer_id != 'c1'") }).toEqual({
       events: othersBefore.events - 1, // the anonymous a1b page view had customer_id ''
@@ -114,7 +117,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
       requested_by: 'key-support',
       requested_at: '2026-12-01 00:00:00.000',
       anonymous_ids: 3,
-      row_counts: { sessions: 6, raw_events: 3, events: 16, order_items: 3, orders: 3, identities: 2 },
+      row_counts: { sessions: 6, visitor_events: 16, raw_events: 3, events: 16, order_items: 3, orders: 3, identities: 2 },
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
     });
     expect(JSON.stringify(log[0])).not.toContain('"c1"');
@@ -130,7 +133,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     const res = await failing.request('/api/v1/customers/ghost?site=shop-1', { method: 'DELETE', headers: bearer(CUSTOMER_KEY) });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.deleted).toEqual({ sessions: 0, raw_events: 0, events: 0, order_items: 0, orders: 0, identities: 0 });
+    expect(body.deleted).toEqual({ sessions: 0, visitor_events: 0, raw_events: 0, events: 0, order_items: 0, orders: 0, identities: 0 });
     expect(body.hooks.crm).toBe('failed: CRM unreachable');
     expect(await count('erasure_log', `customer_sha256 = '${createHash('sha256').update('ghost').digest('hex')}'`)).toBe(1);
   });
