@@ -18,6 +18,9 @@ const RAW_OWNED = `(JSONExtractString(event_json, 'customerId') = {customer:Stri
 export const ERASURE_TABLES = [
   { table: 'sessions', where: 'session_id IN {sessions:Array(String)}' },
   { table: 'visitor_events', where: OWNED },
+  { table: 'visitor_event_details', where: OWNED },
+  { table: 'session_days', where: OWNED },
+  { table: 'customer_browsers', where: OWNED },
   { table: 'raw_events', where: RAW_OWNED },
   { table: 'events', where: OWNED },
   { table: 'order_items', where: OWNED },

@@ -3,8 +3,28 @@ import { asOfParams } from '../params/as-of-param.js';
 import { ownRowsParams, ownRowsSql, resolveCustomerAnonymousIds, type CustomerAnonymousIds } from './customer-events-filter.js';
 import { isoTime } from './iso-time.js';
 
+/** The event types visitor_event_details holds (migration 0271); visitor_events holds every other type. */
+const DETAIL_TYPES = "('page_ping', 'email_open', 'email_click', 'add_to_cart', 'remove_from_cart', 'purchase')";
+
+/**
+ * The customer's events, read by primary key from the two visitor-ordered copies of `events` (each type from exactly
+ * one of them), with the columns the profile uses; columns a copy lacks are defaults the queries never look at for
+ * those types (path only matters for page views, campaign/machine flag for emails, cart columns for cart events).
+ */
+const VISITOR_ROWS = `(
+  SELECT type, ts, anonymous_id, session_id, customer_id, is_bot, false AS machine_open, toString(channel) AS channel, toString(source) AS source,
+    path, '' AS campaign_id, '' AS cart_id, product_id, '' AS product_name, toDecimal64(0, 4) AS price, toUInt32(0) AS quantity
+  FROM {db:Identifier}.visitor_events
+  WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)} AND type NOT IN ${DETAIL_TYPES}
+  UNION ALL
+  SELECT type, ts, anonymous_id, session_id, customer_id, is_bot, machine_open, toString(channel) AS channel, toString(source) AS source,
+    '' AS path, toString(campaign_id) AS campaign_id, cart_id, product_id, product_name, price, quantity
+  FROM {db:Identifier}.visitor_event_details
+  WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)}
+)`;
+
 /** Non-bot events of the customer before as_of; `{site}`, `{as_of}` and ownRowsParams(). */
-const OWN_EVENTS = `{db:Identifier}.events AS e WHERE e.site_id = {site:String} AND ${ownRowsSql('e')} AND NOT e.is_bot AND e.ts < {as_of:DateTime64(3, 'UTC')}`;
+const OWN_EVENTS = `${VISITOR_ROWS} AS e WHERE ${ownRowsSql('e')} AND NOT e.is_bot AND e.ts < {as_of:DateTime64(3, 'UTC')}`;
 const nullableTime = (cond: string, agg: 'min' | 'max') => `if(countIf(${cond}) > 0, ${isoTime(`${agg}If(e.ts, ${cond})`)}, NULL)`;
 const HUMAN_OPEN = "e.type = 'email_open' AND NOT e.machine_open";
 /** Machine-flagged opens are not the customer doing anything. */
