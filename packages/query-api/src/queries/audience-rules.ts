@@ -33,22 +33,20 @@ interface CompiledCondition {
   predicates: string[];
 }
 
-/** How stage 1 reads: `events` only, or whole days from `session_days` plus raw events for the rest. */
+/** Where the counts come from: `events` only, or whole days from `session_days` plus events for the rest. */
 export type AudienceReadPath = 'events' | 'session-days';
 
 /**
- * Compiles a rule tree into conditional aggregates per person (`uniqExact` of event ids, or of session ids for
- * "visit", so duplicates never double count), and the tree into the HAVING clause. People are candidates when they
- * have any non-bot event in the longest `within_days`, so `count = 0` / `count < N` conditions are judged among
- * people active in that window. Machine-flagged email opens never count as opens.
- *
- * Stage 1 (per browser: anonymous id × customer id) reads either
- * - `events` for the whole window (any definition; needed when a "visit" condition filters on properties), or
- * - by default otherwise, `session_days` (migration 0270: one row per session and UTC day) for the whole days inside
- *   the window, `events` for the partial days at its edges (each window start's day and as_of's day), and `events`
- *   of just the condition types (the sort key starts (site_id, toDate(ts), type), so only those rows are read) for
- *   event conditions. Both paths give the same answers (audience-read-paths.integration.test.ts).
- * Stage 2 joins the (far fewer) browser rows to person_map and merges them per person.
+ * Compiles a rule tree into conditional counts per person (`uniqExact` of event ids, or of session ids for "visit",
+ * so duplicates never double count), and the tree into the HAVING clause. People are candidates when they have any
+ * non-bot event in the longest `within_days`, so `count = 0` / `count < N` conditions are judged among people active
+ * in that window. Machine-flagged email opens never count as opens. Two read paths, same answers
+ * (audience-read-paths.integration.test.ts):
+ * - `session-days` (the default, unless a "visit" condition filters on properties): whole days of the window from
+ *   `session_days` (migration 0270: one row per session and UTC day), the partial days at its edges (each window
+ *   start's day and as_of's day) from `events`, and `events` of just the condition types (the sort key starts
+ *   (site_id, toDate(ts), type), so only those rows are read) — see sessionDaysSql();
+ * - `events`: every event of the window — see eventsSql().
  */
 export function compileRules(root: AudienceGroup, asOf: Date, options: { path?: AudienceReadPath } = {}): CompiledMembers {
   const params: QueryParams = { as_of: toClickHouseTime(asOf) };
@@ -102,66 +100,67 @@ export function compileRules(root: AudienceGroup, asOf: Date, options: { path?: 
   const having = nodeSql(root);
   params.scan_since = toClickHouseTime(new Date(asOf.getTime() - longest * DAY_MS));
   const canUseDays = conditions.every((c) => c.kind === 'event' || !c.filtered);
-  const browsers = (options.path ?? 'session-days') === 'session-days' && canUseDays ? sessionDaysStage(conditions, params, asOf) : eventsStage(conditions);
-  const sql = `
-SELECT ${personOf('b', 'customer_id')} AS person_id, max(${customerOf('b', 'customer_id')}) AS customer_id, max(b.last_seen) AS last_seen,
-  ${conditions.map((c) => `uniqExactIfMerge(b.c${c.index}_state) AS c${c.index}`).join(', ')}
-FROM (${browsers}) AS b
-${joinPersonMap('b')}
-GROUP BY person_id
-HAVING ${having}`;
+  const sql = (options.path ?? 'session-days') === 'session-days' && canUseDays ? sessionDaysSql(conditions, params, asOf, having) : eventsSql(conditions, having);
   return { sql, params };
 }
 
 const EMAIL_TYPES = "('email_open', 'email_click')";
 const NON_BOT_EVENTS = `{db:Identifier}.events AS e WHERE e.site_id = {site:String} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot`;
-/** The state of a condition a branch adds nothing to, typed like the real ones so the UNION ALL lines up. */
-const emptyState = (c: CompiledCondition) => (c.kind === 'visit' ? `uniqExactIfState('', 0)` : `uniqExactIfState(toUUIDOrZero(''), 0)`);
-const eventState = (c: CompiledCondition) => `uniqExactIfState(${c.kind === 'visit' ? 'e.session_id' : 'e.event_id'}, ${c.predicates.join(' AND ')})`;
 
-/** Every non-bot event of the window, grouped per browser. */
-function eventsStage(conditions: CompiledCondition[]): string {
+/**
+ * Every non-bot event of the window, grouped per browser (no join on 10M rows), then the far fewer browser rows joined
+ * to person_map and their uniqExact states merged per person.
+ */
+function eventsSql(conditions: CompiledCondition[], having: string): string {
   return `
+SELECT ${personOf('b', 'customer_id')} AS person_id, max(${customerOf('b', 'customer_id')}) AS customer_id, max(b.last_seen) AS last_seen,
+  ${conditions.map((c) => `uniqExactIfMerge(b.c${c.index}_state) AS c${c.index}`).join(', ')}
+FROM (
   SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_seen,
-    ${conditions.map((c) => `${eventState(c)} AS c${c.index}_state`).join(', ')}
+    ${conditions.map((c) => `uniqExactIfState(${c.kind === 'visit' ? 'e.session_id' : 'e.event_id'}, ${c.predicates.join(' AND ')}) AS c${c.index}_state`).join(', ')}
   FROM ${NON_BOT_EVENTS} AND e.ts >= {scan_since:DateTime64(3, 'UTC')}
-  GROUP BY anonymous_id, customer_id`;
+  GROUP BY anonymous_id, customer_id
+) AS b
+${joinPersonMap('b')}
+GROUP BY person_id
+HAVING ${having}`;
 }
 
 const utcDay = (time: string) => time.slice(0, 10);
 
 /**
- * Whole days from session_days, edge days and condition types from events (see compileRules). A session_days row of
- * day D lies entirely inside a window starting at `since` exactly when D > toDate(since): the window start's own
- * day is an edge day, read from events with the exact `ts >= since`. Session ids merge across days and branches
- * inside uniqExact, so a session spanning midnight or a window edge is still one visit. Edge days are left out of the
- * rollup branch only to read less (their events would merge into the same states).
+ * Whole days from session_days, the rest from events (see compileRules), as one stream of rows — a session-day, or an
+ * event — each with a 0/1 flag per condition; joined to person_map row by row and counted per person with plain
+ * uniqExactIf (cheaper here than per-browser states: the rollup already made the rows few).
+ * A session_days row of day D lies entirely inside a window starting at `since` exactly when D > toDate(since); the
+ * window start's own day is an edge day, whose events are read with the exact `ts >= since`. Events are read for the
+ * edge days (every type) and, on all days of the window, for the types of event conditions; an event read for both
+ * reasons is one row. Session ids and event ids are counted distinct across all rows, so a session spanning midnight
+ * or a window edge is still one visit. Edge days are left out of the rollup branch only to read less.
  */
-function sessionDaysStage(conditions: CompiledCondition[], params: QueryParams, asOf: Date): string {
+function sessionDaysSql(conditions: CompiledCondition[], params: QueryParams, asOf: Date, having: string): string {
   const sinceDays = conditions.map((c) => utcDay(String(params[`c${c.index}_since`])));
   params.edge_days = [...new Set([utcDay(String(params.scan_since)), ...sinceDays, utcDay(toClickHouseTime(asOf))])].sort();
-  const wholeDays = `
-  SELECT d.anonymous_id AS anonymous_id, d.customer_id AS customer_id, max(d.last_seen) AS last_seen,
-    ${conditions
-      .map((c) => `${c.kind === 'visit' ? `uniqExactIfState(d.session_id, d.visit = 1 AND d.day > toDate({c${c.index}_since:DateTime64(3, 'UTC')}))` : emptyState(c)} AS c${c.index}_state`)
-      .join(', ')}
+  const typed = conditions.filter((c) => c.kind === 'event');
+  params.typed_types = [...new Set(typed.map((c) => String(params[`c${c.index}_type`])))].sort();
+  params.typed_since = typed.map((c) => String(params[`c${c.index}_since`])).sort()[0] ?? params.scan_since;
+  const rows = `
+  SELECT d.anonymous_id AS anonymous_id, d.customer_id AS customer_id, d.last_seen AS ts, d.session_id AS session_id, toUUIDOrZero('') AS event_id,
+    ${conditions.map((c) => `${c.kind === 'visit' ? `d.visit = 1 AND d.day > toDate({c${c.index}_since:DateTime64(3, 'UTC')})` : '0'} AS f${c.index}`).join(', ')}
   FROM {db:Identifier}.session_days AS d
   WHERE d.site_id = {site:String} AND d.day > toDate({scan_since:DateTime64(3, 'UTC')}) AND d.day < toDate({as_of:DateTime64(3, 'UTC')})
     AND d.day NOT IN {edge_days:Array(Date)}
-  GROUP BY anonymous_id, customer_id`;
-  const edgeDays = `
-  SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_seen,
-    ${conditions.map((c) => `${c.kind === 'visit' ? eventState(c) : emptyState(c)} AS c${c.index}_state`).join(', ')}
-  FROM ${NON_BOT_EVENTS} AND e.ts >= {scan_since:DateTime64(3, 'UTC')} AND toDate(e.ts) IN {edge_days:Array(Date)}
-  GROUP BY anonymous_id, customer_id`;
-  const typed = conditions.filter((c) => c.kind === 'event');
-  if (!typed.length) return `${wholeDays}\n  UNION ALL${edgeDays}`;
-  params.typed_types = [...new Set(typed.map((c) => String(params[`c${c.index}_type`])))].sort();
-  params.typed_since = typed.map((c) => String(params[`c${c.index}_since`])).sort()[0];
-  const typedEvents = `
-  SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_seen,
-    ${conditions.map((c) => `${c.kind === 'event' ? eventState(c) : emptyState(c)} AS c${c.index}_state`).join(', ')}
-  FROM ${NON_BOT_EVENTS} AND e.ts >= {typed_since:DateTime64(3, 'UTC')} AND e.type IN {typed_types:Array(String)}
-  GROUP BY anonymous_id, customer_id`;
-  return `${wholeDays}\n  UNION ALL${edgeDays}\n  UNION ALL${typedEvents}`;
+  UNION ALL
+  SELECT e.anonymous_id, e.customer_id, e.ts, e.session_id, e.event_id,
+    ${conditions.map((c) => c.predicates.join(' AND ')).join(', ')}
+  FROM ${NON_BOT_EVENTS} AND e.ts >= {scan_since:DateTime64(3, 'UTC')}
+    AND (toDate(e.ts) IN {edge_days:Array(Date)} OR (e.type IN {typed_types:Array(String)} AND e.ts >= {typed_since:DateTime64(3, 'UTC')}))`;
+  return `
+SELECT ${personOf('r', 'customer_id')} AS person_id, max(${customerOf('r', 'customer_id')}) AS customer_id, max(r.ts) AS last_seen,
+  ${conditions.map((c) => `uniqExactIf(${c.kind === 'visit' ? 'r.session_id' : 'r.event_id'}, r.f${c.index}) AS c${c.index}`).join(', ')}
+FROM (${rows}
+) AS r
+${joinPersonMap('r')}
+GROUP BY person_id
+HAVING ${having}`;
 }
