@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS {{database}}.customer_browsers {{on_cluster}}
     anonymous_id  String
 )
 ENGINE = {{replicated}}ReplacingMergeTree
-ORDER BY (site_id, customer_id, anonymous_id);
+ORDER BY (site_id, customer_id, anonymous_id)
+SETTINGS index_granularity = 1024;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{database}}.customer_browsers_events_mv {{on_cluster}} TO {{database}}.customer_browsers AS
 SELECT DISTINCT site_id, customer_id, anonymous_id FROM {{database}}.events WHERE customer_id != '';
@@ -37,6 +38,7 @@ SELECT DISTINCT site_id, customer_id, anonymous_id FROM (
 -- machine flag) and cart events and purchases (cart id, product name, price, quantity). The profile reads
 -- visitor_events for every other type and this table for these six, so each event is read from exactly one of them.
 -- Duplicates as in visitor_events: the insert deduplication window, then ReplacingMergeTree on (…, event_id).
+-- Small granules (1024 rows): the profile reads a few rows per browser, and every granule it touches is decompressed whole.
 CREATE TABLE IF NOT EXISTS {{database}}.visitor_event_details {{on_cluster}}
 (
     site_id       LowCardinality(String),
@@ -60,7 +62,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.visitor_event_details {{on_cluster}}
 ENGINE = {{replicated}}ReplacingMergeTree
 PARTITION BY toYYYYMM(ts)
 ORDER BY (site_id, anonymous_id, ts, event_id)
-SETTINGS non_replicated_deduplication_window = 1000;
+SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 1024;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS {{database}}.visitor_event_details_mv {{on_cluster}} TO {{database}}.visitor_event_details AS
 SELECT site_id, anonymous_id, ts, event_id, type, session_id, customer_id, is_bot, machine_open, channel, source, campaign_id,

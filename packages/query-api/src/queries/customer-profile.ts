@@ -11,20 +11,23 @@ const DETAIL_TYPES = "('page_ping', 'email_open', 'email_click', 'add_to_cart', 
  * one of them), with the columns the profile uses; columns a copy lacks are defaults the queries never look at for
  * those types (path only matters for page views, campaign/machine flag for emails, cart columns for cart events).
  */
+const DETAIL_ROWS = `
+  SELECT type, ts, anonymous_id, session_id, customer_id, is_bot, machine_open, toString(channel) AS channel, toString(source) AS source,
+    '' AS path, toString(campaign_id) AS campaign_id, cart_id, product_id, product_name, price, quantity
+  FROM {db:Identifier}.visitor_event_details
+  WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)}`;
 const VISITOR_ROWS = `(
   SELECT type, ts, anonymous_id, session_id, customer_id, is_bot, false AS machine_open, toString(channel) AS channel, toString(source) AS source,
     path, '' AS campaign_id, '' AS cart_id, product_id, '' AS product_name, toDecimal64(0, 4) AS price, toUInt32(0) AS quantity
   FROM {db:Identifier}.visitor_events
   WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)} AND type NOT IN ${DETAIL_TYPES}
-  UNION ALL
-  SELECT type, ts, anonymous_id, session_id, customer_id, is_bot, machine_open, toString(channel) AS channel, toString(source) AS source,
-    '' AS path, toString(campaign_id) AS campaign_id, cart_id, product_id, product_name, price, quantity
-  FROM {db:Identifier}.visitor_event_details
-  WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)}
+  UNION ALL${DETAIL_ROWS}
 )`;
 
 /** Non-bot events of the customer before as_of; `{site}`, `{as_of}` and ownRowsParams(). */
 const OWN_EVENTS = `${VISITOR_ROWS} AS e WHERE ${ownRowsSql('e')} AND NOT e.is_bot AND e.ts < {as_of:DateTime64(3, 'UTC')}`;
+/** The same for the detail types only (emails, carts, purchases, heartbeats): one table to read. */
+const OWN_DETAILS = `(${DETAIL_ROWS}) AS e WHERE ${ownRowsSql('e')} AND NOT e.is_bot AND e.ts < {as_of:DateTime64(3, 'UTC')}`;
 const nullableTime = (cond: string, agg: 'min' | 'max') => `if(countIf(${cond}) > 0, ${isoTime(`${agg}If(e.ts, ${cond})`)}, NULL)`;
 const HUMAN_OPEN = "e.type = 'email_open' AND NOT e.machine_open";
 /** Machine-flagged opens are not the customer doing anything. */
@@ -42,7 +45,7 @@ FROM ${OWN_EVENTS}`;
 const EMAILS_SQL = `
 SELECT e.campaign_id AS campaign_id, ${nullableTime(HUMAN_OPEN, 'min')} AS first_opened_at, ${nullableTime("e.type = 'email_click'", 'min')} AS first_clicked_at,
   countIf(${HUMAN_OPEN}) AS opens, countIf(e.type = 'email_click') AS clicks
-FROM ${OWN_EVENTS} AND e.type IN ('email_open', 'email_click')
+FROM ${OWN_DETAILS} AND e.type IN ('email_open', 'email_click')
 GROUP BY campaign_id
 HAVING opens + clicks > 0
 ORDER BY max(e.ts) DESC, campaign_id
@@ -66,7 +69,7 @@ const OPEN_CARTS_SQL = `
 WITH cart_events AS (
   SELECT e.type AS type, e.ts AS ts, e.cart_id AS cart_id, e.session_id AS session_id, e.product_id AS product_id,
     e.product_name AS product_name, toFloat64(e.price) AS price, e.quantity AS quantity
-  FROM ${OWN_EVENTS} AND e.type IN ('add_to_cart', 'remove_from_cart', 'purchase')
+  FROM ${OWN_DETAILS} AND e.type IN ('add_to_cart', 'remove_from_cart', 'purchase')
 ),
 cart_lines AS (
   SELECT if(cart_id != '', cart_id, session_id) AS cart_key, product_id, any(product_name) AS name, argMax(price, ts) AS unit_price,
