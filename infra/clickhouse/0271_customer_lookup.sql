@@ -33,13 +33,12 @@ SELECT DISTINCT site_id, customer_id, anonymous_id FROM (
     SELECT site_id, customer_id, anonymous_id FROM {{database}}.identities WHERE customer_id != ''
 );
 
--- visitor_event_details: the visitor-ordered rows that `visitor_events` (0260, the funnels' copy) leaves out or lacks
--- the columns for — page_ping heartbeats (they extend sessions and last-seen times), email opens/clicks (campaign,
--- machine flag) and cart events and purchases (cart id, product name, price, quantity). The profile reads
--- visitor_events for every other type and this table for these six, so each event is read from exactly one of them.
--- Duplicates as in visitor_events: the insert deduplication window, then ReplacingMergeTree on (…, event_id).
--- Small granules (1024 rows): the profile reads a few rows per browser, and every granule it touches is decompressed whole.
-CREATE TABLE IF NOT EXISTS {{database}}.visitor_event_details {{on_cluster}}
+-- events_by_visitor: a narrow copy of `events` sorted by (site_id, anonymous_id, ts) with only the columns the profile
+-- reads, so one customer's events are a few short ranges. Small granules (1024 rows): the profile reads a handful of
+-- rows per browser, and every granule it touches is decompressed whole. Duplicates as in `events`: a retried
+-- processor insert carries the same insert_deduplication_token (the window below), ReplacingMergeTree on
+-- (…, event_id) is the backstop.
+CREATE TABLE IF NOT EXISTS {{database}}.events_by_visitor {{on_cluster}}
 (
     site_id       LowCardinality(String),
     anonymous_id  String,
@@ -52,6 +51,7 @@ CREATE TABLE IF NOT EXISTS {{database}}.visitor_event_details {{on_cluster}}
     machine_open  Bool,
     channel       LowCardinality(String),
     source        LowCardinality(String),
+    path          String,
     campaign_id   LowCardinality(String),
     cart_id       String,
     product_id    String,
@@ -64,16 +64,14 @@ PARTITION BY toYYYYMM(ts)
 ORDER BY (site_id, anonymous_id, ts, event_id)
 SETTINGS non_replicated_deduplication_window = 1000, index_granularity = 1024;
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS {{database}}.visitor_event_details_mv {{on_cluster}} TO {{database}}.visitor_event_details AS
-SELECT site_id, anonymous_id, ts, event_id, type, session_id, customer_id, is_bot, machine_open, channel, source, campaign_id,
+CREATE MATERIALIZED VIEW IF NOT EXISTS {{database}}.events_by_visitor_mv {{on_cluster}} TO {{database}}.events_by_visitor AS
+SELECT site_id, anonymous_id, ts, event_id, type, session_id, customer_id, is_bot, machine_open, channel, source, path, campaign_id,
        cart_id, product_id, product_name, price, quantity
-FROM {{database}}.events
-WHERE type IN ('page_ping', 'email_open', 'email_click', 'add_to_cart', 'remove_from_cart', 'purchase');
+FROM {{database}}.events;
 
 -- Backfill; events already copied (by the view, or a run of this statement that stopped half-way) are skipped.
-INSERT INTO {{database}}.visitor_event_details
-SELECT site_id, anonymous_id, ts, event_id, type, session_id, customer_id, is_bot, machine_open, channel, source, campaign_id,
+INSERT INTO {{database}}.events_by_visitor
+SELECT site_id, anonymous_id, ts, event_id, type, session_id, customer_id, is_bot, machine_open, channel, source, path, campaign_id,
        cart_id, product_id, product_name, price, quantity
 FROM {{database}}.events
-WHERE type IN ('page_ping', 'email_open', 'email_click', 'add_to_cart', 'remove_from_cart', 'purchase')
-  AND (site_id, event_id) NOT IN (SELECT site_id, event_id FROM {{database}}.visitor_event_details)
+WHERE (site_id, event_id) NOT IN (SELECT site_id, event_id FROM {{database}}.events_by_visitor)

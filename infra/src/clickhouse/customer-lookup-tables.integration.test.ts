@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { loadMigrations } from './migrate.js';
 
-// session_days (0270) for audiences; customer_browsers and visitor_event_details (0271) for customer profiles.
+// session_days (0270) for audiences; customer_browsers and events_by_visitor (0271) for customer profiles.
 const row = (n: number, type: string, ts: string, extra: Record<string, unknown> = {}) => ({
   site_id: 's1', event_id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type, ts, device_ts: ts, received_at: ts,
   anonymous_id: 'a1', session_id: 'a1-s1', customer_id: '', path: '/p', url: 'https://x/p', ...extra,
@@ -46,7 +46,7 @@ describe('session_days', () => {
 });
 
 describe('customer lookup tables', () => {
-  it('customer_browsers pairs from events, orders and identity links; visitor_event_details holds the six detail types', async () => {
+  it('customer_browsers pairs from events, orders and identity links; events_by_visitor copies every event with the profile columns', async () => {
     const { client, database, rows, backfills } = await withEvents();
     await client.insert({ table: `${database}.orders`, format: 'JSONEachRow', values: [{ site_id: 's1', order_id: 'o1', event_id: row(9, '', '').event_id, ts: '2026-11-03 00:00:00', anonymous_id: 'a2', customer_id: 'c1' }] });
     await client.insert({ table: `${database}.identities`, format: 'JSONEachRow', values: [{ site_id: 's1', anonymous_id: 'a3', customer_id: 'c1', first_seen: '2026-11-03 00:00:00', last_seen: '2026-11-03 00:00:00', sources: ['identify'] }] });
@@ -57,11 +57,13 @@ describe('customer lookup tables', () => {
       { customer_id: 'c1', anonymous_id: 'a2' },
       { customer_id: 'c1', anonymous_id: 'a3' },
     ]);
-    const details = () => rows(`SELECT type, machine_open, toString(campaign_id) AS campaign_id, cart_id, product_name, toFloat64(price) AS price, quantity FROM ${database}.visitor_event_details ORDER BY ts`);
+    const details = () => rows(`SELECT type, machine_open, toString(campaign_id) AS campaign_id, cart_id, product_name, toFloat64(price) AS price, quantity FROM ${database}.events_by_visitor ORDER BY ts`);
     const expected = [
+      { type: 'page_view', machine_open: false, campaign_id: '', cart_id: '', product_name: '', price: 0, quantity: 0 },
       { type: 'page_ping', machine_open: false, campaign_id: '', cart_id: '', product_name: '', price: 0, quantity: 0 },
       { type: 'email_open', machine_open: true, campaign_id: 'nov', cart_id: '', product_name: '', price: 0, quantity: 0 },
       { type: 'add_to_cart', machine_open: false, campaign_id: '', cart_id: 'k1', product_name: 'Mug', price: 8, quantity: 2 },
+      { type: 'page_view', machine_open: false, campaign_id: '', cart_id: '', product_name: '', price: 0, quantity: 0 },
     ];
     expect(await details()).toEqual(expected);
     // The backfill ran once above with everything already copied by the views: still each event once.

@@ -189,10 +189,9 @@ Verdict (issue 7 targets): ${verdicts.join('; ')}.
   condition with property filters falls back to reading events.
 - **Customer profile**: one query for the customer's anonymous ids (\`customer_browsers\`, sorted by customer, and the
   identity links, both by primary key), then four queries side by side (sessions + summary in one read, emails, open
-  carts, orders) over \`visitor_events\` (0260, the funnels' copy sorted by (site, anonymous_id, ts)) and
-  \`visitor_event_details\` (0271: heartbeats, email and cart events with the columns the funnels' copy lacks, 1024-row
-  granules), so only a few granules are read instead of bloom-filter scans of \`events\`. Orders are still a scan of the
-  small \`orders\` table. RFM scores rank against the cached buyer population.
+  carts, orders) over \`events_by_visitor\` (0271: the profile's columns of every event, sorted by (site, anonymous_id,
+  ts), 1024-row granules), so only a few granules are read instead of bloom-filter scans of \`events\`. Orders are still
+  a scan of the small \`orders\` table. RFM scores rank against the cached buyer population.
 - **RFM** has no target; it scans every event once for the last activity and ranks buyers with window functions.
 `;
 const out = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance/query-api-part2.md');

@@ -17,8 +17,7 @@ const RAW_OWNED = `(JSONExtractString(event_json, 'customerId') = {customer:Stri
 /** In deletion order: the projections first, the identity graph (which defines `anon`) last. */
 export const ERASURE_TABLES = [
   { table: 'sessions', where: 'session_id IN {sessions:Array(String)}' },
-  { table: 'visitor_events', where: OWNED },
-  { table: 'visitor_event_details', where: OWNED },
+  { table: 'events_by_visitor', where: OWNED },
   { table: 'session_days', where: OWNED },
   { table: 'customer_browsers', where: OWNED },
   { table: 'raw_events', where: RAW_OWNED },

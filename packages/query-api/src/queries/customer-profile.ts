@@ -3,31 +3,16 @@ import { asOfParams } from '../params/as-of-param.js';
 import { ownRowsParams, ownRowsSql, resolveCustomerAnonymousIds, type CustomerAnonymousIds } from './customer-events-filter.js';
 import { isoTime } from './iso-time.js';
 
-/** The event types visitor_event_details holds (migration 0271); visitor_events holds every other type. */
-const DETAIL_TYPES = "('page_ping', 'email_open', 'email_click', 'add_to_cart', 'remove_from_cart', 'purchase')";
-
-/**
- * The customer's events, read by primary key from the two visitor-ordered copies of `events` (each type from exactly
- * one of them), with the columns the profile uses; columns a copy lacks are defaults the queries never look at for
- * those types (path only matters for page views, campaign/machine flag for emails, cart columns for cart events).
- */
-const DETAIL_ROWS = `
-  SELECT type, ts, anonymous_id, session_id, customer_id, is_bot, machine_open, toString(channel) AS channel, toString(source) AS source,
-    '' AS path, toString(campaign_id) AS campaign_id, cart_id, product_id, product_name, price, quantity
-  FROM {db:Identifier}.visitor_event_details
-  WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)}`;
+/** The customer's events with the columns the profile uses, read by primary key from events_by_visitor (migration 0271). */
 const VISITOR_ROWS = `(
-  SELECT type, ts, anonymous_id, session_id, customer_id, is_bot, false AS machine_open, toString(channel) AS channel, toString(source) AS source,
-    path, '' AS campaign_id, '' AS cart_id, product_id, '' AS product_name, toDecimal64(0, 4) AS price, toUInt32(0) AS quantity
-  FROM {db:Identifier}.visitor_events
-  WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)} AND type NOT IN ${DETAIL_TYPES}
-  UNION ALL${DETAIL_ROWS}
+  SELECT type, ts, anonymous_id, session_id, customer_id, is_bot, machine_open, toString(channel) AS channel, toString(source) AS source,
+    path, toString(campaign_id) AS campaign_id, cart_id, product_id, product_name, price, quantity
+  FROM {db:Identifier}.events_by_visitor
+  WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)}
 )`;
 
 /** Non-bot events of the customer before as_of; `{site}`, `{as_of}` and ownRowsParams(). */
 const OWN_EVENTS = `${VISITOR_ROWS} AS e WHERE ${ownRowsSql('e')} AND NOT e.is_bot AND e.ts < {as_of:DateTime64(3, 'UTC')}`;
-/** The same for the detail types only (emails, carts, purchases, heartbeats): one table to read. */
-const OWN_DETAILS = `(${DETAIL_ROWS}) AS e WHERE ${ownRowsSql('e')} AND NOT e.is_bot AND e.ts < {as_of:DateTime64(3, 'UTC')}`;
 const nullableTime = (cond: string, agg: 'min' | 'max') => `if(countIf(${cond}) > 0, ${isoTime(`${agg}If(e.ts, ${cond})`)}, NULL)`;
 const HUMAN_OPEN = "e.type = 'email_open' AND NOT e.machine_open";
 /** Machine-flagged opens are not the customer doing anything. */
@@ -36,7 +21,7 @@ const NOT_MACHINE = "NOT (e.type = 'email_open' AND e.machine_open)";
 const EMAILS_SQL = `
 SELECT e.campaign_id AS campaign_id, ${nullableTime(HUMAN_OPEN, 'min')} AS first_opened_at, ${nullableTime("e.type = 'email_click'", 'min')} AS first_clicked_at,
   countIf(${HUMAN_OPEN}) AS opens, countIf(e.type = 'email_click') AS clicks
-FROM ${OWN_DETAILS} AND e.type IN ('email_open', 'email_click')
+FROM ${OWN_EVENTS} AND e.type IN ('email_open', 'email_click')
 GROUP BY campaign_id
 HAVING opens + clicks > 0
 ORDER BY max(e.ts) DESC, campaign_id
@@ -84,7 +69,7 @@ WITH lines AS (
     toInt64(sumIf(e.quantity, e.type = 'add_to_cart')) - toInt64(sumIf(e.quantity, e.type = 'remove_from_cart')) AS net,
     maxIf(e.ts, e.type != 'purchase') AS changed, countIf(e.type != 'purchase') AS cart_rows,
     maxIf(e.ts, e.type = 'purchase') AS bought_at, groupArrayIf(e.cart_id, e.type = 'purchase' AND e.cart_id != '') AS bought_carts
-  FROM ${OWN_DETAILS} AND e.type IN ('add_to_cart', 'remove_from_cart', 'purchase')
+  FROM ${OWN_EVENTS} AND e.type IN ('add_to_cart', 'remove_from_cart', 'purchase')
   GROUP BY cart_key, product_id
 )
 SELECT cart_key AS cart_id, ${isoTime('max(changed)')} AS updated_at,

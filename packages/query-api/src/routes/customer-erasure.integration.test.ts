@@ -59,11 +59,8 @@ const count = async (table: string, where: string) => {
 };
 const C1_ROWS = {
   events: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
-  // the visitor-ordered copy of events (no page_ping rows in this fixture, so the same 16)
-  visitor_events: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
-  // The profile's copy of c1's heartbeat, email and cart rows: purchases o3, o2, o1, three adds and a removal (a1-s3,
-  // a1-s4), the human and the machine open and the click of email-c1 → 3 + 4 + 3 = 10 (the a1b page view is not one).
-  visitor_event_details: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
+  // The profile's visitor-ordered copy of events: the same 16 rows as events.
+  events_by_visitor: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
   // One row per (day, browser, customer id, session): a1b 10-20; a1-s1 11-01, a1-s2 11-20, a1-s3 and a1-s4 11-29; the
   // email pseudo-session email-c1 on 11-19 (open + click) and 11-28 (machine open) → 7.
   session_days: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
@@ -83,7 +80,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     // Warm the RFM population cache the profiles use: 4 buyers (c1, c2, c3, c5); c2 has W = 2 worse on recency → R 1 + ⌊10/4⌋ = 3.
     expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 3, population: 4 });
     const before = Object.fromEntries(await Promise.all(Object.entries(C1_ROWS).map(async ([t, w]) => [t, await count(t, w)] as const)));
-    expect(before).toEqual({ events: 16, visitor_events: 16, visitor_event_details: 10, session_days: 7, customer_browsers: 3, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
+    expect(before).toEqual({ events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 3, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
     const othersBefore = { events: await count('events', "customer_id != 'c1'") - 3, orders: await count('orders', "customer_id != 'c1'") };
 
     const res = await app.request('/api/v1/customers/c1?site=shop-1', { method: 'DELETE', headers: bearer(CUSTOMER_KEY) });
@@ -92,7 +89,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     expect(body).toMatchObject({
       customer_id: 'c1',
       anonymous_ids: 3, // a1, a1b (identities), email-c1 (carried the id)
-      deleted: { events: 16, visitor_events: 16, visitor_event_details: 10, session_days: 7, customer_browsers: 3, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 },
+      deleted: { events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 3, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 },
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
       requested_at: '2026-12-01T00:00:00.000Z',
     });
@@ -100,7 +97,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     // Gone at once — no merge, no FINAL needed.
     for (const [table, where] of Object.entries(C1_ROWS)) expect([table, await count(table, where)]).toEqual([table, 0]);
     expect(await count('events', "customer_id = 'c9'")).toBe(1);
-    expect(await count('visitor_events', "customer_id = 'c9'")).toBe(1);
+    expect(await count('events_by_visitor', "customer_id = 'c9'")).toBe(1);
     expect(await count('session_days', "customer_id = 'c9'")).toBe(1);
     expect(await count('customer_browsers', "customer_id = 'c9'")).toBe(1);
     expect(await count('raw_events', "event_json LIKE '%c9%' OR event_json LIKE '%c2%'")).toBe(2);
@@ -130,7 +127,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
       requested_by: 'key-support',
       requested_at: '2026-12-01 00:00:00.000',
       anonymous_ids: 3,
-      row_counts: { sessions: 6, visitor_events: 16, visitor_event_details: 10, session_days: 7, customer_browsers: 3, raw_events: 3, events: 16, order_items: 3, orders: 3, identities: 2 },
+      row_counts: { sessions: 6, events_by_visitor: 16, session_days: 7, customer_browsers: 3, raw_events: 3, events: 16, order_items: 3, orders: 3, identities: 2 },
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
     });
     expect(JSON.stringify(log[0])).not.toContain('"c1"');
@@ -146,7 +143,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     const res = await failing.request('/api/v1/customers/ghost?site=shop-1', { method: 'DELETE', headers: bearer(CUSTOMER_KEY) });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.deleted).toEqual({ sessions: 0, visitor_events: 0, visitor_event_details: 0, session_days: 0, customer_browsers: 0, raw_events: 0, events: 0, order_items: 0, orders: 0, identities: 0 });
+    expect(body.deleted).toEqual({ sessions: 0, events_by_visitor: 0, session_days: 0, customer_browsers: 0, raw_events: 0, events: 0, order_items: 0, orders: 0, identities: 0 });
     expect(body.hooks.crm).toBe('failed: CRM unreachable');
     expect(await count('erasure_log', `customer_sha256 = '${createHash('sha256').update('ghost').digest('hex')}'`)).toBe(1);
   });
