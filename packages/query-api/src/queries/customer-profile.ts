@@ -1,6 +1,7 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
 import { asOfParams } from '../params/as-of-param.js';
 import { ownRowsParams, ownRowsSql, resolveCustomerAnonymousIds, type CustomerAnonymousIds } from './customer-events-filter.js';
+import { buildEmails, buildOpenCarts, buildSessions, buildSummary, type OwnRow } from './customer-timeline.js';
 import { isoTime } from './iso-time.js';
 
 /** The customer's events with the columns the profile uses, read by primary key from events_by_visitor (migration 0271). */
@@ -113,15 +114,26 @@ type SessionSummaryRow = Omit<ProfileParts['sessions'][number], 'purchased'> & {
   all_events: number;
 };
 
-/** Everything a support operator sees about one customer; undefined when the site has never seen them. */
-export async function queryCustomerProfile(runner: QueryRunner, q: { site: string; customer: string; asOf: Date; limit: number }): Promise<ProfileParts | undefined> {
-  const anonymousIds = await resolveCustomerAnonymousIds(runner, q.site, q.customer);
-  const params = { site: q.site, ...ownRowsParams(q.customer, anonymousIds), limit: q.limit, ...asOfParams(q.asOf) };
-  const [sessionRows, emails, carts, orderRows] = await Promise.all([
+/** Above this many own rows the profile is aggregated in ClickHouse instead of from fetched rows. */
+const PROFILE_ROW_CAP = 20_000;
+
+/** The customer's own rows, oldest first, for customer-timeline.ts. */
+const OWN_ROWS_SQL = `
+SELECT e.type AS type, ${isoTime('e.ts')} AS ts, e.session_id AS session_id, e.channel AS channel, e.source AS source, e.path AS path,
+  e.campaign_id AS campaign_id, e.machine_open AS machine_open, e.cart_id AS cart_id, e.product_id AS product_id,
+  e.product_name AS product_name, toFloat64(e.price) AS price, e.quantity AS quantity
+FROM ${OWN_EVENTS}
+ORDER BY e.ts
+LIMIT {row_cap:UInt32}`;
+
+type CartRow = { cart_id: string; updated_at: string; value: number; items: Array<[string, string, number, number]> };
+
+/** The same parts aggregated in ClickHouse: for customers with more rows than are worth fetching. */
+async function aggregatedParts(runner: QueryRunner, params: Record<string, unknown>) {
+  const [sessionRows, emails, carts] = await Promise.all([
     runner.rows<SessionSummaryRow>(SESSIONS_SUMMARY_SQL, params),
     runner.rows<ProfileParts['emails'][number]>(EMAILS_SQL, params),
-    runner.rows<{ cart_id: string; updated_at: string; value: number; items: Array<[string, string, number, number]> }>(OPEN_CARTS_SQL, params),
-    runner.rows<ProfileParts['orders'][number] & { total_orders: number; total_revenue: number }>(ORDERS_SQL, params),
+    runner.rows<CartRow>(OPEN_CARTS_SQL, params),
   ]);
   const first = sessionRows[0];
   const summary = first
@@ -129,19 +141,39 @@ export async function queryCustomerProfile(runner: QueryRunner, q: { site: strin
     : { first_seen: null, last_seen: null, email_opens: 0, email_clicks: 0, events: 0 };
   const sessions = sessionRows
     .filter((r) => Boolean(r.is_visit))
-    .map(({ session_id, started_at, ended_at, channel, source, entry_page, page_views, purchased }) => ({ session_id, started_at, ended_at, channel, source, entry_page, page_views, purchased }));
-  if (summary.events === 0 && orderRows.length === 0 && anonymousIds.linked.length === 0) return undefined;
+    .map(({ session_id, started_at, ended_at, channel, source, entry_page, page_views, purchased }) => ({ session_id, started_at, ended_at, channel, source, entry_page, page_views, purchased: Boolean(purchased) }));
+  const openCarts = carts.map((c) => ({
+    cart_id: c.cart_id,
+    updated_at: c.updated_at,
+    value: c.value,
+    items: c.items.map(([product_id, product_name, quantity, price]) => ({ product_id, product_name, quantity, price })),
+  }));
+  return { summary, emails, sessions, openCarts };
+}
+
+/**
+ * Everything a support operator sees about one customer; undefined when the site has never seen them. Three
+ * statements: the anonymous ids, then the customer's rows and orders (parts built in customer-timeline.ts).
+ */
+export async function queryCustomerProfile(
+  runner: QueryRunner,
+  q: { site: string; customer: string; asOf: Date; limit: number; rowCap?: number },
+): Promise<ProfileParts | undefined> {
+  const cap = q.rowCap ?? PROFILE_ROW_CAP;
+  const anonymousIds = await resolveCustomerAnonymousIds(runner, q.site, q.customer);
+  const params = { site: q.site, ...ownRowsParams(q.customer, anonymousIds), limit: q.limit, ...asOfParams(q.asOf) };
+  const [rows, orderRows] = await Promise.all([
+    runner.rows<OwnRow>(OWN_ROWS_SQL, { ...params, row_cap: cap + 1 }),
+    runner.rows<ProfileParts['orders'][number] & { total_orders: number; total_revenue: number }>(ORDERS_SQL, params),
+  ]);
+  const parts =
+    rows.length > cap
+      ? await aggregatedParts(runner, params)
+      : { summary: buildSummary(rows), emails: buildEmails(rows, q.limit), sessions: buildSessions(rows, q.limit), openCarts: buildOpenCarts(rows, q.limit) };
+  if (parts.summary.events === 0 && orderRows.length === 0 && anonymousIds.linked.length === 0) return undefined;
   return {
     anonymousIds,
-    summary,
-    emails,
-    sessions: sessions.map((s) => ({ ...s, purchased: Boolean(s.purchased) })),
-    openCarts: carts.map((c) => ({
-      cart_id: c.cart_id,
-      updated_at: c.updated_at,
-      value: c.value,
-      items: c.items.map(([product_id, product_name, quantity, price]) => ({ product_id, product_name, quantity, price })),
-    })),
+    ...parts,
     orders: orderRows.map(({ total_orders: _n, total_revenue: _r, ...o }) => o),
     lifetime: { orders: orderRows[0]?.total_orders ?? 0, revenue: orderRows[0]?.total_revenue ?? 0 },
   };

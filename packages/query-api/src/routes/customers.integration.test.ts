@@ -1,15 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
+import { createQueryRunner, type QueryRunner } from '../clickhouse/query-runner.js';
 import { createQueryApi, type QueryApi } from '../create-query-api.js';
+import { queryCustomerProfile } from '../queries/customer-profile.js';
 import { CUSTOMER_FIXTURE, CUSTOMER_KEY } from '../testing/customer-fixture.js';
 import { getJson, loadFixture } from '../testing/index.js';
 
 let app: QueryApi;
+let runner: QueryRunner;
 
 beforeAll(async () => {
   const ctx = await freshClickHouseDatabase();
   await loadFixture(ctx.client, ctx.database, { ...CUSTOMER_FIXTURE, apiKeys: [...(CUSTOMER_FIXTURE.apiKeys ?? []), { key: 'sk_other_site', siteIds: ['shop-2'] }] });
   app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined });
+  runner = createQueryRunner({ client: ctx.client, database: ctx.database, maxExecutionTimeSeconds: 10 });
 });
 
 const profile = (id: string, query = '') => getJson(app, `/api/v1/customers/${encodeURIComponent(id)}?site=shop-1${query}`, CUSTOMER_KEY);
@@ -93,5 +97,16 @@ describe('GET /api/v1/customers/{id}', () => {
     expect((await getJson(app, '/api/v1/customers/c1?site=shop-2', CUSTOMER_KEY)).status).toBe(403);
     expect((await getJson(app, '/api/v1/customers/c1?site=shop-2', 'sk_other_site')).status).toBe(404);
     expect(await profile('c1', '&recency_basis=monthly')).toMatchObject({ status: 400, body: { error: { parameter: 'recency_basis' } } });
+  });
+
+  it('customers with more rows than the fetch cap get the same profile, aggregated in ClickHouse', async () => {
+    const asOf = new Date('2026-12-01T00:00:00Z');
+    for (const customer of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'nobody']) {
+      const fetched = await queryCustomerProfile(runner, { site: 'shop-1', customer, asOf, limit: 20 });
+      const aggregated = await queryCustomerProfile(runner, { site: 'shop-1', customer, asOf, limit: 20, rowCap: 0 });
+      expect([customer, aggregated]).toEqual([customer, fetched]);
+    }
+    // Lists are cut at the limit the same way on both paths.
+    expect(await queryCustomerProfile(runner, { site: 'shop-1', customer: 'c1', asOf, limit: 2, rowCap: 0 })).toEqual(await queryCustomerProfile(runner, { site: 'shop-1', customer: 'c1', asOf, limit: 2 }));
   });
 });
