@@ -23,8 +23,11 @@ export interface ReplayReport {
   invalid: number;
 }
 
-/** Derived tables a replay rebuilds; `sessions` is refilled by its materialized view from `events`. */
-export const DERIVED_TABLES = ['events', 'orders', 'order_items', 'identities', 'sessions'] as const;
+/**
+ * Derived tables a replay rebuilds; `sessions` and the query API's lookup tables (migration 0270/0271: session_days,
+ * events_by_visitor, customer_browsers) are refilled by their materialized views from events, orders, identities.
+ */
+export const DERIVED_TABLES = ['events', 'orders', 'order_items', 'identities', 'sessions', 'session_days', 'events_by_visitor', 'customer_browsers'] as const;
 
 const ORIGIN_BY_NAME: Record<string, RawEventOrigin> = {
   browser: RawEventOrigin.BROWSER,

@@ -23,17 +23,34 @@ export interface CompiledMembers {
   ctes?: string[];
 }
 
+/** One condition, compiled: its predicates over an `events` row aliased `e`, and what it counts. */
+interface CompiledCondition {
+  index: number;
+  kind: 'visit' | 'event';
+  /** Has property filters: a filtered visit needs raw events. */
+  filtered: boolean;
+  /** Every predicate over `e` (window start, kind, machine opens, filters); the window end is the scan's. */
+  predicates: string[];
+}
+
+/** Where the counts come from: `events` only, or whole days from `session_days` plus events for the rest. */
+export type AudienceReadPath = 'events' | 'session-days';
+
 /**
- * Compiles a rule tree into one pass over events: every condition becomes a conditional aggregate per person
- * (`uniqExact` of event ids, or of session ids for "visit", so duplicates never double count), and the tree
- * becomes the HAVING clause. The scan covers the longest `within_days`; people are candidates when they have any
- * non-bot event in it, so `count = 0` / `count < N` conditions are judged among people active in that window.
- * Machine-flagged email opens never count as opens.
+ * Compiles a rule tree into conditional counts per person (`uniqExact` of event ids, or of session ids for "visit",
+ * so duplicates never double count), and the tree into the HAVING clause. People are candidates when they have any
+ * non-bot event in the longest `within_days`, so `count = 0` / `count < N` conditions are judged among people active
+ * in that window. Machine-flagged email opens never count as opens. Two read paths, same answers
+ * (audience-read-paths.integration.test.ts):
+ * - `session-days` (the default, unless a "visit" condition filters on properties): whole days of the window from
+ *   `session_days` (migration 0270: one row per session and UTC day), the partial days at its edges (each window
+ *   start's day and as_of's day) from `events`, and `events` of just the condition types (the sort key starts
+ *   (site_id, toDate(ts), type), so only those rows are read) — see sessionDaysSql();
+ * - `events`: every event of the window — see eventsSql().
  */
-export function compileRules(root: AudienceGroup, asOf: Date): CompiledMembers {
+export function compileRules(root: AudienceGroup, asOf: Date, options: { path?: AudienceReadPath } = {}): CompiledMembers {
   const params: QueryParams = { as_of: toClickHouseTime(asOf) };
-  const aggregates: string[] = [];
-  const merges: string[] = [];
+  const conditions: CompiledCondition[] = [];
   let longest = 1;
 
   const filterSql = (f: PropertyFilter, name: string): string => {
@@ -57,23 +74,20 @@ export function compileRules(root: AudienceGroup, asOf: Date): CompiledMembers {
   };
 
   const conditionSql = (c: AudienceCondition): string => {
-    const i = aggregates.length;
+    const i = conditions.length;
     longest = Math.max(longest, c.within_days);
     params[`c${i}_since`] = toClickHouseTime(new Date(asOf.getTime() - c.within_days * DAY_MS));
     params[`c${i}_count`] = c.count;
     const predicates = [`e.ts >= {c${i}_since:DateTime64(3, 'UTC')}`];
     // A visit is a browsing session: the pseudo-sessions of email opens/clicks are not visits.
-    if (c.event === 'visit') predicates.push("e.type NOT IN ('email_open', 'email_click')");
+    if (c.event === 'visit') predicates.push(`e.type NOT IN ${EMAIL_TYPES}`);
     else {
       params[`c${i}_type`] = c.event;
       predicates.push(`e.type = {c${i}_type:String}`);
       if (c.event === 'email_open') predicates.push('NOT e.machine_open');
     }
     (c.where ?? []).forEach((f, j) => predicates.push(filterSql(f, `c${i}_f${j}`)));
-    const counted = c.event === 'visit' ? 'e.session_id' : 'e.event_id';
-    // Per browser first (no join), then per person: uniqExact states merge exactly across a person's browsers.
-    aggregates.push(`uniqExactIfState(${counted}, ${predicates.join(' AND ')}) AS c${i}_state`);
-    merges.push(`uniqExactIfMerge(b.c${i}_state) AS c${i}`);
+    conditions.push({ index: i, kind: c.event === 'visit' ? 'visit' : 'event', filtered: (c.where ?? []).length > 0, predicates });
     return `c${i} ${COUNT_OP_SQL[c.op]} {c${i}_count:UInt32}`;
   };
 
@@ -85,18 +99,68 @@ export function compileRules(root: AudienceGroup, asOf: Date): CompiledMembers {
 
   const having = nodeSql(root);
   params.scan_since = toClickHouseTime(new Date(asOf.getTime() - longest * DAY_MS));
-  // Stage 1 groups the window's events by (anonymous id, customer id) without touching the identity graph;
-  // stage 2 joins the (far fewer) browser rows to person_map and merges them per person.
-  const sql = `
-SELECT ${personOf('b', 'customer_id')} AS person_id, max(${customerOf('b', 'customer_id')}) AS customer_id, max(b.last_seen) AS last_seen, ${merges.join(', ')}
+  const canUseDays = conditions.every((c) => c.kind === 'event' || !c.filtered);
+  const sql = (options.path ?? 'session-days') === 'session-days' && canUseDays ? sessionDaysSql(conditions, params, asOf, having) : eventsSql(conditions, having);
+  return { sql, params };
+}
+
+const EMAIL_TYPES = "('email_open', 'email_click')";
+const NON_BOT_EVENTS = `{db:Identifier}.events AS e WHERE e.site_id = {site:String} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot`;
+
+/**
+ * Every non-bot event of the window, grouped per browser (no join on 10M rows), then the far fewer browser rows joined
+ * to person_map and their uniqExact states merged per person.
+ */
+function eventsSql(conditions: CompiledCondition[], having: string): string {
+  return `
+SELECT ${personOf('b', 'customer_id')} AS person_id, max(${customerOf('b', 'customer_id')}) AS customer_id, max(b.last_seen) AS last_seen,
+  ${conditions.map((c) => `uniqExactIfMerge(b.c${c.index}_state) AS c${c.index}`).join(', ')}
 FROM (
-  SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_seen, ${aggregates.join(', ')}
-  FROM {db:Identifier}.events AS e
-  WHERE e.site_id = {site:String} AND e.ts >= {scan_since:DateTime64(3, 'UTC')} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot
+  SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_seen,
+    ${conditions.map((c) => `uniqExactIfState(${c.kind === 'visit' ? 'e.session_id' : 'e.event_id'}, ${c.predicates.join(' AND ')}) AS c${c.index}_state`).join(', ')}
+  FROM ${NON_BOT_EVENTS} AND e.ts >= {scan_since:DateTime64(3, 'UTC')}
   GROUP BY anonymous_id, customer_id
 ) AS b
 ${joinPersonMap('b')}
 GROUP BY person_id
 HAVING ${having}`;
-  return { sql, params };
+}
+
+const utcDay = (time: string) => time.slice(0, 10);
+
+/**
+ * Whole days from session_days, the rest from events (see compileRules), as one stream of rows — a session-day, or an
+ * event — each with a 0/1 flag per condition; joined to person_map row by row and counted per person with plain
+ * uniqExactIf (cheaper here than per-browser states: the rollup already made the rows few).
+ * A session_days row of day D lies entirely inside a window starting at `since` exactly when D > toDate(since); the
+ * window start's own day is an edge day, whose events are read with the exact `ts >= since`. Events are read for the
+ * edge days (every type) and, on all days of the window, for the types of event conditions; an event read for both
+ * reasons is one row. Session ids and event ids are counted distinct across all rows, so a session spanning midnight
+ * or a window edge is still one visit. Edge days are left out of the rollup branch only to read less.
+ */
+function sessionDaysSql(conditions: CompiledCondition[], params: QueryParams, asOf: Date, having: string): string {
+  const sinceDays = conditions.map((c) => utcDay(String(params[`c${c.index}_since`])));
+  params.edge_days = [...new Set([utcDay(String(params.scan_since)), ...sinceDays, utcDay(toClickHouseTime(asOf))])].sort();
+  const typed = conditions.filter((c) => c.kind === 'event');
+  params.typed_types = [...new Set(typed.map((c) => String(params[`c${c.index}_type`])))].sort();
+  params.typed_since = typed.map((c) => String(params[`c${c.index}_since`])).sort()[0] ?? params.scan_since;
+  const rows = `
+  SELECT d.anonymous_id AS anonymous_id, d.customer_id AS customer_id, d.last_seen AS ts, d.session_id AS session_id, toUUIDOrZero('') AS event_id,
+    ${conditions.map((c) => `${c.kind === 'visit' ? `d.visit = 1 AND d.day > toDate({c${c.index}_since:DateTime64(3, 'UTC')})` : '0'} AS f${c.index}`).join(', ')}
+  FROM {db:Identifier}.session_days AS d
+  WHERE d.site_id = {site:String} AND d.day > toDate({scan_since:DateTime64(3, 'UTC')}) AND d.day < toDate({as_of:DateTime64(3, 'UTC')})
+    AND d.day NOT IN {edge_days:Array(Date)}
+  UNION ALL
+  SELECT e.anonymous_id, e.customer_id, e.ts, e.session_id, e.event_id,
+    ${conditions.map((c) => c.predicates.join(' AND ')).join(', ')}
+  FROM ${NON_BOT_EVENTS} AND e.ts >= {scan_since:DateTime64(3, 'UTC')}
+    AND (toDate(e.ts) IN {edge_days:Array(Date)} OR (e.type IN {typed_types:Array(String)} AND e.ts >= {typed_since:DateTime64(3, 'UTC')}))`;
+  return `
+SELECT ${personOf('r', 'customer_id')} AS person_id, max(${customerOf('r', 'customer_id')}) AS customer_id, max(r.ts) AS last_seen,
+  ${conditions.map((c) => `uniqExactIf(${c.kind === 'visit' ? 'r.session_id' : 'r.event_id'}, r.f${c.index}) AS c${c.index}`).join(', ')}
+FROM (${rows}
+) AS r
+${joinPersonMap('r')}
+GROUP BY person_id
+HAVING ${having}`;
 }

@@ -17,6 +17,9 @@ const RAW_OWNED = `(JSONExtractString(event_json, 'customerId') = {customer:Stri
 /** In deletion order: the projections first, the identity graph (which defines `anon`) last. */
 export const ERASURE_TABLES = [
   { table: 'sessions', where: 'session_id IN {sessions:Array(String)}' },
+  { table: 'events_by_visitor', where: OWNED },
+  { table: 'session_days', where: OWNED },
+  { table: 'customer_browsers', where: OWNED },
   { table: 'raw_events', where: RAW_OWNED },
   { table: 'events', where: OWNED },
   { table: 'order_items', where: OWNED },

@@ -4,33 +4,30 @@ import type { QueryRunner } from '../clickhouse/query-runner.js';
  * One customer's rows, with exactly the attribution of queries/person-id.ts (customerOf = the customer) but
  * without joining the whole identity graph: a row is theirs when its anonymous id's latest link is the customer, or
  * its anonymous id is linked to nobody and the row carries the customer id. The leading `anonymous_id IN {scan}`
- * lets the bloom-filter index on anonymous_id skip granules (an OR across two columns would defeat it).
+ * lets an index on anonymous_id narrow the read (an OR across two columns would defeat it).
  * Needs {customer:String}, {scan:Array(String)}, {linked:Array(String)} from resolveCustomerAnonymousIds().
  */
 export const ownRowsSql = (alias: string) =>
   `(${alias}.anonymous_id IN {scan:Array(String)} AND (${alias}.anonymous_id IN {linked:Array(String)} OR ${alias}.customer_id = {customer:String}))`;
 
-/** Candidates: anonymous ids linked to the customer or carrying their id; each with its latest link ('' = none). */
+/**
+ * Candidates: anonymous ids linked to the customer or carrying their id (customer_browsers, migration 0271: every pair
+ * seen on an event, an order or an identity link, sorted by customer); each with its latest link ('' = none). Both
+ * reads are primary-key lookups.
+ */
 const ANONYMOUS_IDS_SQL = `
+WITH candidates AS (
+  SELECT DISTINCT anonymous_id FROM {db:Identifier}.customer_browsers WHERE site_id = {site:String} AND customer_id = {customer:String}
+)
 SELECT anonymous_id, argMaxIf(customer_id, (last_seen, customer_id), customer_id != '') AS linked_customer
 FROM (
   SELECT anonymous_id, customer_id, max(last_seen) AS last_seen
   FROM {db:Identifier}.identities
-  WHERE site_id = {site:String} AND customer_id != '' AND anonymous_id IN (
-    SELECT anonymous_id FROM {db:Identifier}.identities WHERE site_id = {site:String} AND customer_id = {customer:String}
-    UNION DISTINCT
-    SELECT anonymous_id FROM {db:Identifier}.events WHERE site_id = {site:String} AND customer_id = {customer:String}
-    UNION DISTINCT
-    SELECT anonymous_id FROM {db:Identifier}.orders WHERE site_id = {site:String} AND customer_id = {customer:String}
-  )
+  WHERE site_id = {site:String} AND customer_id != '' AND anonymous_id IN (SELECT anonymous_id FROM candidates)
   GROUP BY anonymous_id, customer_id
   UNION ALL
   -- Columns are named by the first SELECT; aliasing '' AS customer_id here would shadow the column in WHERE.
-  SELECT anonymous_id, '' AS no_link, toDateTime64(0, 3, 'UTC') AS never
-  FROM {db:Identifier}.events WHERE site_id = {site:String} AND customer_id = {customer:String} GROUP BY anonymous_id
-  UNION ALL
-  SELECT anonymous_id, '' AS no_link, toDateTime64(0, 3, 'UTC') AS never
-  FROM {db:Identifier}.orders WHERE site_id = {site:String} AND customer_id = {customer:String} GROUP BY anonymous_id
+  SELECT anonymous_id, '' AS no_link, toDateTime64(0, 3, 'UTC') AS never FROM candidates
 )
 GROUP BY anonymous_id`;
 

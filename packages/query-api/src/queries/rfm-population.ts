@@ -7,10 +7,12 @@ import type { RfmPopulation } from './rfm-scoring.js';
 const POPULATION_SQL = `
 WITH ${RFM_BASE_CTES}
 SELECT
-  arraySort(groupArray(if(isNull(recency_days), 4294967295, assumeNotNull(recency_days)))) AS recency,
+  arraySort(groupArray(assumeNotNull(recency_days))) AS recency,
   arraySort(groupArray(frequency)) AS frequency,
   arraySort(groupArray(monetary)) AS monetary
-FROM base`;
+-- Only buyers are scored (queries/rfm.ts); a buyer has a recency on either basis. (Filtered in a subquery: the
+-- aliases above shadow the columns in a WHERE here.)
+FROM (SELECT * FROM base WHERE frequency > 0)`;
 
 export interface RfmPopulationCacheOptions {
   /** How long a site's score distribution is reused by customer profiles. */

@@ -1,4 +1,4 @@
-import type { RfmSegment } from './rfm.js';
+import { NO_PURCHASE_SEGMENT, type CustomerSegment, type RfmSegment } from './rfm.js';
 
 /**
  * The RFM scoring rules in TypeScript, for scoring one customer against a cached population
@@ -6,7 +6,7 @@ import type { RfmSegment } from './rfm.js';
  * both give the same answer for every score combination and every fixture customer.
  */
 
-/** 1 + floor(5 × W / N): W customers strictly worse, N customers in all. */
+/** 1 + floor(5 × W / N): W buyers strictly worse, N buyers in all. */
 export function quintileScore(strictlyWorse: number, population: number): number {
   if (population <= 0) return 1;
   return 1 + Math.floor((5 * strictlyWorse) / population);
@@ -48,20 +48,25 @@ function upperBound(sorted: readonly number[], value: number): number {
   return lo;
 }
 
-/** Every customer's recency sort key (null → worst), frequency and monetary, each ascending. */
+/** Every buyer's recency (days), frequency and monetary, each ascending. Customers who never bought are not in it. */
 export interface RfmPopulation {
   recency: number[];
   frequency: number[];
   monetary: number[];
 }
 
-/** Sort key of recency: fewer days is better; never purchased is the worst of all. */
-export const recencySortKey = (days: number | null) => (days === null ? 4294967295 : days);
+export interface RfmScores {
+  r: number | null;
+  f: number | null;
+  m: number | null;
+  segment: CustomerSegment;
+}
 
-export function scoreAgainst(population: RfmPopulation, own: { recency_days: number | null; frequency: number; monetary: number }) {
+/** A customer without purchases is not scored; a buyer ranks among the buyers (fewer days is better). */
+export function scoreAgainst(population: RfmPopulation, own: { recency_days: number | null; frequency: number; monetary: number }): RfmScores {
+  if (own.frequency <= 0 || own.recency_days === null) return { r: null, f: null, m: null, segment: NO_PURCHASE_SEGMENT };
   const n = population.frequency.length;
-  const rKey = recencySortKey(own.recency_days);
-  const r = quintileScore(n - upperBound(population.recency, rKey), n);
+  const r = quintileScore(n - upperBound(population.recency, own.recency_days), n);
   const f = quintileScore(lowerBound(population.frequency, own.frequency), n);
   const m = quintileScore(lowerBound(population.monetary, own.monetary), n);
   return { r, f, m, segment: segmentOf(r, f, m) };

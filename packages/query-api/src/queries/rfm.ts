@@ -9,20 +9,29 @@ import { customerOf, joinPersonMap, PERSON_MAP_CTE } from './person-id.js';
  * Customers: every customer id (identity-stitched, queries/person-id.ts) with a non-bot event or an order
  * before `as_of`. Frequency = distinct orders, monetary = their revenue, recency = whole days from the last
  * purchase (basis `purchase`) or the last activity (basis `activity`: any non-bot event, email opens and
- * clicks included, machine-flagged opens excluded) to `as_of`. A customer without purchases has recency
- * null on the purchase basis and ranks below everyone.
+ * clicks included, machine-flagged opens excluded) to `as_of`.
  *
- * Scores 1–5 (quintiles with a tie rule): score = 1 + floor(5 × W / N), W = customers with a strictly worse
- * value, N = all customers. Equal values always share a score, the lower one of the positions they span.
- * Segments from R and FM = round-half-up((F + M) / 2), first match wins — see SEGMENT_SQL and docs/api.md.
+ * Only buyers (frequency ≥ 1) are scored, as RFM practice does: ranking the many customers who never bought
+ * together with the buyers piles them into the bottom quintiles and squeezes every buyer into the top ones.
+ * Scores 1–5 (quintiles with a tie rule): score = 1 + floor(5 × W / N), W = buyers with a strictly worse
+ * value, N = all buyers. Equal values always share a score, the lower one of the positions they span.
+ * Segments from R and FM = round-half-up((F + M) / 2), first match wins — see SEGMENT_SQL and
+ * docs/api-customers.md. Customers who never bought get no scores and the segment NO_PURCHASE_SEGMENT; they are
+ * listed only when asked for (`include = 'all'`).
  */
 export type RecencyBasis = 'purchase' | 'activity';
 
 export const RFM_SEGMENTS = ['Champions', 'Loyal', 'Potential loyalist', 'New', 'At risk', "Can't lose", 'Hibernating', 'Lost'] as const;
+/** The segment of customers without a purchase before as_of: not scored, not one of the RFM_SEGMENTS. */
+export const NO_PURCHASE_SEGMENT = 'No purchase yet';
+/** Every segment a customer can be in, in the documented order. */
+export const CUSTOMER_SEGMENTS = [...RFM_SEGMENTS, NO_PURCHASE_SEGMENT] as const;
 export type RfmSegment = (typeof RFM_SEGMENTS)[number];
+export type CustomerSegment = (typeof CUSTOMER_SEGMENTS)[number];
 
-/** Days from the last purchase/activity to as_of; sorts null (never purchased) as the worst. */
-const RECENCY_SORT_SQL = 'if(isNull(recency_days), 4294967295, assumeNotNull(recency_days))';
+/** Which customers a list covers: buyers (scored) only, or every customer, non-buyers included. */
+export const RFM_INCLUDE = ['buyers', 'all'] as const;
+export type RfmInclude = (typeof RFM_INCLUDE)[number];
 
 /** The segment rules (first match wins); `r` and `fm` are 1–5. Kept in step with segmentOf(). */
 export const SEGMENT_SQL = `multiIf(
@@ -74,16 +83,20 @@ base AS (
   FULL OUTER JOIN buyers AS b ON a.cust = b.cust
 )`;
 
-/** Adds r, f, m, fm and segment to every base row. */
+/**
+ * Adds r, f, m (null for non-buyers) and segment to every base row. Buyers and non-buyers are separate window
+ * partitions, so a buyer's rank (1 + buyers strictly before it = strictly worse) and N count buyers only. A buyer
+ * always has a recency on either basis (the last activity is never before the last purchase).
+ */
 const SCORED_SQL = `
 SELECT
-  customer_id, recency_days, frequency, monetary, last_purchase, last_activity,
-  1 + intDiv(5 * (rank() OVER (ORDER BY ${RECENCY_SORT_SQL} DESC) - 1), count() OVER ()) AS r,
-  1 + intDiv(5 * (rank() OVER (ORDER BY frequency ASC) - 1), count() OVER ()) AS f,
-  1 + intDiv(5 * (rank() OVER (ORDER BY monetary ASC) - 1), count() OVER ()) AS m,
-  intDiv(f + m + 1, 2) AS fm,
-  ${SEGMENT_SQL} AS segment
-FROM base`;
+  customer_id, recency_days, frequency, monetary, last_purchase, last_activity, buyer,
+  if(buyer, toNullable(1 + intDiv(5 * (rank() OVER (PARTITION BY buyer ORDER BY assumeNotNull(recency_days) DESC) - 1), count() OVER (PARTITION BY buyer))), NULL) AS r,
+  if(buyer, toNullable(1 + intDiv(5 * (rank() OVER (PARTITION BY buyer ORDER BY frequency ASC) - 1), count() OVER (PARTITION BY buyer))), NULL) AS f,
+  if(buyer, toNullable(1 + intDiv(5 * (rank() OVER (PARTITION BY buyer ORDER BY monetary ASC) - 1), count() OVER (PARTITION BY buyer))), NULL) AS m,
+  intDiv(assumeNotNull(f) + assumeNotNull(m) + 1, 2) AS fm,
+  if(buyer, ${SEGMENT_SQL}, '${NO_PURCHASE_SEGMENT}') AS segment
+FROM (SELECT *, frequency > 0 AS buyer FROM base)`;
 
 const LIST_SQL = `
 WITH ${RFM_BASE_CTES}
@@ -92,7 +105,7 @@ SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment,
   ${isoTime('last_activity')} AS last_activity,
   count() OVER () AS total
 FROM (${SCORED_SQL})
-WHERE {segment:String} = '' OR segment = {segment:String}
+WHERE ({include:String} = 'all' OR buyer) AND ({segment:String} = '' OR segment = {segment:String})
 ORDER BY monetary DESC, customer_id ASC
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
 
@@ -101,12 +114,14 @@ WITH ${RFM_BASE_CTES}
 SELECT segment, count() AS customers, sum(s.monetary) AS segment_monetary, sum(s.frequency) AS orders,
   avg(s.frequency) AS avg_frequency, avg(s.monetary) AS avg_monetary, avgOrNull(s.recency_days) AS avg_recency_days
 FROM (${SCORED_SQL}) AS s
+WHERE {include:String} = 'all' OR s.buyer
 GROUP BY segment`;
 
 export interface RfmQuery {
   site: string;
   asOf: Date;
   basis: RecencyBasis;
+  include: RfmInclude;
 }
 
 export interface RfmRow {
@@ -114,19 +129,20 @@ export interface RfmRow {
   recency_days: number | null;
   frequency: number;
   monetary: number;
-  r: number;
-  f: number;
-  m: number;
-  segment: RfmSegment;
+  /** Null for a customer without purchases (not scored). */
+  r: number | null;
+  f: number | null;
+  m: number | null;
+  segment: CustomerSegment;
   last_purchase: string | null;
   last_activity: string;
 }
 
-const rfmParams = (q: RfmQuery) => ({ site: q.site, basis: q.basis, ...asOfParams(q.asOf) });
+const rfmParams = (q: RfmQuery) => ({ site: q.site, basis: q.basis, include: q.include, ...asOfParams(q.asOf) });
 
 export async function queryRfmList(
   runner: QueryRunner,
-  q: RfmQuery & { segment?: RfmSegment | undefined; limit: number; offset: number },
+  q: RfmQuery & { segment?: CustomerSegment | undefined; limit: number; offset: number },
 ): Promise<{ total: number; customers: RfmRow[] }> {
   const rows = await runner.rows<RfmRow & { total: number }>(LIST_SQL, { ...rfmParams(q), segment: q.segment ?? '', limit: q.limit, offset: q.offset });
   // The filtered total rides on every row; a page past the end has no row to carry it, hence the fallback query.
@@ -135,7 +151,7 @@ export async function queryRfmList(
 }
 
 export interface RfmSegmentSummary {
-  segment: RfmSegment;
+  segment: CustomerSegment;
   customers: number;
   share: number;
   orders: number;
@@ -145,13 +161,13 @@ export interface RfmSegmentSummary {
   avg_recency_days: number | null;
 }
 
-/** Every segment, empty ones included, in the documented order. */
+/** Every segment, empty ones included, in the documented order; "No purchase yet" only with include = 'all'. */
 export async function queryRfmSegments(runner: QueryRunner, q: RfmQuery): Promise<{ customers: number; segments: RfmSegmentSummary[] }> {
   const rows = (await runner.rows<Omit<RfmSegmentSummary, 'share' | 'monetary'> & { segment_monetary: number }>(SEGMENTS_SQL, rfmParams(q))).map(
     ({ segment_monetary, ...row }) => ({ ...row, monetary: segment_monetary }),
   );
   const customers = rows.reduce((n, r) => n + r.customers, 0);
-  const segments = RFM_SEGMENTS.map((segment) => {
+  const segments = (q.include === 'all' ? CUSTOMER_SEGMENTS : RFM_SEGMENTS).map((segment) => {
     const row = rows.find((r) => r.segment === segment);
     if (!row) return { segment, customers: 0, share: 0, orders: 0, monetary: 0, avg_frequency: null, avg_monetary: null, avg_recency_days: null };
     return { ...row, segment, share: customers > 0 ? row.customers / customers : 0 };

@@ -36,6 +36,9 @@ beforeAll(async () => {
       raw('a2', { type: 'identify', props: { customerId: 'c2' } }),
     ],
   });
+  // customer_browsers receives the same pair from several views (events, orders, identities); merge them so the row
+  // counts below are the pairs, whatever the background merges did.
+  await ctx.client.command({ query: `OPTIMIZE TABLE ${ctx.database}.customer_browsers FINAL` });
   kv = await connectRedisKeyValue({ url: inject('redisUrl') });
   app = createQueryApi({
     clickhouse: ctx.client,
@@ -56,6 +59,13 @@ const count = async (table: string, where: string) => {
 };
 const C1_ROWS = {
   events: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
+  // The profile's visitor-ordered copy of events: the same 16 rows as events.
+  events_by_visitor: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
+  // One row per (day, browser, customer id, session): a1b 10-20; a1-s1 11-01, a1-s2 11-20, a1-s3 and a1-s4 11-29; the
+  // email pseudo-session email-c1 on 11-19 (open + click) and 11-28 (machine open) → 7.
+  session_days: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
+  // (c1, a1) from events, orders and identities, (c1, a1b) from identities, (c1, email-c1) from events → 3 pairs.
+  customer_browsers: "customer_id = 'c1'",
   raw_events: "event_json LIKE '%c1%' OR anonymous_id IN ('a1b', 'email-c1')",
   sessions: "session_id IN ('a1b-s1', 'a1-s1', 'a1-s2', 'a1-s3', 'a1-s4', 'email-c1')",
   identities: "customer_id = 'c1'",
@@ -67,10 +77,10 @@ describe('DELETE /api/v1/customers/{id}', () => {
   it('removes every trace of c1 from every table at once, keeps others, clears caches, writes the audit entry', async () => {
     await kv.set(identityKey('shop-1', 'a1'), 'c1', 60_000);
     await kv.set(identityKey('shop-1', 'a1b'), 'c1', 60_000);
-    // Warm the RFM population cache the profiles use: 6 customers, c2 ranks R 4.
-    expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 4, population: 6 });
+    // Warm the RFM population cache the profiles use: 4 buyers (c1, c2, c3, c5); c2 has W = 2 worse on recency → R 1 + ⌊10/4⌋ = 3.
+    expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 3, population: 4 });
     const before = Object.fromEntries(await Promise.all(Object.entries(C1_ROWS).map(async ([t, w]) => [t, await count(t, w)] as const)));
-    expect(before).toEqual({ events: 16, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
+    expect(before).toEqual({ events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 3, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
     const othersBefore = { events: await count('events', "customer_id != 'c1'") - 3, orders: await count('orders', "customer_id != 'c1'") };
 
     const res = await app.request('/api/v1/customers/c1?site=shop-1', { method: 'DELETE', headers: bearer(CUSTOMER_KEY) });
@@ -79,7 +89,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     expect(body).toMatchObject({
       customer_id: 'c1',
       anonymous_ids: 3, // a1, a1b (identities), email-c1 (carried the id)
-      deleted: { events: 16, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 },
+      deleted: { events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 3, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 },
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
       requested_at: '2026-12-01T00:00:00.000Z',
     });
@@ -87,6 +97,9 @@ describe('DELETE /api/v1/customers/{id}', () => {
     // Gone at once — no merge, no FINAL needed.
     for (const [table, where] of Object.entries(C1_ROWS)) expect([table, await count(table, where)]).toEqual([table, 0]);
     expect(await count('events', "customer_id = 'c9'")).toBe(1);
+    expect(await count('events_by_visitor', "customer_id = 'c9'")).toBe(1);
+    expect(await count('session_days', "customer_id = 'c9'")).toBe(1);
+    expect(await count('customer_browsers', "customer_id = 'c9'")).toBe(1);
     expect(await count('raw_events', "event_json LIKE '%c9%' OR event_json LIKE '%c2%'")).toBe(2);
     expect({ events: (await count('events', "customer_id != 'c1'")) - 3, orders: await count('orders', "customer_id != 'c1'") }).toEqual({
       events: othersBefore.events - 1, // the anonymous a1b page view had customer_id ''
@@ -96,11 +109,12 @@ describe('DELETE /api/v1/customers/{id}', () => {
 
     // Hidden from every query.
     expect((await getJson(app, '/api/v1/customers/c1?site=shop-1', CUSTOMER_KEY)).status).toBe(404);
-    const rfm = await getJson(app, '/api/v1/rfm?site=shop-1&as_of=2026-11-30', CUSTOMER_KEY);
+    const rfm = await getJson(app, '/api/v1/rfm?site=shop-1&as_of=2026-11-30&include=all', CUSTOMER_KEY);
     // c9's visit on the shared device was c1's while a1 was linked to c1; with the link erased it is c9's own.
     expect(rfm.body.customers.map((c: { customer_id: string }) => c.customer_id).sort()).toEqual(['c2', 'c3', 'c4', 'c5', 'c6', 'c9']);
-    // Profiles rank against the new population at once (the cache was cleared): c2 now has 5 worse on recency → R 5 (was 4).
-    expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 5, population: 6 });
+    // Profiles rank against the new population at once (the cache was cleared): 3 buyers left (c2, c3, c5), c2 still
+    // has W = 2 worse on recency → R 1 + ⌊10/3⌋ = 4 (was 3).
+    expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 4, population: 3 });
 
     // The audit entry: who, when, what (hashed), how many.
     const rs = await ctx.client.query({ query: `SELECT * FROM ${ctx.database}.erasure_log`, format: 'JSONEachRow' });
@@ -113,7 +127,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
       requested_by: 'key-support',
       requested_at: '2026-12-01 00:00:00.000',
       anonymous_ids: 3,
-      row_counts: { sessions: 6, raw_events: 3, events: 16, order_items: 3, orders: 3, identities: 2 },
+      row_counts: { sessions: 6, events_by_visitor: 16, session_days: 7, customer_browsers: 3, raw_events: 3, events: 16, order_items: 3, orders: 3, identities: 2 },
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
     });
     expect(JSON.stringify(log[0])).not.toContain('"c1"');
@@ -129,7 +143,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     const res = await failing.request('/api/v1/customers/ghost?site=shop-1', { method: 'DELETE', headers: bearer(CUSTOMER_KEY) });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.deleted).toEqual({ sessions: 0, raw_events: 0, events: 0, order_items: 0, orders: 0, identities: 0 });
+    expect(body.deleted).toEqual({ sessions: 0, events_by_visitor: 0, session_days: 0, customer_browsers: 0, raw_events: 0, events: 0, order_items: 0, orders: 0, identities: 0 });
     expect(body.hooks.crm).toBe('failed: CRM unreachable');
     expect(await count('erasure_log', `customer_sha256 = '${createHash('sha256').update('ghost').digest('hex')}'`)).toBe(1);
   });

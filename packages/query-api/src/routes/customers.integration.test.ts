@@ -1,15 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
+import { createQueryRunner, type QueryRunner } from '../clickhouse/query-runner.js';
 import { createQueryApi, type QueryApi } from '../create-query-api.js';
+import { queryCustomerProfile } from '../queries/customer-profile.js';
 import { CUSTOMER_FIXTURE, CUSTOMER_KEY } from '../testing/customer-fixture.js';
 import { getJson, loadFixture } from '../testing/index.js';
 
 let app: QueryApi;
+let runner: QueryRunner;
 
 beforeAll(async () => {
   const ctx = await freshClickHouseDatabase();
   await loadFixture(ctx.client, ctx.database, { ...CUSTOMER_FIXTURE, apiKeys: [...(CUSTOMER_FIXTURE.apiKeys ?? []), { key: 'sk_other_site', siteIds: ['shop-2'] }] });
   app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined });
+  runner = createQueryRunner({ client: ctx.client, database: ctx.database, maxExecutionTimeSeconds: 10 });
 });
 
 const profile = (id: string, query = '') => getJson(app, `/api/v1/customers/${encodeURIComponent(id)}?site=shop-1${query}`, CUSTOMER_KEY);
@@ -26,7 +30,8 @@ describe('GET /api/v1/customers/{id}', () => {
       first_seen: '2026-10-20T09:00:00.000Z',
       last_seen: '2026-11-29T20:03:00.000Z',
       anonymous_ids: ['a1', 'a1b'],
-      rfm: { recency_basis: 'purchase', recency_days: 1, frequency: 3, monetary: 600, r: 5, f: 5, m: 4, segment: 'Champions', population: 6 },
+      // Scored among the 4 buyers exactly as in rfm.integration.test.ts (c4 and c6 never bought: not in the population).
+      rfm: { recency_basis: 'purchase', recency_days: 1, frequency: 3, monetary: 600, r: 4, f: 4, m: 3, segment: 'Champions', population: 4 },
       lifetime_value: { orders: 3, revenue: 600 },
       orders: [
         { order_id: 'o1', ts: '2026-11-29T10:00:00.000Z', revenue: 100, currency: 'EUR', items_count: 2, channel: 'direct' },
@@ -49,9 +54,10 @@ describe('GET /api/v1/customers/{id}', () => {
 
   it('RFM on the activity basis matches GET /rfm', async () => {
     const res = await profile('c1', '&recency_basis=activity');
-    expect(res.body.rfm).toEqual({ recency_basis: 'activity', recency_days: 1, frequency: 3, monetary: 600, r: 4, f: 5, m: 4, segment: 'Champions', population: 6 });
+    expect(res.body.rfm).toEqual({ recency_basis: 'activity', recency_days: 1, frequency: 3, monetary: 600, r: 4, f: 4, m: 3, segment: 'Champions', population: 4 });
     for (const basis of ['purchase', 'activity']) {
-      const list = await getJson(app, `/api/v1/rfm?site=shop-1&recency_basis=${basis}`, CUSTOMER_KEY);
+      const list = await getJson(app, `/api/v1/rfm?site=shop-1&recency_basis=${basis}&include=all`, CUSTOMER_KEY);
+      expect(list.body.customers).toHaveLength(6);
       for (const row of list.body.customers) {
         const p = await profile(row.customer_id, `&recency_basis=${basis}`);
         expect([row.customer_id, p.body.rfm.r, p.body.rfm.f, p.body.rfm.m, p.body.rfm.segment, p.body.rfm.recency_days]).toEqual([row.customer_id, row.r, row.f, row.m, row.segment, row.recency_days]);
@@ -66,7 +72,7 @@ describe('GET /api/v1/customers/{id}', () => {
       anonymous_ids: ['a2'],
       lifetime_value: { orders: 1, revenue: 50 },
       orders: [{ order_id: 'o4', revenue: 50 }],
-      rfm: { recency_days: 6, r: 4, f: 2, m: 3, segment: 'Loyal' },
+      rfm: { recency_days: 6, r: 3, f: 1, m: 2, segment: 'Potential loyalist' },
       open_carts: [],
     });
     expect(res.body.sessions.map((s: { session_id: string; channel: string }) => [s.session_id, s.channel])).toEqual([['a2-s2', ''], ['a2-s1', 'social']]);
@@ -76,7 +82,7 @@ describe('GET /api/v1/customers/{id}', () => {
     const c4 = await profile('c4');
     expect(c4.body).toMatchObject({
       last_seen: '2026-11-28T12:00:00.000Z',
-      rfm: { recency_days: null, frequency: 0, monetary: 0, r: 1, f: 1, m: 1, segment: 'Lost' },
+      rfm: { recency_days: null, frequency: 0, monetary: 0, r: null, f: null, m: null, segment: 'No purchase yet', population: 4 },
       lifetime_value: { orders: 0, revenue: 0 },
       orders: [],
       emails: { opens: 0, clicks: 0, campaigns: [] },
@@ -91,5 +97,16 @@ describe('GET /api/v1/customers/{id}', () => {
     expect((await getJson(app, '/api/v1/customers/c1?site=shop-2', CUSTOMER_KEY)).status).toBe(403);
     expect((await getJson(app, '/api/v1/customers/c1?site=shop-2', 'sk_other_site')).status).toBe(404);
     expect(await profile('c1', '&recency_basis=monthly')).toMatchObject({ status: 400, body: { error: { parameter: 'recency_basis' } } });
+  });
+
+  it('customers with more rows than the fetch cap get the same profile, aggregated in ClickHouse', async () => {
+    const asOf = new Date('2026-12-01T00:00:00Z');
+    for (const customer of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'nobody']) {
+      const fetched = await queryCustomerProfile(runner, { site: 'shop-1', customer, asOf, limit: 20 });
+      const aggregated = await queryCustomerProfile(runner, { site: 'shop-1', customer, asOf, limit: 20, rowCap: 0 });
+      expect([customer, aggregated]).toEqual([customer, fetched]);
+    }
+    // Lists are cut at the limit the same way on both paths.
+    expect(await queryCustomerProfile(runner, { site: 'shop-1', customer: 'c1', asOf, limit: 2, rowCap: 0 })).toEqual(await queryCustomerProfile(runner, { site: 'shop-1', customer: 'c1', asOf, limit: 2 }));
   });
 });

@@ -4,7 +4,7 @@ import { ERROR_RESPONSES } from '../openapi/error-responses.js';
 import { siteParam } from '../params/site-param.js';
 import { eraseCustomer } from '../queries/customer-erasure.js';
 import { queryCustomerProfile } from '../queries/customer-profile.js';
-import { RFM_SEGMENTS } from '../queries/rfm.js';
+import { CUSTOMER_SEGMENTS } from '../queries/rfm.js';
 import { scoreAgainst } from '../queries/rfm-scoring.js';
 import { BEARER_SECURITY, createRouter } from './create-router.js';
 import { recencyBasisParam } from './rfm.js';
@@ -29,11 +29,11 @@ const ProfileSchema = z
       recency_days: z.number().int().nullable(),
       frequency: z.number().int(),
       monetary: z.number(),
-      r: z.number().int(),
-      f: z.number().int(),
-      m: z.number().int(),
-      segment: z.enum(RFM_SEGMENTS),
-      population: z.number().int().openapi({ description: 'Customers the scores rank against (cached up to 5 minutes).' }),
+      r: z.number().int().nullable().openapi({ description: 'Quintile among buyers; null (segment "No purchase yet") when the customer never bought.' }),
+      f: z.number().int().nullable(),
+      m: z.number().int().nullable(),
+      segment: z.enum(CUSTOMER_SEGMENTS),
+      population: z.number().int().openapi({ description: 'Buyers the scores rank against (cached up to 5 minutes).' }),
     }),
     lifetime_value: z.object({ orders: z.number().int(), revenue: z.number() }),
     orders: z.array(z.object({ order_id: z.string(), ts: z.string(), revenue: z.number(), currency: z.string(), items_count: z.number().int(), channel: z.string() })),

@@ -20,104 +20,138 @@ const rfm = (query: string) => getJson(app, `/api/v1/rfm?site=shop-1&as_of=2026-
 const pick = (rows: Array<Record<string, unknown>>) => Object.fromEntries(rows.map((r) => [r.customer_id, [r.recency_days, r.frequency, r.monetary, r.r, r.f, r.m, r.segment]]));
 
 /*
- * As of the end of 2026-11-30 (instant 2026-12-01 00:00), N = 6 customers; score = 1 + floor(5·W/6), W = strictly worse.
- * Purchase basis:          recency  F  M     W_r→R  W_f→F  W_m→M  FM=⌊(F+M+1)/2⌋  segment
- *   c1 last 11-29 10:00    1        3  600   5→5    5→5    4→4    5               Champions
- *   c2 (anon order 11-25)  6        1  50    4→4    2→2    3→3    3               Loyal (R≥3, FM≥3)
- *   c3 last 10-15          47       2  600   3→3    4→4    4→4    4               Loyal (tie on M with c1: both 4)
- *   c4 never purchased     null     0  0     0→1    0→1    0→1    1               Lost
- *   c5 06-01 (12-05 later) 183      1  20    2→2    2→2    2→2    2               Hibernating
- *   c6 never purchased     null     0  0     0→1    0→1    0→1    1               Lost
+ * As of the end of 2026-11-30 (instant 2026-12-01 00:00). Only buyers are scored: c1, c2 (its anonymous order o4,
+ * stitched), c3, c5 → N = 4; c4 and c6 never bought. score = 1 + floor(5·W/4), W = buyers strictly worse, so
+ * W 0→1, 1→2 (5/4), 2→3 (10/4), 3→4 (15/4): with four buyers nobody reaches 5 — the formula's exact quintiles.
+ * Purchase basis:          recency  F  M     W_r→R  W_f→F  W_m→M  FM=⌊(F+M+1)/2⌋  segment (first rule that holds)
+ *   c1 last 11-29 10:00    1        3  600   3→4    3→4    2→3    4               Champions (R≥4, FM≥4)
+ *   c3 last 10-15          47       2  600   1→2    2→3    2→3    3               At risk (R≤2, FM≥3; R≠1 so not Can't lose)
+ *   c2 (anon order 11-25)  6        1  50    2→3    0→1    1→2    2               Potential loyalist (R≥3, FM≤2, not New: FM≠1)
+ *   c5 06-01 (12-05 later) 183      1  20    0→1    0→1    0→1    1               Lost (R=1, FM≤2)
+ * Ties: c1 and c3 both spent 600 — W_m = 2 (c2, c5) for both, both 3; c2 and c5 both have F 1 — W_f = 0, both 1.
+ * c4, c6 (include=all only): recency null, F 0, M 0, no scores, "No purchase yet".
  */
 describe('GET /api/v1/rfm', () => {
-  it('purchase basis: hand-computed scores, ties share the lower score, no-purchase customers included', async () => {
+  it('purchase basis: buyers only, scored among buyers, ties share the lower score', async () => {
     const res = await rfm('');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ as_of: '2026-12-01T00:00:00.000Z', recency_basis: 'purchase', total: 6 });
-    expect(res.body.customers.map((c: { customer_id: string }) => c.customer_id)).toEqual(['c1', 'c3', 'c2', 'c5', 'c4', 'c6']);
+    expect(res.body).toMatchObject({ as_of: '2026-12-01T00:00:00.000Z', recency_basis: 'purchase', include: 'buyers', total: 4 });
+    expect(res.body.customers.map((c: { customer_id: string }) => c.customer_id)).toEqual(['c1', 'c3', 'c2', 'c5']);
     expect(pick(res.body.customers)).toEqual({
-      c1: [1, 3, 600, 5, 5, 4, 'Champions'],
-      c3: [47, 2, 600, 3, 4, 4, 'Loyal'],
-      c2: [6, 1, 50, 4, 2, 3, 'Loyal'],
-      c5: [183, 1, 20, 2, 2, 2, 'Hibernating'],
-      c4: [null, 0, 0, 1, 1, 1, 'Lost'],
-      c6: [null, 0, 0, 1, 1, 1, 'Lost'],
+      c1: [1, 3, 600, 4, 4, 3, 'Champions'],
+      c3: [47, 2, 600, 2, 3, 3, 'At risk'],
+      c2: [6, 1, 50, 3, 1, 2, 'Potential loyalist'],
+      c5: [183, 1, 20, 1, 1, 1, 'Lost'],
     });
     expect(res.body.customers[0]).toMatchObject({ last_purchase: '2026-11-29T10:00:00.000Z', last_activity: '2026-11-29T20:03:00.000Z' });
-    expect(res.body.customers.find((c: { customer_id: string }) => c.customer_id === 'c4').last_purchase).toBeNull();
+  });
+
+  it('include=all adds customers without a purchase, unscored, without changing the buyers\' scores', async () => {
+    const res = await rfm('include=all');
+    expect(res.body).toMatchObject({ include: 'all', total: 6 });
+    expect(res.body.customers.map((c: { customer_id: string }) => c.customer_id)).toEqual(['c1', 'c3', 'c2', 'c5', 'c4', 'c6']);
+    expect(pick(res.body.customers)).toEqual({
+      c1: [1, 3, 600, 4, 4, 3, 'Champions'],
+      c3: [47, 2, 600, 2, 3, 3, 'At risk'],
+      c2: [6, 1, 50, 3, 1, 2, 'Potential loyalist'],
+      c5: [183, 1, 20, 1, 1, 1, 'Lost'],
+      c4: [null, 0, 0, null, null, null, 'No purchase yet'],
+      c6: [null, 0, 0, null, null, null, 'No purchase yet'],
+    });
+    expect(res.body.customers.find((c: { customer_id: string }) => c.customer_id === 'c4')).toMatchObject({ last_purchase: null, last_activity: '2026-11-28T12:00:00.000Z' });
   });
 
   /*
-   * Activity basis (non-bot events incl. human email opens; machine opens excluded):
-   *   c6 human open 11-30 08:00 → 0 (W5→R5, FM1: New); c1 11-29 20:03 → 1 (W4→R4, FM5: Champions);
-   *   c4 visit 11-28 12:00 → 2, its machine open 11-30 ignored (W3→R3, FM1: Potential loyalist);
-   *   c2 identify 11-26 → 5 (W2→R2, FM3: At risk); c3 10-15 → 47 (W1→R1, FM4: Can't lose);
-   *   c5 06-01 → 183, its bot hit 11-30 ignored (W0→R1, FM2: Lost).
+   * Activity basis (non-bot events incl. human email opens; machine opens excluded), buyers N = 4 as above:
+   *   c1 11-29 20:03 → 1 (W3→R4); c2 identify 11-26 00:00 → 5 (W2→R3); c3 10-15 → 47 (W1→R2);
+   *   c5 06-01 → 183, its bot hit 11-30 ignored (W0→R1). F, M and so the segments as on the purchase basis:
+   *   Champions, Potential loyalist, At risk, Lost.
+   * Non-buyers keep their activity recency but no score: c6 human open 11-30 08:00 → 0;
+   *   c4 visit 11-28 12:00 → 2 (its machine open 11-30 ignored).
    */
   it('activity basis: email opens count, machine-flagged opens and bots do not, anonymous visits are stitched', async () => {
-    const res = await rfm('recency_basis=activity');
+    const res = await rfm('recency_basis=activity&include=all');
     expect(res.status).toBe(200);
     expect(Object.fromEntries(res.body.customers.map((c: Record<string, unknown>) => [c.customer_id, [c.recency_days, c.r, c.segment]]))).toEqual({
-      c6: [0, 5, 'New'],
       c1: [1, 4, 'Champions'],
-      c4: [2, 3, 'Potential loyalist'],
-      c2: [5, 2, 'At risk'],
-      c3: [47, 1, "Can't lose"],
+      c2: [5, 3, 'Potential loyalist'],
+      c3: [47, 2, 'At risk'],
       c5: [183, 1, 'Lost'],
+      c4: [2, null, 'No purchase yet'],
+      c6: [0, null, 'No purchase yet'],
     });
   });
 
   /*
-   * As of 2026-11-10 (instant 11-11 00:00): N = 4 (c1 via o3 and its stitched anonymous visit, c3, c5, c6); c2, c4 not yet.
-   *   c1 9 d, F1, 300: W_r 3→4, W_f 1→2, W_m 2→3, FM 3 → Loyal      c3 27 d, F2, 600: 2→3, 3→4, 3→4, FM 4 → Loyal
-   *   c5 163 d, F1, 20: 1→2, 1→2, 1→2, FM 2 → Hibernating          c6 never: 1, 1, 1 → Lost
+   * As of 2026-11-10 (instant 11-11 00:00): buyers c1 (o3 only), c3, c5 → N = 3; c6 has a visit but no order;
+   * c2, c4 not yet seen. score = 1 + floor(5·W/3): W 0→1, 1→2 (5/3), 2→4 (10/3).
+   *   c1 9 d, F1, 300: W_r 2→4, W_f 0→1, W_m 1→2, FM ⌊4/2⌋ = 2 → Potential loyalist (R≥3; FM≠1 so not New)
+   *   c3 27 d, F2, 600: W_r 1→2, W_f 2→4, W_m 2→4, FM ⌊9/2⌋ = 4 → At risk (R≤2, FM≥3; R≠1)
+   *   c5 163 d, F1, 20: W_r 0→1, W_f 0→1 (ties c1), W_m 0→1, FM 1 → Lost
+   *   c6: No purchase yet
    */
   it('as_of moves the window: later customers and orders are not there yet', async () => {
-    const res = await getJson(app, '/api/v1/rfm?site=shop-1&as_of=2026-11-10', CUSTOMER_KEY);
+    const res = await getJson(app, '/api/v1/rfm?site=shop-1&as_of=2026-11-10&include=all', CUSTOMER_KEY);
     expect(pick(res.body.customers)).toEqual({
-      c1: [9, 1, 300, 4, 2, 3, 'Loyal'],
-      c3: [27, 2, 600, 3, 4, 4, 'Loyal'],
-      c5: [163, 1, 20, 2, 2, 2, 'Hibernating'],
-      c6: [null, 0, 0, 1, 1, 1, 'Lost'],
+      c1: [9, 1, 300, 4, 1, 2, 'Potential loyalist'],
+      c3: [27, 2, 600, 2, 4, 4, 'At risk'],
+      c5: [163, 1, 20, 1, 1, 1, 'Lost'],
+      c6: [null, 0, 0, null, null, null, 'No purchase yet'],
     });
   });
 
   it('segment filter, paging and total', async () => {
     const lost = await rfm('segment=Lost');
-    expect(lost.body.total).toBe(2);
-    expect(lost.body.customers.map((c: { customer_id: string }) => c.customer_id)).toEqual(['c4', 'c6']);
-    const page = await rfm('limit=2&offset=2');
+    expect(lost.body.total).toBe(1);
+    expect(lost.body.customers.map((c: { customer_id: string }) => c.customer_id)).toEqual(['c5']);
+    const none = await rfm(`include=all&segment=${encodeURIComponent('No purchase yet')}`);
+    expect(none.body.total).toBe(2);
+    expect(none.body.customers.map((c: { customer_id: string }) => c.customer_id)).toEqual(['c4', 'c6']);
+    const page = await rfm('include=all&limit=2&offset=2');
     expect(page.body.total).toBe(6);
     expect(page.body.customers.map((c: { customer_id: string }) => c.customer_id)).toEqual(['c2', 'c5']);
     const past = await rfm('limit=2&offset=50');
-    expect(past.body).toMatchObject({ total: 6, customers: [] });
+    expect(past.body).toMatchObject({ total: 4, customers: [] });
   });
 
   it('400 naming the parameter for bad input', async () => {
     expect(await rfm('recency_basis=weekly')).toMatchObject({ status: 400, body: { error: { parameter: 'recency_basis' } } });
     expect(await rfm('segment=Whales')).toMatchObject({ status: 400, body: { error: { parameter: 'segment' } } });
+    expect(await rfm('include=everyone')).toMatchObject({ status: 400, body: { error: { parameter: 'include' } } });
+    // Non-buyers asked for while excluded: an error, not a silent empty list.
+    expect(await rfm(`segment=${encodeURIComponent('No purchase yet')}`)).toMatchObject({ status: 400, body: { error: { parameter: 'segment' } } });
     expect((await getJson(app, '/api/v1/rfm?site=shop-1&as_of=soon', CUSTOMER_KEY)).body.error.parameter).toBe('as_of');
     expect(await rfm('limit=100000')).toMatchObject({ status: 400, body: { error: { parameter: 'limit' } } });
   });
 });
 
 describe('GET /api/v1/rfm/segments', () => {
-  it('sizes and value of every segment, empty ones included', async () => {
+  // The segments of the first test: one buyer each in Champions, At risk, Potential loyalist, Lost.
+  it('sizes and value of every segment, empty ones included; buyers only by default', async () => {
     const res = await getJson(app, '/api/v1/rfm/segments?site=shop-1&as_of=2026-11-30', CUSTOMER_KEY);
     expect(res.status).toBe(200);
-    expect(res.body.customers).toBe(6);
+    expect(res.body).toMatchObject({ include: 'buyers', customers: 4 });
     const bySegment = Object.fromEntries(res.body.segments.map((s: Record<string, unknown>) => [s.segment, [s.customers, s.orders, s.monetary, s.avg_recency_days]]));
     expect(bySegment).toEqual({
       Champions: [1, 3, 600, 1],
-      Loyal: [2, 3, 650, 26.5],
-      'Potential loyalist': [0, 0, 0, null],
+      Loyal: [0, 0, 0, null],
+      'Potential loyalist': [1, 1, 50, 6],
       New: [0, 0, 0, null],
-      'At risk': [0, 0, 0, null],
+      'At risk': [1, 2, 600, 47],
       "Can't lose": [0, 0, 0, null],
-      Hibernating: [1, 1, 20, 183],
-      Lost: [2, 0, 0, null],
+      Hibernating: [0, 0, 0, null],
+      Lost: [1, 1, 20, 183],
     });
-    expect(res.body.segments.find((s: { segment: string }) => s.segment === 'Loyal').share).toBeCloseTo(2 / 6, 10);
+    expect(res.body.segments.find((s: { segment: string }) => s.segment === 'At risk').share).toBeCloseTo(1 / 4, 10);
+  });
+
+  it('include=all adds the "No purchase yet" segment and shares count every customer', async () => {
+    const res = await getJson(app, '/api/v1/rfm/segments?site=shop-1&as_of=2026-11-30&include=all', CUSTOMER_KEY);
+    expect(res.body).toMatchObject({ include: 'all', customers: 6 });
+    expect(res.body.segments.map((s: { segment: string }) => s.segment).at(-1)).toBe('No purchase yet');
+    expect(res.body.segments.at(-1)).toMatchObject({ customers: 2, orders: 0, monetary: 0, avg_recency_days: null });
+    expect(res.body.segments.at(-1).share).toBeCloseTo(2 / 6, 10);
+    expect(res.body.segments.find((s: { segment: string }) => s.segment === 'Champions').share).toBeCloseTo(1 / 6, 10);
   });
 });
 

@@ -4,7 +4,7 @@ import { asOfParam, resolveAsOf } from '../params/as-of-param.js';
 import { offsetParam } from '../params/offset-param.js';
 import { resolveRowLimit, rowLimitParam } from '../params/row-limit.js';
 import { siteParam } from '../params/site-param.js';
-import { queryRfmList, queryRfmSegments, RFM_SEGMENTS } from '../queries/rfm.js';
+import { CUSTOMER_SEGMENTS, NO_PURCHASE_SEGMENT, queryRfmList, queryRfmSegments, RFM_INCLUDE } from '../queries/rfm.js';
 import { BEARER_SECURITY, createRouter } from './create-router.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -14,14 +14,30 @@ export const recencyBasisParam = z
   .default('purchase')
   .openapi({ description: 'Recency from the last purchase (default) or the last activity, email opens/clicks included (machine opens excluded).' });
 
-const RfmQuerySchema = z.object({
-  site: siteParam,
-  as_of: asOfParam,
-  recency_basis: recencyBasisParam,
-  segment: z.enum(RFM_SEGMENTS).optional().openapi({ description: 'Only customers of this segment.' }),
-  limit: rowLimitParam,
-  offset: offsetParam,
-});
+const includeParam = z
+  .enum(RFM_INCLUDE)
+  .optional()
+  .default('buyers')
+  .openapi({ description: `Which customers: \`buyers\` (default; the scored ones) or \`all\`, adding customers without a purchase (no scores, segment "${NO_PURCHASE_SEGMENT}").` });
+
+const segmentParam = z.enum(CUSTOMER_SEGMENTS).optional().openapi({ description: `Only customers of this segment ("${NO_PURCHASE_SEGMENT}" needs include=all).` });
+
+const RfmQuerySchema = z
+  .object({
+    site: siteParam,
+    as_of: asOfParam,
+    recency_basis: recencyBasisParam,
+    include: includeParam,
+    segment: segmentParam,
+    limit: rowLimitParam,
+    offset: offsetParam,
+  })
+  .superRefine((q, ctx) => {
+    // Asking for non-buyers while excluding them would silently answer "none".
+    if (q.segment === NO_PURCHASE_SEGMENT && q.include !== 'all') {
+      ctx.addIssue({ code: 'custom', path: ['segment'], message: `segment "${NO_PURCHASE_SEGMENT}" lists customers without purchases: add include=all` });
+    }
+  });
 
 const RfmCustomerSchema = z
   .object({
@@ -29,22 +45,22 @@ const RfmCustomerSchema = z
     recency_days: z.number().int().nullable().openapi({ description: 'Whole days since the last purchase/activity; null: never purchased (purchase basis).' }),
     frequency: z.number().int(),
     monetary: z.number(),
-    r: z.number().int().min(1).max(5),
-    f: z.number().int().min(1).max(5),
-    m: z.number().int().min(1).max(5),
-    segment: z.enum(RFM_SEGMENTS),
+    r: z.number().int().min(1).max(5).nullable().openapi({ description: 'Quintile among buyers; null for a customer without purchases.' }),
+    f: z.number().int().min(1).max(5).nullable(),
+    m: z.number().int().min(1).max(5).nullable(),
+    segment: z.enum(CUSTOMER_SEGMENTS),
     last_purchase: z.string().nullable(),
     last_activity: z.string(),
   })
   .openapi('RfmCustomer');
 
 const RfmListSchema = z
-  .object({ site: z.string(), as_of: z.string(), recency_basis: z.enum(['purchase', 'activity']), total: z.number().int(), customers: z.array(RfmCustomerSchema) })
+  .object({ site: z.string(), as_of: z.string(), recency_basis: z.enum(['purchase', 'activity']), include: z.enum(RFM_INCLUDE), total: z.number().int(), customers: z.array(RfmCustomerSchema) })
   .openapi('RfmList');
 
 const SegmentSchema = z
   .object({
-    segment: z.enum(RFM_SEGMENTS),
+    segment: z.enum(CUSTOMER_SEGMENTS),
     customers: z.number().int(),
     share: z.number(),
     orders: z.number().int(),
@@ -56,7 +72,7 @@ const SegmentSchema = z
   .openapi('RfmSegment');
 
 const SegmentsSchema = z
-  .object({ site: z.string(), as_of: z.string(), recency_basis: z.enum(['purchase', 'activity']), customers: z.number().int(), segments: z.array(SegmentSchema) })
+  .object({ site: z.string(), as_of: z.string(), recency_basis: z.enum(['purchase', 'activity']), include: z.enum(RFM_INCLUDE), customers: z.number().int(), segments: z.array(SegmentSchema) })
   .openapi('RfmSegments');
 
 const rfmRoute = createRoute({
@@ -73,7 +89,7 @@ const segmentsRoute = createRoute({
   path: '/rfm/segments',
   summary: 'RFM segment sizes and value',
   security: BEARER_SECURITY,
-  request: { query: RfmQuerySchema.pick({ site: true, as_of: true, recency_basis: true }) },
+  request: { query: z.object({ site: siteParam, as_of: asOfParam, recency_basis: recencyBasisParam, include: includeParam }) },
   responses: { 200: { description: 'Every segment, empty ones included', content: { 'application/json': { schema: SegmentsSchema } } }, ...ERROR_RESPONSES },
 });
 
@@ -83,13 +99,13 @@ export function rfmRoutes(deps: RouteDeps) {
       const q = c.req.valid('query');
       const asOf = resolveAsOf(q.as_of, deps.now());
       const limit = resolveRowLimit(q.limit, deps.limits);
-      const result = await queryRfmList(deps.runner, { site: q.site, asOf, basis: q.recency_basis, segment: q.segment, limit, offset: q.offset });
-      return c.json({ site: q.site, as_of: asOf.toISOString(), recency_basis: q.recency_basis, ...result }, 200);
+      const result = await queryRfmList(deps.runner, { site: q.site, asOf, basis: q.recency_basis, include: q.include, segment: q.segment, limit, offset: q.offset });
+      return c.json({ site: q.site, as_of: asOf.toISOString(), recency_basis: q.recency_basis, include: q.include, ...result }, 200);
     })
     .openapi(segmentsRoute, async (c) => {
       const q = c.req.valid('query');
       const asOf = resolveAsOf(q.as_of, deps.now());
-      const result = await queryRfmSegments(deps.runner, { site: q.site, asOf, basis: q.recency_basis });
-      return c.json({ site: q.site, as_of: asOf.toISOString(), recency_basis: q.recency_basis, ...result }, 200);
+      const result = await queryRfmSegments(deps.runner, { site: q.site, asOf, basis: q.recency_basis, include: q.include });
+      return c.json({ site: q.site, as_of: asOf.toISOString(), recency_basis: q.recency_basis, include: q.include, ...result }, 200);
     });
 }

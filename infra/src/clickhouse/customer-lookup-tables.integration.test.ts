@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { freshClickHouseDatabase } from '@spoor/test-harness';
+import { loadMigrations } from './migrate.js';
+
+// session_days (0270) for audiences; customer_browsers and events_by_visitor (0271) for customer profiles.
+const row = (n: number, type: string, ts: string, extra: Record<string, unknown> = {}) => ({
+  site_id: 's1', event_id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type, ts, device_ts: ts, received_at: ts,
+  anonymous_id: 'a1', session_id: 'a1-s1', customer_id: '', path: '/p', url: 'https://x/p', ...extra,
+});
+const EVENTS = [
+  row(1, 'page_view', '2026-11-01 23:50:00'),
+  row(2, 'page_ping', '2026-11-02 00:05:00'), // the same session after midnight: a second day row
+  row(3, 'email_open', '2026-11-02 08:00:00', { session_id: 'mail', customer_id: 'c1', campaign_id: 'nov', machine_open: true }),
+  row(4, 'add_to_cart', '2026-11-02 09:00:00', { session_id: 'a1-s2', customer_id: 'c1', cart_id: 'k1', product_name: 'Mug', price: 8, quantity: 2 }),
+  row(5, 'page_view', '2026-11-02 10:00:00', { session_id: 'bot-s', is_bot: true }),
+];
+
+async function withEvents() {
+  const { client, database } = await freshClickHouseDatabase();
+  await client.insert({ table: `${database}.events`, format: 'JSONEachRow', values: EVENTS });
+  const rows = async (sql: string) => (await client.query({ query: sql, format: 'JSONEachRow' })).json();
+  const backfills = loadMigrations({ database })
+    .filter((m) => m.name === '0270_session_days' || m.name === '0271_customer_lookup')
+    .flatMap((m) => m.statements.filter((s) => s.startsWith('INSERT')));
+  return { client, database, rows, backfills };
+}
+
+describe('session_days', () => {
+  it('one row per (day, browser, customer, session): visit flag, last time; bots left out; backfill twice changes nothing', async () => {
+    const { client, database, rows, backfills } = await withEvents();
+    const read = () =>
+      rows(`SELECT toString(day) AS day, customer_id, session_id, max(visit) AS visit, toString(max(last_seen)) AS last_seen
+            FROM ${database}.session_days GROUP BY day, anonymous_id, customer_id, session_id ORDER BY day, session_id`);
+    const expected = [
+      { day: '2026-11-01', customer_id: '', session_id: 'a1-s1', visit: 1, last_seen: '2026-11-01 23:50:00.000' },
+      { day: '2026-11-02', customer_id: '', session_id: 'a1-s1', visit: 1, last_seen: '2026-11-02 00:05:00.000' },
+      { day: '2026-11-02', customer_id: 'c1', session_id: 'a1-s2', visit: 1, last_seen: '2026-11-02 09:00:00.000' },
+      // An email pseudo-session is activity but not a visit (a machine open is still activity for "active in the window").
+      { day: '2026-11-02', customer_id: 'c1', session_id: 'mail', visit: 0, last_seen: '2026-11-02 08:00:00.000' },
+    ];
+    expect(await read()).toEqual(expected);
+    for (const statement of backfills) await client.command({ query: statement });
+    for (const statement of backfills) await client.command({ query: statement });
+    expect(await read()).toEqual(expected);
+  });
+});
+
+describe('customer lookup tables', () => {
+  it('customer_browsers pairs from events, orders and identity links; events_by_visitor copies every event with the profile columns', async () => {
+    const { client, database, rows, backfills } = await withEvents();
+    await client.insert({ table: `${database}.orders`, format: 'JSONEachRow', values: [{ site_id: 's1', order_id: 'o1', event_id: row(9, '', '').event_id, ts: '2026-11-03 00:00:00', anonymous_id: 'a2', customer_id: 'c1' }] });
+    await client.insert({ table: `${database}.identities`, format: 'JSONEachRow', values: [{ site_id: 's1', anonymous_id: 'a3', customer_id: 'c1', first_seen: '2026-11-03 00:00:00', last_seen: '2026-11-03 00:00:00', sources: ['identify'] }] });
+    for (const statement of backfills) await client.command({ query: statement });
+    const pairs = () => rows(`SELECT DISTINCT customer_id, anonymous_id FROM ${database}.customer_browsers ORDER BY anonymous_id`);
+    expect(await pairs()).toEqual([
+      { customer_id: 'c1', anonymous_id: 'a1' },
+      { customer_id: 'c1', anonymous_id: 'a2' },
+      { customer_id: 'c1', anonymous_id: 'a3' },
+    ]);
+    const details = () => rows(`SELECT type, machine_open, toString(campaign_id) AS campaign_id, cart_id, product_name, toFloat64(price) AS price, quantity FROM ${database}.events_by_visitor ORDER BY ts`);
+    const expected = [
+      { type: 'page_view', machine_open: false, campaign_id: '', cart_id: '', product_name: '', price: 0, quantity: 0 },
+      { type: 'page_ping', machine_open: false, campaign_id: '', cart_id: '', product_name: '', price: 0, quantity: 0 },
+      { type: 'email_open', machine_open: true, campaign_id: 'nov', cart_id: '', product_name: '', price: 0, quantity: 0 },
+      { type: 'add_to_cart', machine_open: false, campaign_id: '', cart_id: 'k1', product_name: 'Mug', price: 8, quantity: 2 },
+      { type: 'page_view', machine_open: false, campaign_id: '', cart_id: '', product_name: '', price: 0, quantity: 0 },
+    ];
+    expect(await details()).toEqual(expected);
+    // The backfill ran once above with everything already copied by the views: still each event once.
+    for (const statement of backfills) await client.command({ query: statement });
+    expect(await details()).toEqual(expected);
+    expect(await pairs()).toHaveLength(3);
+  });
+});
