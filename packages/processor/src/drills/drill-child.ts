@@ -25,7 +25,7 @@ async function scalar(sql: string): Promise<number> {
 
 if (mode === 'count') {
   const result: Record<string, number> = {};
-  for (const table of ['events', 'raw_events', 'orders']) {
+  for (const table of ['events', 'raw_events', 'orders', 'events_by_visitor']) {
     result[`${table}.count`] = await scalar(`SELECT count() AS c FROM ${database}.${table}`);
     result[`${table}.dupes`] = await scalar(`SELECT count() - uniqExact(event_id) AS c FROM ${database}.${table}`);
   }

@@ -86,7 +86,8 @@ function expectExact(counts: Record<string, number>, purchases: number) {
   expect(counts['orders.count']).toBe(purchases);
   expect(counts['order_items.count']).toBe(purchases);
   expect(counts['sessions.events']).toBe(TOTAL);
-  for (const table of ['events', 'raw_events', 'orders', 'order_items']) expect(counts[`${table}.dupes`], `${table} duplicates`).toBe(0);
+  expect(counts['events_by_visitor.count']).toBe(TOTAL);
+  for (const table of ['events', 'raw_events', 'orders', 'order_items', 'events_by_visitor']) expect(counts[`${table}.dupes`], `${table} duplicates`).toBe(0);
 }
 
 const purchases = Array.from({ length: TOTAL }, (_, n) => n).filter((n) => n % 20 === 0).length;

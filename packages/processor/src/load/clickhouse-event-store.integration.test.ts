@@ -49,11 +49,42 @@ describe('ClickHouse event store (chDB)', () => {
     await store.insert('events', rows.events.map((r) => r.row), dedupToken('events', rows.events));
     expect(await count(`SELECT count() AS c FROM ${viaRaw}.events`)).toBe(60);
     expect(await count(`SELECT uniqExactMerge(events) AS c FROM ${viaRaw}.sessions`)).toBe(60);
+    // …and so does the row-copying view behind it (events_by_visitor keeps rows, not idempotent aggregates).
+    expect(await count(`SELECT count() AS c FROM ${viaRaw}.events_by_visitor`)).toBe(60);
 
     // The token belonged to that insert only (not left behind as a session setting): a later insert into the same
     // table without a token is not deduplicated against it.
     const row = { site_id: 'site-x', event_id: '7d1c2a4e-0000-4000-8000-000000000001', type: 'page_view', ts: '2026-01-01 00:00:00.000', device_ts: '2026-01-01 00:00:00.000', received_at: '2026-01-01 00:00:00.000' };
     await client.insert({ table: `${viaRaw}.events`, values: [row], format: 'JSONEachRow' });
     expect(await count(`SELECT count() AS c FROM ${viaRaw}.events`)).toBe(61);
+  });
+
+  it('repairs every view fed by events for rows an interrupted insert left without them, and repairing twice adds nothing', async () => {
+    const { client, database } = await freshClickHouseDatabase();
+    const store = createClickHouseEventStore(client, database);
+    const rows = await rowsOf(40);
+    await loadBatch(store, rows);
+    const count = async (sql: string) => Number(((await (await client.query({ query: sql, format: 'JSONEachRow' })).json()) as Array<{ c: string }>)[0]!.c);
+    const snapshot = async () => ({
+      sessions: await count(`SELECT sum(n) AS c FROM (SELECT uniqExactMerge(events) AS n FROM ${database}.sessions GROUP BY site_id, session_id)`),
+      sessionDays: await count(`SELECT count() AS c FROM (SELECT 1 FROM ${database}.session_days GROUP BY site_id, day, anonymous_id, customer_id, session_id)`),
+      browsers: await count(`SELECT count() AS c FROM (SELECT DISTINCT site_id, customer_id, anonymous_id FROM ${database}.customer_browsers)`),
+      byVisitor: await count(`SELECT count() AS c FROM ${database}.events_by_visitor`),
+      byVisitorIds: await count(`SELECT uniqExact(event_id) AS c FROM ${database}.events_by_visitor`),
+    });
+    const complete = await snapshot();
+    expect(complete.sessions).toBe(40);
+    expect(complete.byVisitor).toBe(40);
+    expect(complete.sessionDays).toBeGreaterThan(0);
+    expect(complete.browsers).toBeGreaterThan(0);
+
+    // A crash after the events part was written but before its views were: empty every view target.
+    for (const table of ['sessions', 'session_days', 'customer_browsers', 'events_by_visitor']) {
+      await client.command({ query: `TRUNCATE TABLE ${database}.${table}` });
+    }
+    await store.repairProjections(rows.events);
+    expect(await snapshot()).toEqual(complete);
+    await store.repairProjections(rows.events);
+    expect(await snapshot()).toEqual(complete);
   });
 });
