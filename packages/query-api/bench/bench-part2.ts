@@ -51,7 +51,7 @@ if (!reuse) {
   const { applied } = await migrate(client, { database });
   log(`reusing the dataset in ${reuseDir}${applied.length ? `; applied ${applied.join(', ')}` : ''}`);
 }
-const counts = await (await client.query({ query: `SELECT (SELECT count() FROM ${database}.events) AS events, (SELECT count() FROM ${database}.orders) AS orders, (SELECT uniqExact(customer_id) FROM ${database}.identities) AS customers`, format: 'JSONEachRow' })).json();
+const counts = await (await client.query({ query: `SELECT (SELECT count() FROM ${database}.events) AS events, (SELECT count() FROM ${database}.orders) AS orders, (SELECT uniqExact(customer_id) FROM ${database}.identities) AS customers`, format: 'JSONEachRow' })).json<{ events: string; orders: string; customers: string }>();
 log(`dataset ${reuse ? 'reused' : 'generated'} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(counts[0])}`);
 
 const app = createQueryApi({ clickhouse: client, database, now: () => BENCH_NOW, limits: { maxExecutionTimeSeconds: 120, maxRows: 1000 } });
