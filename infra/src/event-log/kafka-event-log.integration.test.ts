@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { decodeRawEvent, encodeRawEvent, RawEventOrigin, type RawEvent } from '@spoor/events';
 import { uniqueName } from '@spoor/test-harness';
+import { consumeAll } from './consume-all.js';
 import { createKafkaEventLog } from './kafka-event-log.js';
 import type { LoggedMessage } from './event-log.js';
 
@@ -69,7 +70,7 @@ describe('Kafka event log (real broker)', () => {
       { key: 'b', value: encodeRawEvent(rawEvent(2)) },
     ]);
     await producer.close();
-    const received = await consumeAll(topic, 2);
+    const received = await consumeAll(log, topic, 2);
     expect(received.map((m) => [m.key, m.headers])).toEqual([
       ['a', { 'spoor-value': 'raw-event-batch.v1', note: 'Grüße' }],
       ['b', undefined],
@@ -91,7 +92,7 @@ describe('Kafka event log (real broker)', () => {
 
     // librdkafka writes raw snappy blocks; our consumer reads them (and its own batch) back.
     execFileSync('kcat', ['-P', '-b', brokers.join(','), '-t', topic, '-z', 'snappy', '-K', '|'], { input: 'from-kcat|written by librdkafka\n', timeout: 60_000 });
-    const received = await consumeAll(topic, values.length + 1);
+    const received = await consumeAll(log, topic, values.length + 1);
     expect(received.map((m) => m.value.toString())).toEqual([...values, 'written by librdkafka']);
     expect(received.at(-1)!.key).toBe('from-kcat');
   });
@@ -134,17 +135,3 @@ describe('Kafka event log (real broker)', () => {
     await dead.close();
   });
 });
-
-async function consumeAll(topic: string, count: number): Promise<LoggedMessage[]> {
-  const consumer = await log.consumer({ groupId: uniqueName('g'), topics: [topic], fromBeginning: true });
-  const received: LoggedMessage[] = [];
-  await new Promise<void>((resolve) => {
-    void consumer.run(async (batch) => {
-      received.push(...batch.messages);
-      if (received.length >= count) resolve();
-      return 'commit';
-    });
-  });
-  await consumer.stop();
-  return received;
-}

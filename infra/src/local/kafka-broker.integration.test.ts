@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKafkaEventLog } from '../event-log/kafka-event-log.js';
-import type { LoggedMessage } from '../event-log/event-log.js';
+import { consumeAll } from '../event-log/consume-all.js';
 import { startLocalKafka, type LocalKafka } from './kafka-broker.js';
 
 // `npm run infra:up` after `npm run infra:down` restarts the broker on the data dir it left behind: the storage
@@ -14,22 +14,6 @@ afterAll(async () => {
   await kafka?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function readAll(brokers: string, topic: string, expected: number): Promise<LoggedMessage[]> {
-  const log = createKafkaEventLog({ brokers: [brokers], clientId: 'spoor-restart-test' });
-  const consumer = await log.consumer({ groupId: `g-${Date.now()}`, topics: [topic], fromBeginning: true });
-  const received: LoggedMessage[] = [];
-  await new Promise<void>((resolve) => {
-    void consumer.run(async (batch) => {
-      received.push(...batch.messages);
-      if (received.length >= expected) resolve();
-      return 'commit';
-    });
-  });
-  await consumer.stop();
-  await log.close();
-  return received;
-}
 
 describe('local Kafka broker', () => {
   it('restarts on its existing data dir and keeps what was produced before the stop', async () => {
@@ -43,7 +27,9 @@ describe('local Kafka broker', () => {
     await kafka.stop();
 
     kafka = await startLocalKafka({ dir, partitions: 1 });
-    const messages = await readAll(kafka.brokers, 'kept', 1);
+    const reader = createKafkaEventLog({ brokers: [kafka.brokers], clientId: 'spoor-restart-test' });
+    const messages = await consumeAll(reader, 'kept', 1);
+    await reader.close();
     expect(messages.map((m) => Buffer.from(m.value).toString())).toEqual(['before the restart']);
   }, 180_000);
 });
