@@ -165,7 +165,7 @@ the per-step array passes and the aggregation ≈ 0.5× more. Every variant trie
 
 ## Overview and exits
 They re-group the events of the range by session per request (1.07M sessions in 30 days here): correct, slow at this
-size, and proportional to the range asked for. Tried and not kept (branch query-part1, 2026-11-22): a
+size, and proportional to the range asked for. Tried and not kept (2026-11-22): a
 \`session_summaries\` table (one row per session of SimpleAggregateFunction min/max values, MV-fed) read for sessions
 wholly inside the range, events only for sessions cut by its edges. Whole 30-day range, CPU of one request at load ~8:
 overview ~11.6 s → ~3.4 s, exits ~8.4 s → ~1.6 s — but a session's row cannot be found by time (random session ids,
