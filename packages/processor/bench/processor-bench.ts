@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeRawEvent, encodeRawEventBatch, RAW_EVENT_BATCH_FORMAT, VALUE_FORMAT_HEADER, type RawEvent } from '@spoor/events';
+import { encodeRawEvent } from '@spoor/events';
 import { createClickHouse, createKafkaEventLog, createMemoryKeyValue, migrate, normaliseClickHouseConfig, startLocalKafka, type EventLog } from '@spoor/infra';
 import { createProcessor } from '../src/create-processor.js';
 import { loadEnricher } from '../src/enrich/load-enricher.js';
@@ -17,14 +17,12 @@ import type { EventStore } from '../src/load/event-store.js';
 import { COLUMN_NAMES } from '../src/load/table-columns.js';
 import { decodeRecord } from '../src/pipeline/decode-message.js';
 import { syntheticRawEvent } from '../src/testing/synthetic-events.js';
+import { EVENTS_PER_RECORD, fillTopic, type RecordFormat } from './fill-topic.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 20);
 const LAG_RATE = 5_000;
-// 'batch' (default): Kafka records as the collector writes them — one RawEventBatch per (request, anonymous id),
-// here 10 events of one visitor per record; 'single': one RawEvent per record (logs written before RawEventBatch).
-const RECORDS = process.env.BENCH_RECORDS === 'single' ? 'single' : 'batch';
-const EVENTS_PER_RECORD = 10;
+const RECORDS: RecordFormat = process.env.BENCH_RECORDS === 'single' ? 'single' : 'batch';
 const run = Date.now().toString(36);
 
 const kafka = process.env.KAFKA_BROKERS ? null : await startLocalKafka({ dir: mkdtempSync(join(tmpdir(), 'spoor-bench-kafka-')) });
@@ -32,34 +30,6 @@ const brokers = process.env.KAFKA_BROKERS ?? kafka!.brokers;
 const log: EventLog = createKafkaEventLog({ brokers: brokers.split(','), clientId: `bench-${run}` });
 const clickhouse = createClickHouse(normaliseClickHouseConfig({ dataDir: mkdtempSync(join(tmpdir(), 'spoor-bench-chdb-')) }));
 const loadBefore = loadavg()[0]!;
-
-async function fillTopic(topic: string, count: number, salt: number): Promise<number> {
-  await log.ensureTopics([{ name: topic, partitions: 4 }, { name: `${topic}-dlq`, partitions: 1 }]);
-  const producer = await log.producer();
-  const started = performance.now();
-  // Windows of 50,000 events: the synthetic stream has 5,000 visitors, so each has 10 events per window, in order.
-  for (let start = 0; start < count; start += 50_000) {
-    const events = Array.from({ length: Math.min(count, start + 50_000) - start }, (_, i) => syntheticRawEvent(start + i, { salt }));
-    const records = RECORDS === 'single' ? events.map((raw) => ({ key: raw.anonymousId, value: encodeRawEvent(raw) })) : batchRecords(events);
-    for (let r = 0; r < records.length; r += 200) await producer.send(topic, records.slice(r, r + 200));
-  }
-  await producer.close();
-  return count / ((performance.now() - started) / 1000);
-}
-
-/** One RawEventBatch record per visitor and up to EVENTS_PER_RECORD events, marked by the value-format header. */
-function batchRecords(events: RawEvent[]) {
-  const byVisitor = new Map<string, RawEvent[]>();
-  for (const raw of events) byVisitor.set(raw.anonymousId, [...(byVisitor.get(raw.anonymousId) ?? []), raw]);
-  const headers = { [VALUE_FORMAT_HEADER]: RAW_EVENT_BATCH_FORMAT };
-  return [...byVisitor.entries()].flatMap(([key, own]) =>
-    Array.from({ length: Math.ceil(own.length / EVENTS_PER_RECORD) }, (_, i) => ({
-      key,
-      value: encodeRawEventBatch(own.slice(i * EVENTS_PER_RECORD, (i + 1) * EVENTS_PER_RECORD)),
-      headers,
-    })),
-  );
-}
 
 interface Rate {
   /** events ÷ time from start() (group join included) to the last event handled */
@@ -163,7 +133,7 @@ async function fullPipeline(topic: string, { uaCacheSize, database, rawInsert, s
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 console.log(`[bench] ${EVENTS} events, Kafka ${brokers}, load average ${loadBefore.toFixed(1)}`);
 const topic = `bench-raw-${run}`;
-const produceRate = await fillTopic(topic, EVENTS, 1);
+const produceRate = await fillTopic(log, topic, EVENTS, 1, RECORDS);
 console.log(`[bench] produced at ${fmt(produceRate)} ev/s`);
 const describe = (r: Rate) =>
   `${fmt(r.fromFirstBatch)} ev/s from the first batch, ${fmt(r.fromStart)} ev/s from start(), ${r.cpuMicrosPerEvent.toFixed(1)} µs CPU/event` +
