@@ -6,6 +6,7 @@ export { migrate, loadMigrations, MIGRATIONS_DIR, type Migration, type Migration
 export type * from './event-log/event-log.js';
 export { createKafkaEventLog, type KafkaEventLogOptions } from './event-log/kafka-event-log.js';
 export { createFileEventLog, type FileEventLogOptions } from './event-log/file-event-log.js';
+export { consumeAll, type ConsumeAllOptions } from './event-log/consume-all.js';
 export type { KeyValue } from './key-value/key-value.js';
 export { createRedisKeyValue, connectRedisKeyValue, type RedisKeyValueOptions } from './key-value/redis-key-value.js';
 export { createMemoryKeyValue } from './key-value/memory-key-value.js';

@@ -1,15 +1,15 @@
 import { uniqueName } from '@spoor/test-harness';
 import { decodeRawEvent, rawEventsOfRecord, type RawEvent } from '@spoor/events';
-import type { EventLog, LogHeaders, LoggedMessage } from '@spoor/infra';
+import { consumeAll, type EventLog, type LogHeaders, type LoggedMessage } from '@spoor/infra';
 
 /** Reads a topic from the beginning with a fresh group until `count` messages arrived or `timeoutMs` passed. */
 export async function readTopic(log: EventLog, topic: string, count: number, timeoutMs = 30_000): Promise<LoggedMessage[]> {
-  return readUntil(log, topic, count, timeoutMs, () => 1);
+  return consumeAll(log, topic, count, { timeoutMs, groupId: uniqueName('read') });
 }
 
 /** Reads the raw topic until `count` RawEvents arrived (a record may carry several) or `timeoutMs` passed. */
 export async function readRawEvents(log: EventLog, topic: string, count: number, timeoutMs = 30_000): Promise<Array<{ key: string | null; raw: RawEvent }>> {
-  return rawEventsIn(await readUntil(log, topic, count, timeoutMs, (m) => rawEventsIn([m]).length));
+  return rawEventsIn(await consumeAll(log, topic, count, { timeoutMs, groupId: uniqueName('read'), weigh: (m) => rawEventsIn([m]).length }));
 }
 
 /** The RawEvents a list of raw-topic records carries, each with its record's key, in order; throws on anything undecodable. */
@@ -23,29 +23,4 @@ export function rawEventsIn(messages: ReadonlyArray<{ key: string | null; value:
       return { key: m.key, raw: decoded.value };
     });
   });
-}
-
-async function readUntil(log: EventLog, topic: string, count: number, timeoutMs: number, weigh: (m: LoggedMessage) => number): Promise<LoggedMessage[]> {
-  const consumer = await log.consumer({ groupId: uniqueName('read'), topics: [topic], fromBeginning: true });
-  const received: LoggedMessage[] = [];
-  let weight = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
-    if (count === 0) {
-      clearTimeout(timer);
-      resolve();
-      return;
-    }
-    void consumer.run(async (batch) => {
-      received.push(...batch.messages);
-      for (const m of batch.messages) weight += weigh(m);
-      if (weight >= count) {
-        clearTimeout(timer);
-        resolve();
-      }
-      return 'commit';
-    });
-  });
-  await consumer.stop();
-  return received;
 }
