@@ -28,7 +28,11 @@ export async function fillTopic(log: EventLog, topic: string, count: number, sal
 /** One RawEventBatch record per visitor and up to EVENTS_PER_RECORD events, marked by the value-format header. */
 function batchRecords(events: RawEvent[]) {
   const byVisitor = new Map<string, RawEvent[]>();
-  for (const raw of events) byVisitor.set(raw.anonymousId, [...(byVisitor.get(raw.anonymousId) ?? []), raw]);
+  for (const raw of events) {
+    const own = byVisitor.get(raw.anonymousId);
+    if (own) own.push(raw);
+    else byVisitor.set(raw.anonymousId, [raw]);
+  }
   const headers = { [VALUE_FORMAT_HEADER]: RAW_EVENT_BATCH_FORMAT };
   return [...byVisitor.entries()].flatMap(([key, own]) =>
     Array.from({ length: Math.ceil(own.length / EVENTS_PER_RECORD) }, (_, i) => ({
