@@ -72,3 +72,23 @@ describe('customer lookup tables', () => {
     expect(await pairs()).toHaveLength(3);
   });
 });
+
+describe('profile point reads (0272)', () => {
+  it("a customer's orders are found through the anonymous_id bloom filter, reading only the granules that can hold them", async () => {
+    const { client, database } = await freshClickHouseDatabase();
+    // 40k orders sorted by order id (5 granules of 8192); browser a7 placed three of them, all in the first granule.
+    await client.command({
+      query: `INSERT INTO ${database}.orders (site_id, order_id, event_id, ts, anonymous_id, customer_id)
+              SELECT 's1', concat('o', leftPad(toString(number), 6, '0')), generateUUIDv4(number), '2026-11-01 00:00:00',
+                     if(number IN (3, 5, 8), 'a7', concat('b', toString(number))), ''
+              FROM numbers(40000)`,
+    });
+    const lookup = `SELECT order_id FROM ${database}.orders WHERE site_id = 's1' AND anonymous_id IN ['a7'] ORDER BY order_id`;
+    expect(await (await client.query({ query: lookup, format: 'JSONEachRow' })).json()).toEqual([{ order_id: 'o000003' }, { order_id: 'o000005' }, { order_id: 'o000008' }]);
+    const plan = await (await client.query({ query: `EXPLAIN indexes = 1 ${lookup}`, format: 'JSONEachRow' })).json<{ explain: string }>();
+    const text = plan.map((r) => r.explain).join('\n');
+    const skip = text.slice(text.indexOf('Name: orders_anonymous_id'));
+    expect(text).toContain('Name: orders_anonymous_id');
+    expect(skip).toMatch(/Granules: 1\/5/);
+  });
+});

@@ -7,6 +7,11 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * views, 5 % add to cart, 5 % searches, 6 % email opens (a third machine-flagged), 2 % clicks, 1 % purchases,
  * 1 % identify. Each browser makes 3 visits (~8 events each, within 30 minutes); the sessions projection fills
  * through its materialized view.
+ *
+ * Loaded in time order, ~1M events per INSERT, each INSERT the next slice of the 90 days: the order the processor
+ * writes them in (as they arrive), so a session's rows land in neighbouring parts that background merges fold
+ * together, as in a running store. (Until this session every INSERT spread over all 90 days: every session split
+ * across all parts, a layout no running store has; the numbers of that layout are kept in docs/performance.md.)
  */
 export const BENCH_SITE = 'bench';
 export const BENCH_NOW = new Date('2026-12-01T00:00:00Z');
@@ -36,8 +41,9 @@ FROM (
     ['/', '/p/1', '/p/2', '/c/coffee', '/cart', '/checkout'][1 + number % 6] AS path,
     ['direct', 'organic_search', 'paid_search', 'email', 'social', 'referral'][1 + cityHash64(browser) % 6] AS channel,
     concat('p', toString(cityHash64(number, 3) % 500)) AS product
-  FROM numbers({start:UInt64}, {count:UInt64})
-)`;
+  FROM numbers({count:UInt64})
+)
+WHERE ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}`;
 
 const IDENTITIES_SQL = `
 INSERT INTO {db:Identifier}.identities (site_id, anonymous_id, customer_id, first_seen, last_seen, sources)
@@ -60,9 +66,16 @@ export async function generateBenchDataset(client: ClickHouseClient, database: s
   const chunk = 1_000_000;
   // Generation may take minutes on a busy machine: no execution time limit here.
   const clickhouse_settings = { max_execution_time: 0 };
-  for (let start = 0; start < events; start += chunk) {
-    await client.command({ query: EVENTS_SQL, query_params: { ...params, start, count: Math.min(chunk, events - start) }, clickhouse_settings });
-    log(`  events ${Math.min(start + chunk, events).toLocaleString('en')} / ${events.toLocaleString('en')}`);
+  // Every slice draws from the same `events` numbers and keeps the events whose time falls into it, so the dataset is
+  // the same whatever the slicing; the first slice also takes the few events before the span (a visit's 30 minutes).
+  const slices = Math.max(1, Math.ceil(events / chunk));
+  const clock = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const first = BENCH_NOW.getTime() - SPAN_SECONDS * 1000;
+  for (let k = 0; k < slices; k += 1) {
+    const from = k === 0 ? 0 : first + (k * SPAN_SECONDS * 1000) / slices;
+    const to = k === slices - 1 ? BENCH_NOW.getTime() + 86_400_000 : first + ((k + 1) * SPAN_SECONDS * 1000) / slices;
+    await client.command({ query: EVENTS_SQL, query_params: { ...params, count: events, from: clock(from), to: clock(to) }, clickhouse_settings });
+    log(`  events of slice ${k + 1} / ${slices} loaded`);
   }
   await client.command({ query: IDENTITIES_SQL, query_params: params, clickhouse_settings });
   await client.command({ query: ORDERS_SQL, query_params: params, clickhouse_settings });

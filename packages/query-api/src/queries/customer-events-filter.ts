@@ -21,10 +21,10 @@ WITH candidates AS (
 )
 SELECT anonymous_id, argMaxIf(customer_id, (last_seen, customer_id), customer_id != '') AS linked_customer
 FROM (
-  SELECT anonymous_id, customer_id, max(last_seen) AS last_seen
+  -- Raw identity rows: argMax over unfolded rows of a pair is the same as over folded ones (see PERSON_MAP_CTE).
+  SELECT anonymous_id, customer_id, last_seen
   FROM {db:Identifier}.identities
   WHERE site_id = {site:String} AND customer_id != '' AND anonymous_id IN (SELECT anonymous_id FROM candidates)
-  GROUP BY anonymous_id, customer_id
   UNION ALL
   -- Columns are named by the first SELECT; aliasing '' AS customer_id here would shadow the column in WHERE.
   SELECT anonymous_id, '' AS no_link, toDateTime64(0, 3, 'UTC') AS never FROM candidates

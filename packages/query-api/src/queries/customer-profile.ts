@@ -89,7 +89,14 @@ LIMIT {limit:UInt32}`;
 const ORDERS_SQL = `
 SELECT o.order_id AS order_id, ${isoTime('o.ts')} AS ts, toFloat64(o.revenue) AS revenue, toString(o.currency) AS currency,
   o.items_count AS items_count, toString(o.channel) AS channel, count() OVER () AS total_orders, toFloat64(sum(o.revenue) OVER ()) AS total_revenue
-FROM (SELECT * FROM {db:Identifier}.orders FINAL WHERE site_id = {site:String} AND ts < {as_of:DateTime64(3, 'UTC')}) AS o
+FROM (
+  -- The latest version of every order any of the customer's browsers placed: candidates through the anonymous_id bloom
+  -- filter (migration 0272), then FINAL over just their order ids (the sort key), so ownership is judged on the row
+  -- that wins the merge, exactly as FINAL over the whole table would.
+  SELECT * FROM {db:Identifier}.orders FINAL
+  WHERE site_id = {site:String} AND ts < {as_of:DateTime64(3, 'UTC')}
+    AND order_id IN (SELECT order_id FROM {db:Identifier}.orders WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)})
+) AS o
 WHERE ${ownRowsSql('o')}
 ORDER BY o.ts DESC, order_id
 LIMIT {limit:UInt32}`;
