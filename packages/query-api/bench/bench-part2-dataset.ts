@@ -10,7 +10,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
  *
  * Loaded in time order, ~1M events per INSERT, each INSERT the next slice of the 90 days: the order the processor
  * writes them in (as they arrive), so a session's rows land in neighbouring parts that background merges fold
- * together, as in a running store. (Until this session every INSERT spread over all 90 days: every session split
+ * together, as in a running store. (Before session 3 every INSERT spread over all 90 days: every session split
  * across all parts, a layout no running store has; the numbers of that layout are kept in docs/performance.md.)
  */
 export const BENCH_SITE = 'bench';
