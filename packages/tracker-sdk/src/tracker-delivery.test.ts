@@ -162,6 +162,25 @@ describe('delivery', () => {
     expect(b.events()).toHaveLength(3);
   });
 
+  it("an event another tab's outbox write erased still reaches the collector from the tab that recorded it", async () => {
+    const outbox = memoryStore();
+    const a = memoryEnv({}, { outbox });
+    const ta = createTracker(cfg, a.env);
+    ta.emit('search', { query: 'first' });
+    const before = outbox.get('spoor_o');
+    ta.emit('search', { query: 'second' });
+    // another tab read the outbox before 'second' was added and writes its own change after it (localStorage has no
+    // compare-and-set across tabs): 'second' is gone from the shared outbox
+    outbox.set('spoor_o', before!);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(a.events().map((e) => e.props)).toEqual([{ query: 'first' }, { query: 'second' }]);
+    // and the same on a beacon when the tab closes before its next send
+    ta.emit('search', { query: 'third' });
+    outbox.del('spoor_o');
+    ta.leave();
+    expect(a.events().map((e) => e.props)).toEqual([{ query: 'first' }, { query: 'second' }, { query: 'third' }]);
+  });
+
   it('keeps the outbox across page loads: a new tracker over the same stores sends what was left', async () => {
     const store = memoryStore();
     const outbox = memoryStore();

@@ -83,9 +83,11 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   let until = 0;
   // ids of the events in the request now in flight (none: no request in flight)
   let flying: string[] = [];
-  // ids of the events this tab recorded: only this tab sends them while it lives
-  // (pruned as they are delivered, so a long-lived tab does not accumulate them)
-  const mine = new Set<string>();
+  // the events this tab recorded and the collector has not acknowledged: only this tab sends them while it lives
+  // (pruned as they are delivered, so a long-lived tab does not accumulate them). Kept here, not only in the outbox:
+  // two tabs rewriting the shared outbox at once can each drop the other's latest event from it (localStorage has
+  // no compare-and-set), and the tab that recorded it still sends it
+  const mine = new Map<string, ClientEvent>();
   let ref: string | undefined;
   let last: string | undefined;
 
@@ -138,7 +140,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       const adopt = !lease(LEASE_MS);
       // a fetch sends the first batch and continues when it is answered; a beacon sends them all now
       for (
-        let list = box.all().filter((e) => !flying.includes(e.id) && (mine.has(e.id) || (adopt && now() - e.ts >= orphanAge))), n;
+        let list = [...mine.values(), ...box.all().filter((e) => !mine.has(e.id) && adopt && now() - e.ts >= orphanAge)].filter((e) => !flying.includes(e.id)), n;
         (n = firstBatch(list, overhead));
         list = list.slice(n)
       ) {
@@ -215,7 +217,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       props,
     } as ClientEvent;
     if (plugins.some((p) => p.event?.(e) === false)) return;
-    mine.add(e.id);
+    mine.set(e.id, e);
     const list = box.add(e);
     if (list.length >= (cfg.batchSize || 10) || JSON.stringify(list).length >= BATCH_BYTES) send();
     else later(interval);
@@ -245,6 +247,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
       on = false;
       forget();
       env.outbox.del(K + 'o');
+      mine.clear();
     },
     flush(beacon) {
       until = 0;
