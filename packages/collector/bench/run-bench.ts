@@ -9,9 +9,9 @@ import { freePort, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/in
 
 /**
  * npm run bench -w @spoor/collector
- * Starts the collector (src/main.ts, real Kafka, Redis rate limits when REDIS_URL is set) and the bare Hono
- * ceiling as separate processes, loads each with autocannon from this process (10-event batches,
- * 50 connections) and writes docs/performance/collector.md.
+ * Starts the collector (src/main.ts, real Kafka, Redis rate limits when REDIS_URL is set), the bare Hono
+ * ceiling and the kafkajs floor (bench/kafka-floor-server.ts) as separate processes, loads each with autocannon
+ * from this process (10-event batches, 50 connections) and writes docs/performance/collector.md.
  * Env: KAFKA_BROKERS (else a private broker is started), REDIS_URL, BENCH_SECONDS (default 20),
  * BENCH_CONNECTIONS (50), BENCH_COMPRESSION (snappy), BENCH_RATE_LIMITS (on), PRODUCER_LANES (1), PRODUCER_LINGER_MS (0),
  * BENCH_RATE_LIMIT_LEASES (on), BENCH_SERVER_NODE_FLAGS (node flags for both servers), BENCH_CPU_PROF (a directory: the collector runs with node --cpu-prof and writes its profile there on exit).
@@ -129,7 +129,7 @@ async function main() {
   const sitesFile = join(work, 'sites.json');
   writeFileSync(sitesFile, JSON.stringify({ sites: [{ siteId: 'bench', writeKey, allowedOrigins: ['*'], allowedRedirectHosts: ['shop.example'] }] }));
   const rawTopic = `bench-raw-${Date.now().toString(36)}`;
-  const [collectorPort, ceilingPort] = [await freePort(), await freePort()];
+  const [collectorPort, ceilingPort, floorPort] = [await freePort(), await freePort(), await freePort()];
   const collectorProcess = start('collector', ['src/main.ts'], {
     PORT: String(collectorPort),
     HOST: '127.0.0.1',
@@ -148,16 +148,26 @@ async function main() {
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   }, [...serverNodeFlags, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])]);
   const ceilingProcess = start('ceiling', ['bench/bare-hono-server.ts'], { PORT: String(ceilingPort) }, serverNodeFlags);
+  const floorProcess = start(
+    'kafkajs floor',
+    ['bench/kafka-floor-server.ts'],
+    { PORT: String(floorPort), KAFKA_BROKERS: brokers, KAFKA_COMPRESSION: compression, FLOOR_TOPIC: `${rawTopic}-floor` },
+    serverNodeFlags,
+  );
   const collectorUrl = `http://127.0.0.1:${collectorPort}`;
   const ceilingUrl = `http://127.0.0.1:${ceilingPort}`;
+  const floorUrl = `http://127.0.0.1:${floorPort}`;
   await healthy(`${collectorUrl}/readyz`);
   await healthy(`${ceilingUrl}/healthz`);
+  await healthy(`${floorUrl}/healthz`);
 
   const payloads = bodies(2000);
   // Warm-up: JIT, Kafka connections and producer id, Redis scripts.
   await load('warm-up ceiling', ceilingUrl, payloads, 3);
   await load('warm-up collector', collectorUrl, payloads, 3);
+  await load('warm-up floor', floorUrl, payloads, 3);
   const ceiling = await load('bare Hono (ceiling)', ceilingUrl, payloads, seconds, ceilingProcess.pid);
+  const floor = await load('kafkajs floor: parse + one acked record per request', floorUrl, payloads, seconds, floorProcess.pid);
   const collector = await load('collector', collectorUrl, payloads, seconds, collectorProcess.pid);
   const metrics = await (await fetch(`${collectorUrl}/metrics`)).text();
   const accepted = Number(/spoor_collector_events_total\{outcome="accepted",reason=""\} (\d+)/.exec(metrics)?.[1] ?? 0);
@@ -174,7 +184,7 @@ async function main() {
     '',
     'Command: `npm run bench -w @spoor/collector`' + (process.env.KAFKA_BROKERS ? ` with KAFKA_BROKERS=${process.env.KAFKA_BROKERS}` : ' (private broker started by the bench)') + (process.env.REDIS_URL ? ` and REDIS_URL=${process.env.REDIS_URL}` : '') + '.',
     '',
-    `Load: autocannon in the bench process; collector and ceiling each run in their own Node process. ${connections} connections,`,
+    `Load: autocannon in the bench process; collector, ceiling and kafkajs floor each run in their own Node process. ${connections} connections,`,
     `${EVENTS_PER_BATCH}-event batches (page_view / product_view / add_to_cart, ~${Math.round(payloads[0]!.length / 100) / 10} KB per body, text/plain as sendBeacon sends), ${seconds} s each after a 3 s warm-up, same run.`,
     `Collector: src/main.ts as deployed — validation, protobuf RawEvents (one RawEventBatch record per request and visitor), Kafka idempotent producer with acks=all and ${compression} compression,`,
     `coalescing producer (${lanes} producer lanes, linger ${lingerMs} ms), ${rateLimits === 'off' ? 'rate limits off' : `per-IP and per-site rate limits${process.env.REDIS_URL ? ' in Redis' : ''} (leases ${process.env.BENCH_RATE_LIMIT_LEASES ?? 'on'}; limits set high enough not to refuse)`}, metrics.`,
@@ -183,10 +193,12 @@ async function main() {
     '| target | events/s | requests/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | server CPU ms / 1000 events |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     row(ceiling),
+    row(floor),
     row(collector),
     '',
     `**Ratio collector / ceiling: ${ratio.toFixed(2)}** (target ≥ 0.5). **Collector p99: ${collector.p99} ms** (target ≤ 25 ms).`,
     `CPU cost ratio (ceiling CPU per event / collector CPU per event, less sensitive to other load on the machine): ${(ceiling.cpuMsPer1000Events / collector.cpuMsPer1000Events).toFixed(2)}.`,
+    `kafkajs floor / ceiling: ${(floor.eventsPerSecond / ceiling.eventsPerSecond).toFixed(2)} (p99 ${floor.p99} ms): the least any collector on kafkajs does here — parse the batch, produce it as one record with acks=all through the same idempotent producer and coalescer, answer after the ack (bench/kafka-floor-server.ts). Collector / floor: ${(collector.eventsPerSecond / floor.eventsPerSecond).toFixed(2)}.`,
     `Machine load average when the run ended: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (2 cores).`,
     '',
     `Events the collector counted as accepted: ${accepted.toLocaleString('en')} (warm-up included); Kafka sends: ${sends.toLocaleString('en')}`,
