@@ -205,7 +205,7 @@ const doc = `# Query API part 2 — performance (RFM, audience preview, customer
 
 Command: \`${only ? `BENCH_ONLY="${only}" ` : ''}npm run bench:part2 -w @spoor/query-api\` (${new Date().toISOString().slice(0, 16)}Z, commit
 \`${commit}\`; ${RUNS} runs per case after one warm-up, each interleaved with its plain scan).
-Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' builds, tests and benchmarks: 1-minute load
+Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with whatever else runs: 1-minute load
 average ${loadStart.toFixed(1)} at the start, ${loadEnd[0]!.toFixed(1)} at the end (${loadEnd.map((l) => l.toFixed(1)).join(' / ')} for 1/5/15 min). On an idle machine the numbers are lower.
 Store: embedded chDB (ClickHouse 26.7) in-process; every case goes through the Hono app (\`app.request\`): auth, validation, SQL, JSON.
 

@@ -125,8 +125,8 @@ console.log(verdict);
 const doc = `# Query API performance
 
 Command: \`npm run bench -w @spoor/query-api\` (${new Date().toISOString().slice(0, 16)}Z; runs ${RUNS} per query, interleaved with its scan).
-Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with other engineers' builds and tests:
-1-minute load average ${loadStart.toFixed(1)} at start, ${loadEnd.toFixed(1)} at the end — numbers on an idle machine are lower.
+Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with whatever else runs:
+1-minute load average ${loadStart.toFixed(1)} at start, ${loadEnd.toFixed(1)} at the end (lower numbers on a busier machine mean the run was disturbed).
 Store: embedded chDB (ClickHouse 26.7) in-process; queries go through the Hono app (\`app.request\`), so auth, validation and JSON are included.
 
 Dataset: ${shape.events.toLocaleString('en')} events generated inside ClickHouse (\`bench/generate-events.ts\`, INSERT … SELECT from numbers()${generateMs ? `, ${(generateMs / 1000).toFixed(0)} s` : ', reused'}),
