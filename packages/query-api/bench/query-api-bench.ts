@@ -126,7 +126,7 @@ const doc = `# Query API performance
 
 Command: \`npm run bench -w @spoor/query-api\` (${new Date().toISOString().slice(0, 16)}Z; runs ${RUNS} per query, interleaved with its scan).
 Machine: ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), shared with whatever else runs:
-1-minute load average ${loadStart.toFixed(1)} at start, ${loadEnd.toFixed(1)} at the end (lower numbers on a busier machine mean the run was disturbed).
+1-minute load average ${loadStart.toFixed(1)} at start, ${loadEnd.toFixed(1)} at the end (the benchmark itself keeps about 2 cores busy; more means other work disturbed it).
 Store: embedded chDB (ClickHouse 26.7) in-process; queries go through the Hono app (\`app.request\`), so auth, validation and JSON are included.
 
 Dataset: ${shape.events.toLocaleString('en')} events generated inside ClickHouse (\`bench/generate-events.ts\`, INSERT … SELECT from numbers()${generateMs ? `, ${(generateMs / 1000).toFixed(0)} s` : ', reused'}),
@@ -158,11 +158,22 @@ the per-step array passes and the aggregation ≈ 0.5× more. Every variant trie
   A projection with that order is not read in order at all (EXPLAIN: a full sort).
 - Tried and dropped: breakdown values as 64-bit hashes (saves ~230 ms CPU of string arrays, but getting the strings
   back needs a pass over the breakdown column, ~300 ms) and the identity lookup on hashed ids (within noise).
-- Not met: the 300 ms ceiling is about the scan of the same columns itself on this 2-core machine, so no query that
-  groups those events per visitor at request time can meet it; the 3× ratio is missed by ~0.7× (3.78× on an idle
-  machine in the previous run, 3.69× at load 8–12 in this one; the funnel query itself is unchanged). Meeting
-  300 ms needs per-visitor state maintained at insert time, which arbitrary steps, filters and windows rule out.
-
+- Not met. Session 4 measured where a request-time funnel stands against 300 ms (idle machine, same dataset, each
+  variant 3–4 times interleaved, wall ms of the query alone): reading and matching the 2.84M step events with the
+  person lookup ≈ 390 (325 without the lookup); grouping them into 345,661 visitors with sorted per-visitor arrays
+  → ≈ 620; the per-step chain passes → ≈ 715; the breakdown (entry arrays and lookup) → ≈ 930; the final aggregation
+  → ≈ 950, as in the table above.
+- Tried and not kept (session 4): a narrow copy of the funnel's columns (site, time, type, a 64-bit visitor hash,
+  path and channel as LowCardinality; 10M rows copied in 2.7 s). Its scan of the same columns takes 110 ms (events:
+  260); the whole funnel on it 700–800 ms, 620–670 ms with breakdown values packed into the sorted key as dictionary
+  indexes and no shifted array copies when the steps' types differ, with the same answers. The floor on it, reading
+  the step events and sorting each visitor's times and nothing else, is 230 ms: the funnel logic itself costs
+  ~400 ms more, so 300 ms stays out of reach, and against its own 110 ms scan the ratio would be ~6×. Not worth a
+  second copy of every event (an insert per event in the processor, one more table for erasure and replay). The
+  packed breakdown on \`events\` alone saved ~40 ms (4 %) for an extra dictionary query: within noise, not kept.
+- Left: the 3× ratio is missed by ~0.8× (3.76× idle, 3.81× in the previous run). Meeting 300 ms needs the
+  per-step chain work to be nearly free or per-visitor state kept at insert time, which arbitrary steps, filters and
+  windows rule out.
 ## Overview and exits
 They re-group the events of the range by session per request (1.07M sessions in 30 days here): correct, slow at this
 size, and proportional to the range asked for. Tried and not kept (2026-11-22): a
