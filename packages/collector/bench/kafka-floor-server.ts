@@ -10,7 +10,7 @@ import { createCoalescingProducer } from '../src/produce/coalescing-producer.js'
  * same coalescing producer). No validation, no protobuf, no rate limits, no metrics: the request body itself
  * is the record. Whatever this cannot reach, no collector on kafkajs on this machine reaches.
  */
-const eventLog = createKafkaEventLog({ brokers: (process.env.KAFKA_BROKERS ?? '').split(','), clientId: 'spoor-bench-floor', compression: (process.env.KAFKA_COMPRESSION ?? 'snappy') as 'snappy' });
+const eventLog = createKafkaEventLog({ brokers: (process.env.KAFKA_BROKERS ?? '').split(','), clientId: 'spoor-bench-floor', compression: (process.env.KAFKA_COMPRESSION ?? 'snappy') as 'none' | 'gzip' | 'snappy' });
 const topic = process.env.FLOOR_TOPIC ?? 'bench-floor';
 await eventLog.ensureTopics([{ name: topic, partitions: Number(process.env.KAFKA_TOPIC_PARTITIONS ?? 6) }]);
 const producer = createCoalescingProducer(await eventLog.producer());
