@@ -1,14 +1,11 @@
 import { batchEnvelopeSchema, clientEventSchema, EVENT_TYPES, SERVER_ONLY_EVENT_TYPES, validateEvent } from '@spoor/events';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { createApi } from './api.js';
 import { createTracker } from './tracker.js';
 import { memoryEnv } from '../test-support/memory-env.js';
+import { useFixedClock } from '../test-support/tracker-unit-setup.js';
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(new Date('2026-11-22T10:00:00Z'));
-});
-afterEach(() => vi.useRealTimers());
+useFixedClock();
 
 /**
  * The SDK imports only types from @spoor/events (zod stays out of the bundle), so this test is what

@@ -1,14 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTracker, type Config } from './tracker.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createTracker } from './tracker.js';
 import { memoryEnv } from '../test-support/memory-env.js';
+import { TEST_CONFIG, useFixedClock } from '../test-support/tracker-unit-setup.js';
 
-const cfg: Config = { writeKey: 'wk_test', collector: 'https://c.example/' };
+const cfg = TEST_CONFIG;
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(new Date('2026-11-22T10:00:00Z'));
-});
-afterEach(() => vi.useRealTimers());
+useFixedClock();
 
 describe('identity and sessions', () => {
   it('keeps the anonymous id and session across events, links the customer on identify, forgets it on reset', async () => {

@@ -1,15 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApi } from './api.js';
-import { createTracker, type Config } from './tracker.js';
+import { createTracker } from './tracker.js';
 import { memoryEnv } from '../test-support/memory-env.js';
+import { TEST_CONFIG, useFixedClock } from '../test-support/tracker-unit-setup.js';
 
-const cfg: Config = { writeKey: 'wk_test', collector: 'https://c.example/' };
+const cfg = TEST_CONFIG;
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(new Date('2026-11-22T10:00:00Z'));
-});
-afterEach(() => vi.useRealTimers());
+useFixedClock();
 
 describe('privacy', () => {
   it('opt-in: nothing stored or sent before consent; the current page is counted once granted', async () => {
