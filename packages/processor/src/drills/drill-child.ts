@@ -68,20 +68,25 @@ const processor = createProcessor({
   },
 });
 await processor.start();
+// The status query in flight, if any: closing chDB under a running query is not safe, so SIGTERM waits for it.
+let statusQuery: Promise<void> | undefined;
 const status = setInterval(() => {
+  if (statusQuery) return;
   // raw_events is the last table a batch writes: when it holds an event, every table does.
-  void Promise.all([scalar(`SELECT count() AS c FROM ${database}.raw_events`), scalar(`SELECT count() AS c FROM ${database}.events`)])
+  statusQuery = Promise.all([scalar(`SELECT count() AS c FROM ${database}.raw_events`), scalar(`SELECT count() AS c FROM ${database}.events`)])
     .then(([raw, events]) => {
       const c = Math.min(raw, events);
       stored = c;
       process.stdout.write(`${JSON.stringify({ stored: c, ready: processor.ready(), outage: outageStart !== null && isDown(), ...processor.totals() })}\n`);
     })
-    .catch(() => undefined);
+    .catch(() => undefined)
+    .finally(() => (statusQuery = undefined));
 }, 250);
 process.on('SIGTERM', () => {
   clearInterval(status);
   void processor
     .stop()
+    .then(() => statusQuery)
     .then(() => Promise.allSettled([log.close(), keyValue?.close(), client.close()]))
     .finally(() => process.exit(0));
 });

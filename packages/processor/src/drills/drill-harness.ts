@@ -37,7 +37,13 @@ export function startProcessorChild(env: Record<string, string>) {
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4000);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitSignal: NodeJS.Signals | null = null;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitSignal = signal;
+      resolve(code);
+    }),
+  );
   return {
     child,
     statuses,
@@ -57,7 +63,10 @@ export function startProcessorChild(env: Record<string, string>) {
     },
     async kill(signal: NodeJS.Signals) {
       child.kill(signal);
-      return exited;
+      const code = await exited;
+      // A graceful stop that ends by another signal (a native crash) would otherwise show only as "null".
+      if (signal !== 'SIGKILL' && code === null) process.stderr.write(`processor child ended by ${exitSignal} after ${signal}; stderr: ${stderr}\n`);
+      return code;
     },
   };
 }
