@@ -158,22 +158,35 @@ the per-step array passes and the aggregation ≈ 0.5× more. Every variant trie
   A projection with that order is not read in order at all (EXPLAIN: a full sort).
 - Tried and dropped: breakdown values as 64-bit hashes (saves ~230 ms CPU of string arrays, but getting the strings
   back needs a pass over the breakdown column, ~300 ms) and the identity lookup on hashed ids (within noise).
-- Not met. Session 4 measured where a request-time funnel stands against 300 ms (idle machine, same dataset, each
-  variant 3–4 times interleaved, wall ms of the query alone): reading and matching the 2.84M step events with the
-  person lookup ≈ 390 (325 without the lookup); grouping them into 345,661 visitors with sorted per-visitor arrays
-  → ≈ 620; the per-step chain passes → ≈ 715; the breakdown (entry arrays and lookup) → ≈ 930; the final aggregation
-  → ≈ 950, as in the table above.
+- Session 4 measured where a request-time funnel stood (idle machine, each variant 3–4 times interleaved, wall ms
+  of the query alone): reading and matching the 2.84M step events with the person lookup ≈ 390 (325 without the
+  lookup); grouping them into 345,661 visitors with sorted per-visitor arrays → ≈ 620; the per-step chain passes
+  → ≈ 715; the breakdown (entry arrays and lookup) → ≈ 930; the final aggregation → ≈ 950.
 - Tried and not kept (session 4): a narrow copy of the funnel's columns (site, time, type, a 64-bit visitor hash,
-  path and channel as LowCardinality; 10M rows copied in 2.7 s). Its scan of the same columns takes 110 ms (events:
-  260); the whole funnel on it 700–800 ms, 620–670 ms with breakdown values packed into the sorted key as dictionary
-  indexes and no shifted array copies when the steps' types differ, with the same answers. The floor on it, reading
-  the step events and sorting each visitor's times and nothing else, is 230 ms: the funnel logic itself costs
-  ~400 ms more, so 300 ms stays out of reach, and against its own 110 ms scan the ratio would be ~6×. Not worth a
-  second copy of every event (an insert per event in the processor, one more table for erasure and replay). The
-  packed breakdown on \`events\` alone saved ~40 ms (4 %) for an extra dictionary query: within noise, not kept.
-- Left: the 3× ratio is missed by ~0.8× (3.76× idle, 3.81× in the previous run). Meeting 300 ms needs the
-  per-step chain work to be nearly free or per-visitor state kept at insert time, which arbitrary steps, filters and
-  windows rule out.
+  path and channel as LowCardinality): its own scan 110 ms, the funnel on it 620–800 ms, its floor (read and sort
+  each visitor's times) 230 ms. Not worth a second copy of every event.
+- Session 5 (kept; ~990 → ~740 ms on the same dataset, same answers; the one tie below is now deterministic):
+  - the breakdown value travels as its index in a cached, sorted list of the site's values for that column
+    (queries/breakdown-values.ts), packed into each event's sort key, instead of two per-unit arrays of entry
+    times and strings: ≈ −140 ms. A value missing from a stale list comes out as index 0, which the totals row
+    reports; the funnel then refreshes the list and runs again, and per-unit strings remain for people lists and
+    lists too long to pack. Computing the list inside the query instead (a DISTINCT over the column) cost
+    60–100 ms per request and ate most of the gain. Simultaneous entry events with different values were resolved
+    by array order before (not deterministic); now the smallest value wins on both paths;
+  - visitors are resolved to people on 64-bit hashes (a numeric \`transform\` lookup, no string per event): ≈ −45 ms;
+  - when two adjacent steps have different event types, one event cannot satisfy both, so step k reads step k-1's
+    filled array unshifted (two array copies less per step), and only the filled arrays are kept: their last
+    element is the maximum, so "reached" and the entry need no \`arrayMax\` passes: ≈ −40 ms together.
+  - Measured and not kept: a sort key of (site, day, type, anonymous_id, event_id) for \`events\` (funnel ≈ −110 ms
+    but the scan −47 ms too, and a table rebuild for every store), \`startsWith\` for prefix patterns, filtering on
+    the computed mask instead of repeating the step conditions, literal windows, two-level/threads/block-size
+    settings, and medians from a single GROUP BY: each within ±20 ms.
+  - Stage costs now (wall ms, each stage's query cut after it, 5 runs): scan 252; read and match 409; group into
+    per-visitor sorted arrays 555; chain arrays and breakdown ≈ 620; chain times ≈ 670; final aggregation ≈ 740–770.
+- 300 ms stays out of reach here: the scan of the columns any exact funnel must read is ~250 ms on these 2 cores,
+  and reading plus grouping the 2.84M step events into per-visitor arrays, with no funnel logic at all, is ~555 ms.
+  Meeting it needs per-visitor state kept at insert time (which arbitrary steps, filters and windows rule out) or
+  more cores (a ClickHouse server via \`CLICKHOUSE_URL\`, which this machine cannot run).
 ## Overview and exits
 They re-group the events of the range by session per request (1.07M sessions in 30 days here): correct, slow at this
 size, and proportional to the range asked for. Tried and not kept (2026-11-22): a

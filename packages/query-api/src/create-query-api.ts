@@ -5,6 +5,7 @@ import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
 import { requireSiteAccess } from './auth/require-site-access.js';
 import { createQueryRunner } from './clickhouse/query-runner.js';
+import { createBreakdownValuesCache } from './queries/breakdown-values.js';
 import { createStoreWriter } from './clickhouse/store-writer.js';
 import type { ErasureHook } from './erasure/erasure-hook.js';
 import { createRfmPopulationCache } from './queries/rfm-population.js';
@@ -43,7 +44,7 @@ export function createQueryApi(deps: QueryApiDeps) {
   if (!IDENTIFIER.test(deps.database)) throw new Error(`createQueryApi: database must be an identifier, got ${JSON.stringify(deps.database)}`);
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
   const runner = createQueryRunner({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds });
-  const routeDeps: RouteDeps = { runner, limits, now: deps.now ?? (() => new Date()) };
+  const routeDeps: RouteDeps = { runner, limits, now: deps.now ?? (() => new Date()), breakdownValues: createBreakdownValuesCache(runner) };
   const writeDeps: WriteRouteDeps = {
     ...routeDeps,
     // Writes include erasures, which scan and rewrite whole tables: a budget of their own, not the analytics one.

@@ -32,7 +32,7 @@ interface PersonRow {
 
 /** Units whose furthest step is exactly `step`: they reached it and not the next. Newest first. */
 export async function queryFunnelPeople(runner: QueryRunner, spec: FunnelSpec, step: number, limit: number, offset: number): Promise<FunnelPeopleResult> {
-  const units = buildFunnelUnitsSql(spec, true);
+  const units = buildFunnelUnitsSql(spec, { withPeople: true });
   const sql = `WITH ${units.sql}
 SELECT unit, person_id, customer_id, anonymous_ids, bd, chain_ms[1] AS entered_ms, chain_ms[{step:UInt8}] AS reached_ms, count() OVER () AS total
 FROM funnel_units

@@ -1,5 +1,5 @@
 import { rangeParams, toClickHouseTime, type DateRange } from '../params/date-range.js';
-import { PERSON_LOOKUP, PERSON_MAP_CTE, linkedCustomerOf } from './person-id.js';
+import { PERSON_HASH_LOOKUP, PERSON_LOOKUP, PERSON_MAP_CTE, linkedCustomerOf } from './person-id.js';
 import type { QueryParams } from '../clickhouse/query-runner.js';
 
 /**
@@ -12,15 +12,20 @@ import type { QueryParams } from '../clickhouse/query-runner.js';
  *   for the step (still measured from the entry).
  * - non_strict: other events may happen between steps. strict: the unit's next event (ignoring page_ping
  *   heartbeats) after a step must be the next step, else that attempt ends.
- * - Each unit counts once, with its furthest attempt; breakdown is the entry event's value.
+ * - Each unit counts once, with its furthest attempt; breakdown is the entry event's value (simultaneous entry
+ *   events: the lowest step mask, then the smallest value).
  *
  * Evaluation: one ClickHouse pass with native array functions (no per-event lambda state machine, which
- * was ~30x slower). Per unit, the matching events sorted by (time, first step they match) become parallel
- * arrays ts/masks. For step k, c_k[i] is the entry time of the chain that reaches step k at event i (0: none):
- * c_1[i] = ts[i] for a step-1 event in range; c_k[i] = p if event i matches step k and p, the entry of the
- * chain standing at step k-1 just before i, is non-zero and ts[i] - p is within step k's window.
- * non_strict: p = the latest such entry among all earlier events (arrayFill carries it forward; because
- * every window is measured from the entry, the latest entry dominates, so this is exact).
+ * was ~30x slower). Per unit, the matching events become one sorted array of packed UInt64s (time, first step
+ * matched, step mask, breakdown index: see `packing`). For step k, c_k[i] is the entry time of the chain that
+ * reaches step k at event i (0: none): c_1[i] = ts[i] for a step-1 event in range; c_k[i] = p if event i
+ * matches step k and p, the entry of the chain standing at step k-1 just before i, is non-zero and ts[i] - p
+ * is within step k's window.
+ * non_strict: p = the latest such entry among all earlier events. arrayFill carries it forward, so the
+ * per-step array kept is f_k = fill(c_k); because every window is measured from the entry, the latest entry
+ * dominates, so this is exact. f_k never decreases, so its last element is its maximum and its first
+ * occurrence of a value is where c_k took it. When no event can match both step k-1 and step k (different
+ * event types), "before i" and "at or before i" agree and f_{k-1} is used unshifted.
  * strict: p = c_{k-1}[i-1], the chain must be at step k-1 exactly at the previous event.
  * A unit's result is its furthest step; its chain is the attempt with the latest entry that reached that
  * step, and step j of the chain is the first event where c_j equals the chain's entry.
@@ -74,12 +79,56 @@ export function pathPatternToLike(pattern: string): string {
   return pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll('*', '%');
 }
 
-/** CTEs ending in `funnel_units(unit, person_id, customer_id, anonymous_ids, bd, reached, chain_ms)`, one row per entered unit. */
-export function buildFunnelUnitsSql(spec: FunnelSpec, withPeople = false): { sql: string; params: QueryParams } {
+export interface FunnelSqlOptions {
+  /** Per unit, its ids and customer (POST /funnels/people). Aggregates skip them: half the grouping cost. */
+  withPeople?: boolean;
+  /**
+   * Every value the breakdown column may hold (a superset is fine). Then the entry event's value travels as its
+   * 1-based index in this list, packed into the event's sort key, instead of per-unit string arrays (~15 % of
+   * the funnel's time). A value missing from the list comes out as `bd_index` 0 and `bd` '': the caller must
+   * check for that (see funnels.ts) and rerun with a fresh list. Only when `breakdownIndexFits`.
+   */
+  breakdownValues?: readonly string[];
+}
+
+const STEP_BITS = 4; // the first step an event matches, 0..MAX_FUNNEL_STEPS (10)
+
+/** Bit layout of one event's packed sort key; the fields sort as (time, first step, mask, breakdown index). */
+function packing(spec: FunnelSpec, breakdownBits: number) {
+  const n = spec.steps.length;
+  const maskShift = breakdownBits;
+  const stepShift = maskShift + n;
+  const timeShift = stepShift + STEP_BITS;
+  return { maskShift, stepShift, timeShift };
+}
+
+/** Milliseconds from the range start to the last event a funnel may read, as a bit count. */
+function timeBits(spec: FunnelSpec): number {
+  const maxWindowMs = Math.max(spec.windowSeconds, ...spec.steps.map((s) => s.windowSeconds ?? 0)) * 1000;
+  return Math.ceil(Math.log2(spec.range.to.getTime() - spec.range.from.getTime() + maxWindowMs + 2));
+}
+
+/** Bits left in a UInt64 for the breakdown index once time, first step and mask are packed. */
+function breakdownBitsFor(spec: FunnelSpec): number {
+  return 64 - timeBits(spec) - STEP_BITS - spec.steps.length;
+}
+
+/** Whether `count` breakdown values (indexes 1..count) fit into the packed key of this funnel. */
+export function breakdownIndexFits(spec: FunnelSpec, count: number): boolean {
+  return count < 2 ** Math.min(breakdownBitsFor(spec), 31);
+}
+
+/**
+ * CTEs ending in `funnel_units(unit, person_id, customer_id, anonymous_ids, bd, bd_index, reached, chain_ms)`, one
+ * row per entered unit. `bd_index` is the breakdown value's index in `breakdownValues` (0: not in it), else 1.
+ */
+export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions = {}): { sql: string; params: QueryParams } {
+  const { withPeople = false } = options;
   const n = spec.steps.length;
   const params: QueryParams = { site: spec.site, include_bots: spec.includeBots, ...rangeParams(spec.range) };
   const maxWindowMs = Math.max(spec.windowSeconds, ...spec.steps.map((s) => s.windowSeconds ?? 0)) * 1000;
   params.scan_to = toClickHouseTime(new Date(spec.range.to.getTime() + maxWindowMs + 1));
+  params.from_ms = spec.range.from.getTime();
 
   const conditions = spec.steps.map((step, i) => {
     const parts = [`e.type = {s${i}_type:String}`];
@@ -101,39 +150,83 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, withPeople = false): { sql
   params.windows = windows;
 
   const mask = conditions.map((c, i) => `if(${c}, ${2 ** i}, 0)`).join(' + ');
-  const bdExpr = spec.breakdown ? `toString(e.${BREAKDOWN_COLUMNS[spec.breakdown]})` : `''`;
+  const bdColumn = spec.breakdown ? `e.${BREAKDOWN_COLUMNS[spec.breakdown]}` : undefined;
+  // Breakdown values as indexes in the packed key, or (people, no list, too many values) as per-unit string arrays.
+  const indexed = bdColumn !== undefined && options.breakdownValues !== undefined && !withPeople;
+  if (indexed && !breakdownIndexFits(spec, options.breakdownValues!.length)) {
+    throw new Error(`buildFunnelUnitsSql: ${options.breakdownValues!.length} breakdown values do not fit the packed key`);
+  }
+  if (indexed) params.bd_values = options.breakdownValues;
+  const bdBits = indexed ? breakdownBitsFor(spec) : 0;
+  const { maskShift, stepShift, timeShift } = packing(spec, bdBits);
   // strict: every event of the unit takes part (it may break a chain), except heartbeats.
   const eventFilter = spec.order === 'strict' ? `e.type != 'page_ping'` : `e.type IN {types:Array(String)} AND (${conditions.join(' OR ')})`;
   params.types = [...new Set(spec.steps.map((st) => st.type))];
 
   const ks = Array.from({ length: n }, (_, i) => i + 1);
+  const stepBit = (k: number) => maskShift + k - 1;
+  // What event i of step k chains onto: strict, the chain standing at step k-1 at the previous event; non-strict,
+  // the latest chain at step k-1 before i, or at i itself when one event cannot match both steps.
   const shift = (arr: string) => `arrayPushFront(arrayPopBack(${arr}), toInt64(0))`;
+  const typesDiffer = (k: number) => spec.steps[k - 2]!.type !== spec.steps[k - 1]!.type;
+  const previous = (k: number) => (spec.order === 'strict' ? shift(`s${k - 1}`) : typesDiffer(k) ? `s${k - 1}` : shift(`s${k - 1}`));
+  // s_k: c_k when strict or for the last step, else f_k = fill(c_k), whose last element is its maximum.
+  const filled = (k: number) => spec.order === 'non_strict' && k < n;
   const stepArrays = ks
     .map((k) => {
       const c =
         k === 1
-          ? `arrayMap((t, m) -> if(bitTest(m, 0), t, toInt64(0)), ts, masks) AS c1`
-          : `arrayMap((t, m, p) -> if(bitTest(m, ${k - 1}) AND p != 0 AND t - p <= {windows:Array(Int64)}[${k}], p, toInt64(0)), ts, masks, ${shift(spec.order === 'strict' ? `c${k - 1}` : `f${k - 1}`)}) AS c${k}`;
-      const fill = spec.order === 'strict' || k === n ? '' : `,\n    arrayFill(x -> x != 0, c${k}) AS f${k}`;
-      return `    ${c}${fill}`;
+          ? `arrayMap((t, x) -> if(bitTest(x, ${stepBit(1)}), t, toInt64(0)), ts, packed)`
+          : `arrayMap((t, x, p) -> if(bitTest(x, ${stepBit(k)}) AND p != 0 AND t - p <= {windows:Array(Int64)}[${k}], p, toInt64(0)), ts, packed, ${previous(k)})`;
+      return `    ${filled(k) ? `arrayFill(x -> x != 0, ${c})` : c} AS s${k}`;
     })
     .join(',\n');
-  const reached = ks.map((k) => `(arrayMax(c${k}) != 0)`).join(' + ');
-  // Native lookups (arrayMax, indexOf) rather than lambdas: the furthest step's latest entry, then the first
-  // event where each step was reached with that entry.
-  const entry = `multiIf(${ks.map((k) => `reached = ${k}, arrayMax(c${k})`).join(', ')}, toInt64(0))`;
-  const chain = `[${ks.map((k) => `if(reached >= ${k}, ts[indexOf(c${k}, entry)], toInt64(0))`).join(', ')}]`;
+  const best = (k: number) => (filled(k) ? `s${k}[-1]` : `arrayMax(s${k})`);
+  const reached = ks.map((k) => `(${best(k)} != 0)`).join(' + ');
+  // Native lookups (indexOf) rather than lambdas: the furthest step's latest entry, then the first event where
+  // each step was reached with that entry.
+  const entry = `multiIf(${ks.map((k) => `reached = ${k}, ${best(k)}`).join(', ')}, toInt64(0))`;
+  const chain = `[${ks.map((k) => `if(reached >= ${k}, ts[indexOf(s${k}, entry)], toInt64(0))`).join(', ')}]`;
+
+  const firstStep = `if(mask = 0, 0, bitCount(bitAnd(mask, bitNot(mask) + 1) - 1) + 1)`;
+  const packed = [
+    `bitShiftLeft(toUInt64(t - {from_ms:Int64}), ${timeShift})`,
+    `bitShiftLeft(toUInt64(${firstStep}), ${stepShift})`,
+    `bitShiftLeft(toUInt64(mask), ${maskShift})`,
+    ...(indexed ? ['bd_index'] : []),
+  ].join(' + ');
+  const bdIndexMask = 2 ** bdBits - 1;
 
   const linked = linkedCustomerOf('e.anonymous_id');
-  const sql = `${PERSON_MAP_CTE}, ${PERSON_LOOKUP},
+  // Aggregates group on hashes: the linked customer's (from the hashed lookup) or the anonymous id's. People need
+  // the ids themselves, so they resolve strings and group on the hash of the resulting unit id (the same units).
+  const unitKey =
+    spec.unit === 'session'
+      ? 'cityHash64(e.session_id)'
+      : withPeople
+        ? `cityHash64(if(${linked} != '', ${linked}, e.anonymous_id))`
+        : `transform(cityHash64(e.anonymous_id), person_hash_lookup.1, person_hash_lookup.2, cityHash64(e.anonymous_id))`;
+  const sql = `${PERSON_MAP_CTE}, ${withPeople ? PERSON_LOOKUP : PERSON_HASH_LOOKUP},
 matched AS (
   SELECT
-    ${spec.unit === 'visitor' ? `if(${linked} != '', ${linked}, e.anonymous_id)` : 'e.session_id'} AS unit_key,
+    ${unitKey} AS unit_key,${
+      withPeople
+        ? `
+    ${spec.unit === 'visitor' ? `if(${linked} != '', ${linked}, e.anonymous_id)` : 'e.session_id'} AS unit_id,
     e.anonymous_id AS anonymous_id,
-    if(${linked} != '', ${linked}, e.customer_id) AS row_customer,
+    if(${linked} != '', ${linked}, e.customer_id) AS row_customer,`
+        : ''
+    }
     toUnixTimestamp64Milli(e.ts) AS t,
-    toUInt32(${mask}) AS mask,
-    if(bitTest(mask, 0), ${bdExpr}, '') AS bd
+    toUInt32(${mask}) AS mask${
+      indexed
+        ? `,
+    if(bitTest(mask, 0), indexOf({bd_values:Array(String)}, ${bdColumn}), 0) AS bd_index`
+        : bdColumn
+          ? `,
+    if(bitTest(mask, 0), toString(${bdColumn}), '') AS bd`
+          : ''
+    }
   FROM {db:Identifier}.events AS e
   WHERE e.site_id = {site:String}
     AND e.ts >= {from:DateTime64(3, 'UTC')} AND e.ts < {scan_to:DateTime64(3, 'UTC')}
@@ -144,31 +237,32 @@ matched AS (
 per_unit AS (
   SELECT ${
     withPeople
-      ? `any(unit_key) AS unit,
-    ${spec.unit === 'visitor' ? 'any(unit_key)' : "if(max(row_customer) != '', max(row_customer), any(anonymous_id))"} AS person_id,
+      ? `any(unit_id) AS unit,
+    ${spec.unit === 'visitor' ? 'any(unit_id)' : "if(max(row_customer) != '', max(row_customer), any(anonymous_id))"} AS person_id,
     max(row_customer) AS customer_id,
     arraySort(groupUniqArray(anonymous_id)) AS anonymous_ids,`
-      : // aggregates need no identities: skipping the per-unit string sets halves the grouping cost
-        `'' AS unit, '' AS person_id, '' AS customer_id, []::Array(String) AS anonymous_ids,`
+      : `'' AS unit, '' AS person_id, '' AS customer_id,`
   }
-    -- one Int64 per event: time, then the first step it matches (ties in time: the earlier step sorts
-    -- first; non-matching events first of all), then its step mask. Sorting plain integers is cheap.
-    arraySort(groupArray(t * 65536 + if(mask = 0, 0, bitCount(bitAnd(mask, bitNot(mask) + 1) - 1) + 1) * 1024 + mask)) AS packed,
-    ${spec.breakdown ? 'groupArrayIf(t, bitTest(mask, 0))' : '[]::Array(Int64)'} AS entry_ts,
-    ${spec.breakdown ? 'groupArrayIf(bd, bitTest(mask, 0))' : '[]::Array(String)'} AS entry_bd
+    -- one UInt64 per event (see packing()): sorting plain integers is cheap
+    arraySort(groupArray(${packed})) AS packed${
+      bdColumn && !indexed
+        ? `,
+    -- sorted like the packed keys, so simultaneous entries resolve as on the indexed path: lowest mask, then value
+    arraySort(groupArrayIf((t, mask, bd), bitTest(mask, 0))) AS entries`
+        : ''
+    }
   FROM matched
-  -- grouping on a 64-bit hash of the unit id is much faster than on the string itself
-  GROUP BY cityHash64(unit_key)
+  GROUP BY unit_key
   HAVING countIf(bitTest(mask, 0)) > 0
 ),
 funnel_units AS (
-  SELECT unit, person_id, customer_id, anonymous_ids,
-    arrayMap(x -> intDiv(x, 65536), packed) AS ts,
-    arrayMap(x -> toUInt32(x % 1024), packed) AS masks,
+  SELECT unit, person_id, customer_id, ${withPeople ? 'anonymous_ids' : '[]::Array(String) AS anonymous_ids'},
+    arrayMap(x -> toInt64(bitShiftRight(x, ${timeShift})) + {from_ms:Int64}, packed) AS ts,
 ${stepArrays},
     toUInt8(${reached}) AS reached,
     ${entry} AS entry,
-    entry_bd[indexOf(entry_ts, entry)] AS bd,
+    ${indexed ? `toUInt32(bitAnd(packed[indexOf(s1, entry)], ${bdIndexMask}))` : 'toUInt32(1)'} AS bd_index,
+    ${indexed ? '{bd_values:Array(String)}[bd_index]' : bdColumn ? 'arrayFirst(x -> x.1 = entry, entries).3' : "''"} AS bd,
     arrayResize(${chain}, reached) AS chain_ms
   FROM per_unit
 )`;

@@ -1,5 +1,6 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
-import { buildFunnelUnitsSql, type FunnelSpec } from './funnel-sql.js';
+import type { BreakdownValues } from './breakdown-values.js';
+import { breakdownIndexFits, buildFunnelUnitsSql, type FunnelSpec } from './funnel-sql.js';
 
 export interface FunnelStepResult {
   step: number;
@@ -22,6 +23,8 @@ interface AggregateRow {
   counts: number[];
   from_prev: Array<number | null>;
   from_start: Array<number | null>;
+  /** Units whose breakdown value was missing from the list they were indexed against. */
+  unlisted: number | string;
 }
 
 /** Per step: units that reached it, and median seconds from the previous step / from entry (over those units). */
@@ -35,7 +38,7 @@ function aggregateSql(spec: FunnelSpec, unitsSql: string): string {
   const grouping = spec.breakdown ? 'GROUP BY GROUPING SETS ((), (bd))' : '';
   return `WITH ${unitsSql}
 SELECT ${spec.breakdown ? 'grouping(bd) = 1' : '1'} AS is_total, ${spec.breakdown ? 'bd' : "''"} AS bd,
-  [${counts}] AS counts, [${fromPrev}] AS from_prev, [${fromStart}] AS from_start
+  [${counts}] AS counts, [${fromPrev}] AS from_prev, [${fromStart}] AS from_start, countIf(bd_index = 0) AS unlisted
 FROM funnel_units
 ${grouping}
 ORDER BY is_total DESC, counts[1] DESC, bd
@@ -57,14 +60,29 @@ function toSteps(row: AggregateRow | undefined, n: number): FunnelStepResult[] {
   }));
 }
 
-export async function queryFunnel(runner: QueryRunner, spec: FunnelSpec, breakdownLimit: number): Promise<FunnelResult> {
-  const units = buildFunnelUnitsSql(spec);
-  // +1: the totals row travels with the breakdown rows.
-  const rows = await runner.rows<AggregateRow>(aggregateSql(spec, units.sql), { ...units.params, bd_limit: breakdownLimit + 1 });
+export async function queryFunnel(
+  runner: QueryRunner,
+  spec: FunnelSpec,
+  breakdownLimit: number,
+  breakdownValues?: BreakdownValues,
+): Promise<FunnelResult> {
   const n = spec.steps.length;
-  const total = rows.find((r) => Number(r.is_total) === 1);
-  return {
-    steps: toSteps(total, n),
-    breakdown: spec.breakdown ? rows.filter((r) => Number(r.is_total) !== 1).map((r) => ({ value: r.bd, steps: toSteps(r, n) })) : [],
-  };
+  let values = spec.breakdown && breakdownValues ? await breakdownValues.get(spec.site, spec.breakdown) : undefined;
+  // At most three runs: the cached value list, a refreshed one if a value was missing from it, and per-unit
+  // strings if a value arrived between the refresh and the run (or the list does not fit).
+  for (let attempt = 1; ; attempt++) {
+    const indexed = values !== undefined && breakdownIndexFits(spec, values.length) ? values : undefined;
+    const units = buildFunnelUnitsSql(spec, { breakdownValues: indexed });
+    // +1: the totals row travels with the breakdown rows.
+    const rows = await runner.rows<AggregateRow>(aggregateSql(spec, units.sql), { ...units.params, bd_limit: breakdownLimit + 1 });
+    const total = rows.find((r) => Number(r.is_total) === 1);
+    if (indexed && Number(total?.unlisted ?? 0) > 0) {
+      values = attempt === 1 ? await breakdownValues!.refresh(spec.site, spec.breakdown!) : undefined;
+      continue;
+    }
+    return {
+      steps: toSteps(total, n),
+      breakdown: spec.breakdown ? rows.filter((r) => Number(r.is_total) !== 1).map((r) => ({ value: r.bd, steps: toSteps(r, n) })) : [],
+    };
+  }
 }

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { QueryApi } from '../create-query-api.js';
-import { postJson, type FixtureEvent, queryApiWithFixture } from '../testing/index.js';
+import { createQueryRunner } from '../clickhouse/query-runner.js';
+import type { BreakdownValues } from '../queries/breakdown-values.js';
+import { queryFunnel } from '../queries/funnels.js';
+import { loadFixture, postJson, type FixtureEvent, queryApiWithFixture } from '../testing/index.js';
 
 // Hand-computed funnel: product page view → add to cart → checkout → purchase, window 1 h,
 // entry range 2026-11-01 … 2026-11-07 (whole days, UTC). Expected answers are worked out in the comments.
@@ -128,6 +131,18 @@ describe('POST /api/v1/funnels', () => {
     ]);
   });
 
+  it('two steps of one event type: one page view never satisfies both, strict or not', async () => {
+    // page_view /products/* then any page_view: a10 views /about after its product (step 2, 60 s); a11's second
+    // product view follows its first (step 2, 4 h is outside 1 h, so its 12:00 view re-enters and has no
+    // successor); everyone else has a single product page view and stops at 1 although it is also a page view.
+    const steps = [{ type: 'page_view', path: '/products/*' }, { type: 'page_view' }];
+    for (const order of ['non_strict', 'strict']) {
+      const { body } = await funnel({ steps, order });
+      expect(counts(body.steps)).toEqual([9, 1]);
+      expect(body.steps[1].median_seconds_from_previous).toBe(60);
+    }
+  });
+
   it('step filters: category, and a path pattern whose % and _ are literal', async () => {
     const literal = await funnel({ steps: [{ type: 'page_view', path: '/products/%' }, { type: 'add_to_cart' }] });
     expect(counts(literal.body.steps)).toEqual([0, 0]);
@@ -192,5 +207,69 @@ describe('POST /api/v1/funnels/people', () => {
   it('400 when step exceeds the funnel', async () => {
     expect(await people({ step: 5 })).toMatchObject({ status: 400, body: { error: { parameter: 'step' } } });
     expect((await people({})).body.error.parameter).toBe('step');
+  });
+});
+
+describe('breakdown values: indexed against a cached list, never wrong when the list is stale', () => {
+  const BD_KEY = 'sk_funnel_bd';
+  const TWO_STEPS = { ...FUNNEL, breakdown: 'channel', steps: [{ type: 'page_view', path: '/products/*' }, { type: 'add_to_cart' }] };
+  const breakdownOf = (body: { breakdown: Array<{ value: string; steps: Array<{ count: number }> }> }) =>
+    body.breakdown.map((b) => [b.value, b.steps.map((s) => s.count)]);
+
+  it('a channel first seen after the list was cached is counted, after one refresh', async () => {
+    const { app: bdApp, client, database } = await queryApiWithFixture(
+      { apiKeys: [{ key: BD_KEY, siteIds: ['shop-1'] }], events: [pv('b1', '/products/x', '2026-11-02 10:00:00'), ev('b1', 'add_to_cart', '2026-11-02 10:01:00')] },
+      { now: () => new Date('2026-11-10T00:00:00Z') },
+    );
+    const first = await postJson(bdApp, '/api/v1/funnels', BD_KEY, TWO_STEPS);
+    expect(breakdownOf(first.body)).toEqual([['direct', [1, 1]]]);
+    // The cached list is now ['direct']; 'paid_search' and 'referral' arrive later.
+    await loadFixture(client, database, {
+      events: [pv('b2', '/products/x', '2026-11-03 10:00:00', 'paid_search'), pv('b3', '/products/y', '2026-11-03 11:00:00', 'referral'), ev('b3', 'add_to_cart', '2026-11-03 11:05:00')],
+    });
+    const second = await postJson(bdApp, '/api/v1/funnels', BD_KEY, TWO_STEPS);
+    expect(counts(second.body.steps)).toEqual([3, 2]);
+    expect(breakdownOf(second.body)).toEqual([['direct', [1, 1]], ['paid_search', [1, 0]], ['referral', [1, 1]]]);
+  });
+
+  it('simultaneous entries with different channels: the smallest value, the same in aggregates and in people', async () => {
+    const { app: bdApp } = await queryApiWithFixture(
+      {
+        apiKeys: [{ key: BD_KEY, siteIds: ['shop-1'] }],
+        events: [pv('t1', '/products/x', '2026-11-02 10:00:00.000', 'social'), pv('t1', '/products/y', '2026-11-02 10:00:00.000', 'email'), ev('t1', 'add_to_cart', '2026-11-02 10:03:00')],
+      },
+      { now: () => new Date('2026-11-10T00:00:00Z') },
+    );
+    const agg = await postJson(bdApp, '/api/v1/funnels', BD_KEY, TWO_STEPS);
+    expect(breakdownOf(agg.body)).toEqual([['email', [1, 1]]]);
+    const people = await postJson(bdApp, '/api/v1/funnels/people', BD_KEY, { ...TWO_STEPS, step: 2 });
+    expect(people.body.people.map((p: { breakdown: string }) => p.breakdown)).toEqual(['email']);
+  });
+
+  it('per-unit strings (no list, a list missing values twice) give the indexed answer', async () => {
+    const { client, database } = await queryApiWithFixture({ events }, {});
+    const runner = createQueryRunner({ client, database, maxExecutionTimeSeconds: 20 });
+    const spec = {
+      site: 'shop-1',
+      range: { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-11-08T00:00:00Z') },
+      steps: FUNNEL.steps.map((st) => ({ ...st, filters: {} })),
+      windowSeconds: 3600,
+      order: 'non_strict' as const,
+      unit: 'visitor' as const,
+      breakdown: 'channel' as const,
+      includeBots: false,
+    };
+    const calls: string[] = [];
+    const listed = (values: string[], refreshed: string[]): BreakdownValues => ({
+      get: async () => (calls.push('get'), values),
+      refresh: async () => (calls.push('refresh'), refreshed),
+    });
+    const indexed = await queryFunnel(runner, spec, 10, listed(['direct', 'email', 'social'], []));
+    expect(calls).toEqual(['get']);
+    expect(indexed.breakdown.map((b) => b.value)).toEqual(['direct', 'email', 'social']);
+    expect(await queryFunnel(runner, spec, 10)).toEqual(indexed);
+    calls.length = 0;
+    expect(await queryFunnel(runner, spec, 10, listed(['direct'], ['direct', 'email']))).toEqual(indexed);
+    expect(calls).toEqual(['get', 'refresh']);
   });
 });

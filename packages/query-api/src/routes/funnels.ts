@@ -77,7 +77,7 @@ export function funnelRoutes(deps: RouteDeps) {
     .openapi(funnelRoute, async (c) => {
       const body = c.req.valid('json');
       const spec = toFunnelSpec(body, deps.limits, deps.now());
-      const result = await queryFunnel(deps.runner, spec, body.breakdown_limit);
+      const result = await queryFunnel(deps.runner, spec, body.breakdown_limit, deps.breakdownValues);
       return c.json({ from: spec.range.from.toISOString(), to: spec.range.to.toISOString(), unit: spec.unit, ...result }, 200);
     })
     .openapi(peopleRoute, async (c) => {

@@ -1,9 +1,12 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
 import type { QueryLimits } from '../params/query-limits.js';
+import type { BreakdownValues } from '../queries/breakdown-values.js';
 
 /** What every route file gets from createQueryApi. */
 export interface RouteDeps {
   runner: QueryRunner;
   limits: QueryLimits;
   now: () => Date;
+  /** Funnels' cache of each site's breakdown values (queries/breakdown-values.ts). */
+  breakdownValues: BreakdownValues;
 }
