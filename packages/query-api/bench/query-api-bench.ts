@@ -165,14 +165,16 @@ the per-step array passes and the aggregation ≈ 0.5× more. Every variant trie
 - Tried and not kept (session 4): a narrow copy of the funnel's columns (site, time, type, a 64-bit visitor hash,
   path and channel as LowCardinality): its own scan 110 ms, the funnel on it 620–800 ms, its floor (read and sort
   each visitor's times) 230 ms. Not worth a second copy of every event.
-- Session 5 (kept; ~990 → ~740 ms on the same dataset, same answers; the one tie below is now deterministic):
+- Session 5 (kept; ~990 → ~710 ms on the same dataset, same answers; the one tie below is now deterministic):
   - the breakdown value travels as its index in a cached, sorted list of the site's values for that column
     (queries/breakdown-values.ts), packed into each event's sort key, instead of two per-unit arrays of entry
     times and strings: ≈ −140 ms. A value missing from a stale list comes out as index 0, which the totals row
     reports; the funnel then refreshes the list and runs again, and per-unit strings remain for people lists and
     lists too long to pack. Computing the list inside the query instead (a DISTINCT over the column) cost
     60–100 ms per request and ate most of the gain. Simultaneous entry events with different values were resolved
-    by array order before (not deterministic); now the smallest value wins on both paths;
+    by array order before (not deterministic); now the smallest value wins on both paths. The row's index is looked
+    up on \`cityHash64\` of the LowCardinality column, which runs once per dictionary entry; \`indexOf\` or
+    \`transform\` on the strings expand every row to a String first: ≈ −40 ms more;
   - visitors are resolved to people on 64-bit hashes (a numeric \`transform\` lookup, no string per event): ≈ −45 ms;
   - when two adjacent steps have different event types, one event cannot satisfy both, so step k reads step k-1's
     filled array unshifted (two array copies less per step), and only the filled arrays are kept: their last
@@ -181,8 +183,10 @@ the per-step array passes and the aggregation ≈ 0.5× more. Every variant trie
     but the scan −47 ms too, and a table rebuild for every store), \`startsWith\` for prefix patterns, filtering on
     the computed mask instead of repeating the step conditions, literal windows, two-level/threads/block-size
     settings, and medians from a single GROUP BY: each within ±20 ms.
-  - Stage costs now (wall ms, each stage's query cut after it, 5 runs): scan 252; read and match 409; group into
-    per-visitor sorted arrays 555; chain arrays and breakdown ≈ 620; chain times ≈ 670; final aggregation ≈ 740–770.
+  - Stage costs (wall ms, each stage's query cut after it, 5–7 runs, before the hashed index lookup): scan 252;
+    filter only 227; + person keys 313 (reading and hashing anonymous_id ≈ 70, the lookup ≈ 20); + time and mask
+    333; + breakdown index 393 (354 hashed); group into per-visitor sorted arrays 555; chain arrays and breakdown
+    ≈ 620; chain times ≈ 670; final aggregation ≈ 740.
 - 300 ms stays out of reach here: the scan of the columns any exact funnel must read is ~250 ms on these 2 cores,
   and reading plus grouping the 2.84M step events into per-visitor arrays, with no funnel logic at all, is ~555 ms.
   Meeting it needs per-visitor state kept at insert time (which arbitrary steps, filters and windows rule out) or

@@ -113,6 +113,14 @@ function breakdownBitsFor(spec: FunnelSpec): number {
   return 64 - timeBits(spec) - STEP_BITS - spec.steps.length;
 }
 
+/**
+ * A row's 1-based index in the `{list}` parameter, 0 when absent. Matched on 64-bit hashes (the grouping already
+ * assumes they do not collide): hashing a LowCardinality column runs once per dictionary entry, where looking up its
+ * strings (indexOf, transform) first expands every row to a String: ~40 ms per 2.8M rows.
+ */
+const BREAKDOWN_INDEX = (list: string, column: string) =>
+  `transform(cityHash64(${column}), arrayMap(v -> cityHash64(v), {${list}:Array(String)}), arrayEnumerate({${list}:Array(String)}), 0)`;
+
 /** Whether `count` breakdown values (indexes 1..count) fit into the packed key of this funnel. */
 export function breakdownIndexFits(spec: FunnelSpec, count: number): boolean {
   return count < 2 ** Math.min(breakdownBitsFor(spec), 31);
@@ -221,7 +229,7 @@ matched AS (
     toUInt32(${mask}) AS mask${
       indexed
         ? `,
-    if(bitTest(mask, 0), indexOf({bd_values:Array(String)}, ${bdColumn}), 0) AS bd_index`
+    if(bitTest(mask, 0), ${BREAKDOWN_INDEX('bd_values', bdColumn!)}, 0) AS bd_index`
         : bdColumn
           ? `,
     if(bitTest(mask, 0), toString(${bdColumn}), '') AS bd`
