@@ -20,6 +20,11 @@ describe('packed breakdown index', () => {
     expect(breakdownIndexFits(spec(10, 400), 2 ** 14)).toBe(false);
   });
 
+  it('a range so long that no bit is left never packs, not even an empty list', () => {
+    // 20M days (~55,000 years) of milliseconds need 51 bits: 64 - 51 - 4 - 10 < 1.
+    expect(breakdownIndexFits(spec(10, 20_000_000), 0)).toBe(false);
+  });
+
   it('short funnels have room for far more values', () => {
     expect(breakdownIndexFits(spec(4, 92, 1), 2 ** 20)).toBe(true);
   });

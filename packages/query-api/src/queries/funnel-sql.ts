@@ -102,10 +102,12 @@ function packing(spec: FunnelSpec, breakdownBits: number) {
   return { maskShift, stepShift, timeShift };
 }
 
+/** The longest window of the funnel or any step, ms: how far past the range a chain may run. */
+const maxWindowMs = (spec: FunnelSpec) => Math.max(spec.windowSeconds, ...spec.steps.map((s) => s.windowSeconds ?? 0)) * 1000;
+
 /** Milliseconds from the range start to the last event a funnel may read, as a bit count. */
 function timeBits(spec: FunnelSpec): number {
-  const maxWindowMs = Math.max(spec.windowSeconds, ...spec.steps.map((s) => s.windowSeconds ?? 0)) * 1000;
-  return Math.ceil(Math.log2(spec.range.to.getTime() - spec.range.from.getTime() + maxWindowMs + 2));
+  return Math.ceil(Math.log2(spec.range.to.getTime() - spec.range.from.getTime() + maxWindowMs(spec) + 2));
 }
 
 /** Bits left in a UInt64 for the breakdown index once time, first step and mask are packed. */
@@ -123,7 +125,8 @@ const BREAKDOWN_INDEX = (list: string, column: string) =>
 
 /** Whether `count` breakdown values (indexes 1..count) fit into the packed key of this funnel. */
 export function breakdownIndexFits(spec: FunnelSpec, count: number): boolean {
-  return count < 2 ** Math.min(breakdownBitsFor(spec), 31);
+  const bits = breakdownBitsFor(spec);
+  return bits >= 1 && count < 2 ** Math.min(bits, 31);
 }
 
 /**
@@ -134,8 +137,7 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions 
   const { withPeople = false } = options;
   const n = spec.steps.length;
   const params: QueryParams = { site: spec.site, include_bots: spec.includeBots, ...rangeParams(spec.range) };
-  const maxWindowMs = Math.max(spec.windowSeconds, ...spec.steps.map((s) => s.windowSeconds ?? 0)) * 1000;
-  params.scan_to = toClickHouseTime(new Date(spec.range.to.getTime() + maxWindowMs + 1));
+  params.scan_to = toClickHouseTime(new Date(spec.range.to.getTime() + maxWindowMs(spec) + 1));
   params.from_ms = spec.range.from.getTime();
 
   const conditions = spec.steps.map((step, i) => {
