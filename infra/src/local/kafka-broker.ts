@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { newKafkaClusterId } from './kafka-cluster-id.js';
 import { resolveKafkaJars } from './kafka-jars.js';
 import { spawnServer, stopProcess } from './process-control.js';
 import { tcpAnswers } from './tcp-probe.js';
@@ -66,7 +66,7 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
   writeFileSync(join(options.dir, 'log4j.properties'), 'log4j.rootLogger=WARN, stdout\nlog4j.appender.stdout=org.apache.log4j.ConsoleAppender\nlog4j.appender.stdout.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n\n');
   const classpath = `${libs}/*`;
   const jvm = [`-Xms${options.heapMb ?? 384}m`, `-Xmx${options.heapMb ?? 384}m`, '-XX:+UseG1GC', `-Dlog4j.configuration=file:${join(options.dir, 'log4j.properties')}`, '-cp', classpath];
-  const clusterId = formattedClusterId(dataDir) ?? randomBytes(16).toString('base64url');
+  const clusterId = formattedClusterId(dataDir) ?? newKafkaClusterId();
   execFileSync('java', [...jvm, 'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId, '-c', properties], { stdio: 'ignore' });
   const logFile = join(options.dir, 'kafka.log');
   const { pid } = spawnServer('java', [...jvm, 'kafka.Kafka', properties], logFile);
