@@ -19,6 +19,9 @@ export interface KeyedRow {
   row: unknown[];
 }
 
+/** A row's identity across sites: its table key (event id, order id, link) and its site. Dedupe never compares keys of different sites. */
+export const siteKey = (row: { siteId: string; key: string }): string => `${row.siteId}\u0000${row.key}`;
+
 export const TABLES = ['events', 'orders', 'order_items', 'identities', 'raw_events'] as const;
 export type TableName = (typeof TABLES)[number];
 

@@ -5,6 +5,7 @@ import type { KeyedRow, TableName } from './build-rows.js';
  * rows, deduplicated by this token". clickhouse-event-store.ts is the adapter; drills wrap it to inject faults.
  */
 export interface EventStore {
+  /** The `siteKey()`s (site and key, load-batch.ts) of `rows` that `table` already holds: keys never match across sites. */
   existingKeys(table: TableName, rows: KeyedRow[]): Promise<Set<string>>;
   /** Rows are positional, in TABLE_COLUMNS[table] order. */
   insert(table: TableName, rows: ReadonlyArray<readonly unknown[]>, dedupToken: string): Promise<void>;
@@ -15,4 +16,11 @@ export interface EventStore {
    * them again is always safe.
    */
   repairProjections(rows: KeyedRow[]): Promise<void>;
+  /** Does the store answer at all right now? Tells a store that is down from one that refuses particular rows. */
+  ping(): Promise<boolean>;
+  /**
+   * Takes back the order and order-item rows a refused event wrote before `events` refused it (load-batch.ts writes
+   * orders first): only orders whose row names that very event id, so an order an earlier event stored stays.
+   */
+  retractOrders(refused: ReadonlyArray<{ siteId: string; eventId: string; orderId: string }>): Promise<void>;
 }

@@ -1,0 +1,107 @@
+import type { EnrichedEvent } from '../enrich/enrich-event.js';
+import { buildRows } from '../load/build-rows.js';
+import type { EventStore } from '../load/event-store.js';
+import { loadBatch, type LoadReport } from '../load/load-batch.js';
+import { classifyStoreError, refusalReason, type StoreFailure } from '../load/store-error.js';
+import { retryWhileActive, type RetryPolicy } from './retry.js';
+
+/** An event the store refused, alone, with a data error: it goes to the DLQ with this reason instead of being stored. */
+export interface RefusedEvent {
+  event: EnrichedEvent;
+  reason: string;
+}
+
+export interface ResilientOutcome {
+  /** True once every event was stored or refused; false when the caller stopped being active first. */
+  done: boolean;
+  report: LoadReport | null;
+  refused: RefusedEvent[];
+}
+
+export interface ResilientLoadOptions {
+  store: EventStore;
+  retry: RetryPolicy;
+  isActive: () => boolean;
+  /** Every failed attempt, classified (for logs, counters and readiness). */
+  onFailure?: (error: Error, failure: StoreFailure, attempt: number) => void;
+  /**
+   * Consecutive unknown errors on the whole set before it is split (default 5, ~6 s at the default backoff): an error
+   * neither list knows is first taken for a blip; after that, and only while the store answers a ping, for the rows.
+   */
+  unknownAttemptsBeforeSplit?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Loads events into every table and never retries a refused row forever. A transient error (the store down, busy, a
+ * timeout) retries the same rows with backoff while the caller is active, as before. A data error (ClickHouse cannot
+ * parse or hold a value: a lone surrogate, an unparsable UUID, …) splits the set in halves, recursively, so every row
+ * the store accepts is stored and each refused row ends up alone, refused again, and is returned to be dead-lettered.
+ * Re-loading a half is safe: loadBatch checks what each table already holds (an earlier attempt may have written some
+ * tables), so accepted rows are stored exactly once. A refused purchase may have written its order (orders go before
+ * `events`): that is taken back (retractOrders). Cost: one poison row among n costs about 2·log2(n) extra loads.
+ */
+export async function loadResiliently(events: EnrichedEvent[], options: ResilientLoadOptions): Promise<ResilientOutcome> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const unknownLimit = options.unknownAttemptsBeforeSplit ?? 5;
+  const refused: RefusedEvent[] = [];
+  let report: LoadReport | null = null;
+
+  async function part(slice: EnrichedEvent[], splitting: boolean): Promise<boolean> {
+    let delay = options.retry.initialDelayMs;
+    let unknownStreak = 0;
+    for (let attempt = 1; options.isActive(); attempt++) {
+      let error: Error;
+      try {
+        const loaded = await loadBatch(options.store, buildRows(slice));
+        report = report ? mergeReports(report, loaded) : loaded;
+        return true;
+      } catch (err) {
+        error = err instanceof Error ? err : new Error(String(err));
+      }
+      const failure = classifyStoreError(error);
+      options.onFailure?.(error, failure, attempt);
+      let rowsAtFault = failure.kind === 'data';
+      if (failure.kind === 'unknown') {
+        unknownStreak++;
+        // An error nobody classified counts against the rows only while the store answers: during an outage of a
+        // kind not listed, nothing is split or dead-lettered.
+        if ((splitting || unknownStreak >= unknownLimit) && (await options.store.ping().catch(() => false))) rowsAtFault = true;
+      }
+      if (rowsAtFault && slice.length > 1) {
+        const middle = Math.ceil(slice.length / 2);
+        return (await part(slice.slice(0, middle), true)) && (await part(slice.slice(middle), true));
+      }
+      // A single row: a data error refuses it; an unknown one only when it happened twice in a row with the store answering.
+      if (rowsAtFault && (failure.kind === 'data' || unknownStreak >= 2)) return refuse(slice[0]!, refusalReason(error, failure));
+      const until = Date.now() + delay * (0.75 + Math.random() * 0.5);
+      while (Date.now() < until && options.isActive()) await sleep(Math.min(250, until - Date.now()));
+      delay = Math.min(options.retry.maxDelayMs, delay * 2);
+    }
+    return false;
+  }
+
+  async function refuse(event: EnrichedEvent, reason: string): Promise<boolean> {
+    if (event.event.type === 'purchase') {
+      const order = [{ siteId: event.raw.siteId, eventId: event.event.id.toLowerCase(), orderId: event.event.props.orderId }];
+      const retracted = await retryWhileActive(() => options.store.retractOrders(order), {
+        policy: options.retry,
+        isActive: options.isActive,
+        onError: (error, attempt) => options.onFailure?.(error, classifyStoreError(error), attempt),
+        sleep: options.sleep,
+      });
+      if (!retracted.done) return false;
+    }
+    refused.push({ event, reason });
+    return true;
+  }
+
+  const done = events.length ? await part(events, false) : true;
+  return { done, report, refused };
+}
+
+export function mergeReports(a: LoadReport, b: LoadReport): LoadReport {
+  const sum = (x: LoadReport['inserted'], y: LoadReport['inserted']) =>
+    Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v + y[k as keyof typeof y]])) as LoadReport['inserted'];
+  return { inserted: sum(a.inserted, b.inserted), alreadyStored: sum(a.alreadyStored, b.alreadyStored) };
+}
