@@ -68,15 +68,18 @@ export function createClickHouseEventStore(client: ClickHouseClient, database: s
     async retractOrders(refused) {
       for (const { siteId, eventId, orderId } of refused) {
         const query_params = { site: siteId, order: orderId, event: eventId };
-        const owned = await client.query({
-          query: `SELECT count() AS c FROM ${database}.orders WHERE site_id = {site:String} AND order_id = {order:String} AND event_id = {event:UUID}`,
+        const owners = await client.query({
+          query: `SELECT toString(event_id) AS e FROM ${database}.orders WHERE site_id = {site:String} AND order_id = {order:String}`,
           query_params,
           format: 'JSONEachRow',
         });
-        if (!Number((await owned.json<{ c: number }>())[0]?.c ?? 0)) continue;
+        const events = (await owners.json<{ e: string }>()).map((r) => r.e);
+        // The order belongs to another event (a thank-you page reloaded earlier): its items are that event's too.
+        if (events.some((e) => e !== eventId.toLowerCase())) continue;
         // Items first: were this to stop half-way, the order row still says whose items they were, and a retry finds them.
+        // No order row at all (orders refused it, its items were accepted beside it): the items are this event's.
         await client.command({ query: `DELETE FROM ${database}.order_items WHERE site_id = {site:String} AND order_id = {order:String}`, query_params });
-        await client.command({ query: `DELETE FROM ${database}.orders WHERE site_id = {site:String} AND order_id = {order:String} AND event_id = {event:UUID}`, query_params });
+        if (events.length) await client.command({ query: `DELETE FROM ${database}.orders WHERE site_id = {site:String} AND order_id = {order:String} AND event_id = {event:UUID}`, query_params });
       }
     },
 

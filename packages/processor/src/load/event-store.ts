@@ -19,8 +19,9 @@ export interface EventStore {
   /** Does the store answer at all right now? Tells a store that is down from one that refuses particular rows. */
   ping(): Promise<boolean>;
   /**
-   * Takes back the order and order-item rows a refused event wrote before `events` refused it (load-batch.ts writes
-   * orders first): only orders whose row names that very event id, so an order an earlier event stored stays.
+   * Takes back the order and order-item rows a refused event wrote before another table refused it (load-batch.ts
+   * writes orders and items beside raw_events, before `events`): never an order whose row names another event (a
+   * reloaded thank-you page stored earlier), and its items stay with it.
    */
   retractOrders(refused: ReadonlyArray<{ siteId: string; eventId: string; orderId: string }>): Promise<void>;
 }

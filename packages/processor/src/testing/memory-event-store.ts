@@ -77,8 +77,8 @@ export function createMemoryEventStore() {
     async retractOrders(refused) {
       maybeFail();
       for (const r of refused) {
-        const owned = (tables.get('orders') ?? []).some((o) => o.site_id === r.siteId && o.order_id === r.orderId && String(o.event_id).toLowerCase() === r.eventId.toLowerCase());
-        if (!owned) continue;
+        const owners = (tables.get('orders') ?? []).filter((o) => o.site_id === r.siteId && o.order_id === r.orderId).map((o) => String(o.event_id).toLowerCase());
+        if (owners.some((e) => e !== r.eventId.toLowerCase())) continue;
         store.retracted.push(r);
         for (const table of ['orders', 'order_items'] as const) {
           tables.set(table, (tables.get(table) ?? []).filter((o) => !(o.site_id === r.siteId && o.order_id === r.orderId)));
