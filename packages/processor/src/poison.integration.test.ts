@@ -10,6 +10,7 @@ import { createProcessor, type Processor } from './create-processor.js';
 import { decodeMessage } from './pipeline/decode-message.js';
 import { loadEnricher } from './enrich/load-enricher.js';
 import { createHealthServer } from './health-server.js';
+import { replayFromArchive } from './replay/replay-from-archive.js';
 import { createClickHouseEventStore } from './load/clickhouse-event-store.js';
 import type { EventStore } from './load/event-store.js';
 import { loadResiliently } from './pipeline/resilient-load.js';
@@ -154,6 +155,14 @@ describe('poison in the log never stalls the processor (real log, real chDB)', (
       expect(await stored()).toBe(good.length + 1 + later.length);
       expect(await count(`SELECT count() - uniqExact(site_id, event_id) AS c FROM ${database}.events`)).toBe(0);
       expect(letters).toHaveLength(poison.length);
+
+      // The raw archive keeps what was received, poison included: a replay from it skips the refused rows again.
+      await processor.stop();
+      const replayed = await replayFromArchive({ client, database, store, enrich, truncate: false });
+      const refusedByStore = letters.filter((l) => l.stage === 'processor.load').length;
+      expect(replayed).toMatchObject({ refused: refusedByStore, invalid: poison.length - refusedByStore });
+      expect(await stored()).toBe(good.length + 1 + later.length);
+      expect(await count(`SELECT count() - uniqExact(site_id, event_id) AS c FROM ${database}.events`)).toBe(0);
     }, 180_000);
   }
 

@@ -29,6 +29,8 @@ export interface ResilientLoadOptions {
    * neither list knows is first taken for a blip; after that, and only while the store answers a ping, for the rows.
    */
   unknownAttemptsBeforeSplit?: number;
+  /** false: the derived tables only (the archive replay, which reads raw_events). Default true. */
+  rawEvents?: boolean;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -53,7 +55,9 @@ export async function loadResiliently(events: EnrichedEvent[], options: Resilien
     for (let attempt = 1; options.isActive(); attempt++) {
       let error: Error;
       try {
-        const loaded = await loadBatch(options.store, buildRows(slice));
+        const rows = buildRows(slice);
+        if (options.rawEvents === false) rows.raw_events = [];
+        const loaded = await loadBatch(options.store, rows);
         report = report ? mergeReports(report, loaded) : loaded;
         return true;
       } catch (err) {
