@@ -42,7 +42,7 @@ export interface ProcessorDeps {
   readinessWindowMs?: number;
   /**
    * Not ready when one load has been failing (every attempt refused by the store) for longer than this (default 30 s,
-   * about eight attempts at the default backoff): long enough for a blip to pass, short enough for an alert.
+   * about ten attempts at the default backoff): long enough for a blip to pass, short enough for an alert.
    */
   failingReadinessMs?: number;
   /** Consecutive unknown store errors before a load is split (resilient-load.ts; default 5). */

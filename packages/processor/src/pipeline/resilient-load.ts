@@ -25,7 +25,7 @@ export interface ResilientLoadOptions {
   /** Every failed attempt, classified (for logs, counters and readiness). */
   onFailure?: (error: Error, failure: StoreFailure, attempt: number) => void;
   /**
-   * Consecutive unknown errors on the whole set before it is split (default 5, ~6 s at the default backoff): an error
+   * Consecutive unknown errors on the whole set before it is split (default 5, ~3 s at the default backoff): an error
    * neither list knows is first taken for a blip; after that, and only while the store answers a ping, for the rows.
    */
   unknownAttemptsBeforeSplit?: number;
@@ -52,6 +52,8 @@ export async function loadResiliently(events: EnrichedEvent[], options: Resilien
   async function part(slice: EnrichedEvent[], splitting: boolean): Promise<boolean> {
     let delay = options.retry.initialDelayMs;
     let unknownStreak = 0;
+    /** Unknown errors in a row after which the store answered a ping. */
+    let answered = 0;
     for (let attempt = 1; options.isActive(); attempt++) {
       let error: Error;
       try {
@@ -70,14 +72,20 @@ export async function loadResiliently(events: EnrichedEvent[], options: Resilien
         unknownStreak++;
         // An error nobody classified counts against the rows only while the store answers: during an outage of a
         // kind not listed, nothing is split or dead-lettered.
-        if ((splitting || unknownStreak >= unknownLimit) && (await options.store.ping().catch(() => false))) rowsAtFault = true;
-      }
+        if (splitting || unknownStreak >= unknownLimit) {
+          if (await options.store.ping().catch(() => false)) {
+            answered++;
+            rowsAtFault = true;
+          } else answered = 0;
+        }
+      } else answered = 0;
       if (rowsAtFault && slice.length > 1) {
         const middle = Math.ceil(slice.length / 2);
         return (await part(slice.slice(0, middle), true)) && (await part(slice.slice(middle), true));
       }
-      // A single row: a data error refuses it; an unknown one only when it happened twice in a row with the store answering.
-      if (rowsAtFault && (failure.kind === 'data' || unknownStreak >= 2)) return refuse(slice[0]!, refusalReason(error, failure));
+      // A single row: a data error refuses it; an unknown one only after two failures in a row, each time with the store
+      // answering a ping right after (an outage ending just then cannot make a good row look refused).
+      if (rowsAtFault && (failure.kind === 'data' || answered >= 2)) return refuse(slice[0]!, refusalReason(error, failure));
       const until = Date.now() + delay * (0.75 + Math.random() * 0.5);
       while (Date.now() < until && options.isActive()) await sleep(Math.min(250, until - Date.now()));
       delay = Math.min(options.retry.maxDelayMs, delay * 2);
