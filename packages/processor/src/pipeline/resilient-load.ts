@@ -96,12 +96,24 @@ export async function loadResiliently(events: EnrichedEvent[], options: Resilien
   async function refuse(event: EnrichedEvent, reason: string): Promise<boolean> {
     if (event.event.type === 'purchase') {
       const order = [{ siteId: event.raw.siteId, eventId: event.event.id.toLowerCase(), orderId: event.event.props.orderId }];
-      const retracted = await retryWhileActive(() => options.store.retractOrders(order), {
-        policy: options.retry,
-        isActive: options.isActive,
-        onError: (error, attempt) => options.onFailure?.(error, classifyStoreError(error), attempt),
-        sleep: options.sleep,
-      });
+      // Retried while the store is down; an error that is not transient (the order id itself unusable as a query
+      // parameter, say) ends the attempt: the letter matters more than the order row, which is then left behind.
+      const retracted = await retryWhileActive(
+        async () => {
+          try {
+            await options.store.retractOrders(order);
+          } catch (err) {
+            if (classifyStoreError(err).kind === 'transient') throw err;
+            options.onFailure?.(err instanceof Error ? err : new Error(String(err)), classifyStoreError(err), 1);
+          }
+        },
+        {
+          policy: options.retry,
+          isActive: options.isActive,
+          onError: (error, attempt) => options.onFailure?.(error, classifyStoreError(error), attempt),
+          sleep: options.sleep,
+        },
+      );
       if (!retracted.done) return false;
     }
     refused.push({ event, reason });
