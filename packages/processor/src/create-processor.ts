@@ -80,6 +80,8 @@ export interface ProcessorHealth {
   last_error_code: string | null;
   retries: number;
   batches: number;
+  /** Log records handled (a RawEvent or a RawEventBatch each). */
+  messages: number;
   loaded: number;
   dead_lettered: number;
   refused: number;
@@ -219,6 +221,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
         last_error_code: fatal ? 'consumer_crashed' : started ? totals.lastErrorCode : 'not_started',
         retries: totals.retries,
         batches: totals.batches,
+        messages: totals.messages,
         loaded: totals.loaded,
         dead_lettered: totals.deadLettered,
         refused: totals.refused,
