@@ -163,6 +163,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   });
 
   const failingForMs = () => (failingSince.size ? Math.max(0, now() - Math.min(...failingSince.values())) : 0);
+  const ready = () => {
+    if (!started || fatal) return false;
+    if (failingForMs() >= failingReadinessMs) return false;
+    const oldest = Math.min(...inFlight.values());
+    return !inFlight.size || now() - oldest < readinessWindowMs;
+  };
 
   return {
     async start() {
@@ -207,16 +213,11 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       await p?.close();
     },
 
-    ready() {
-      if (!started || fatal) return false;
-      if (failingForMs() >= failingReadinessMs) return false;
-      const oldest = Math.min(...inFlight.values());
-      return !inFlight.size || now() - oldest < readinessWindowMs;
-    },
+    ready,
 
     health() {
       return {
-        ready: this.ready(),
+        ready: ready(),
         failing_for_ms: failingForMs(),
         last_error_code: fatal ? 'consumer_crashed' : started ? totals.lastErrorCode : 'not_started',
         retries: totals.retries,
