@@ -65,6 +65,20 @@ describe('a batch the store refuses', () => {
     expect(store.rows('raw_events')).toHaveLength(new Set(store.rows('raw_events').map((r) => r.event_id)).size);
   });
 
+  it('a flood of lone surrogates is picked out once the store refused them, not found by splitting row by row', async () => {
+    const { store, decoded, handle } = setup();
+    const lone = /[\ud800-\udbff](?![\udc00-\udfff])/;
+    store.refuseRows((table, row) => table === 'events' && Object.values(row).some((v) => typeof v === 'string' && lone.test(v)));
+    const events = Array.from({ length: 200 }, (_, n) => (n % 5 === 2 ? eventWith(n, 48, { type: 'page_view', title: `t\ud800${n}`, props: {} }) : eventWith(n, 48)));
+    expect(await handle(batchOf(events.map(encodeRawEvent)), control())).toBe('commit');
+    expect(store.rows('events')).toHaveLength(160);
+    const letters = decoded();
+    expect(letters).toHaveLength(40);
+    expect(letters[0]?.reason).toMatch(/ClickHouse 25 CANNOT_PARSE_ESCAPE_SEQUENCE.*\[lone surrogate in events\.title\]$/);
+    // One refused insert into events, then one for the rest: no splitting.
+    expect(store.insertCalls).toBeLessThan(12);
+  });
+
   it('a refused purchase leaves no order behind (orders are written before events refuses it)', async () => {
     const { store, decoded, handle } = setup();
     store.refuseRows((table, row) => table === 'events' && refusesPoison(table, row));

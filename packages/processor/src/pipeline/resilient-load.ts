@@ -1,8 +1,9 @@
 import type { EnrichedEvent } from '../enrich/enrich-event.js';
-import { buildRows } from '../load/build-rows.js';
+import { buildRows, TABLES, type TableName } from '../load/build-rows.js';
 import type { EventStore } from '../load/event-store.js';
 import { loadBatch, type LoadReport } from '../load/load-batch.js';
 import { classifyStoreError, refusalReason, type StoreFailure } from '../load/store-error.js';
+import { COLUMN_NAMES } from '../load/table-columns.js';
 import { retryWhileActive, type RetryPolicy } from './retry.js';
 
 /** An event the store refused, alone, with a data error: it goes to the DLQ with this reason instead of being stored. */
@@ -41,7 +42,8 @@ export interface ResilientLoadOptions {
  * the store accepts is stored and each refused row ends up alone, refused again, and is returned to be dead-lettered.
  * Re-loading a half is safe: loadBatch checks what each table already holds (an earlier attempt may have written some
  * tables), so accepted rows are stored exactly once. A refused purchase may have written its order (orders go before
- * `events`): that is taken back (retractOrders). Cost: one poison row among n costs about 2·log2(n) extra loads.
+ * `events`): that is taken back (retractOrders). Cost: one poison row among n costs about 2·log2(n) extra loads; rows
+ * holding a lone surrogate (the known case) are picked out directly once the store refused their batch for it.
  */
 export async function loadResiliently(events: EnrichedEvent[], options: ResilientLoadOptions): Promise<ResilientOutcome> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -57,7 +59,12 @@ export async function loadResiliently(events: EnrichedEvent[], options: Resilien
     for (let attempt = 1; options.isActive(); attempt++) {
       let error: Error;
       try {
-        const rows = buildRows(slice);
+        let rows;
+        try {
+          rows = buildRows(slice);
+        } catch (err) {
+          throw new RowBuildError(err);
+        }
         if (options.rawEvents === false) rows.raw_events = [];
         const loaded = await loadBatch(options.store, rows);
         report = report ? mergeReports(report, loaded) : loaded;
@@ -65,7 +72,9 @@ export async function loadResiliently(events: EnrichedEvent[], options: Resilien
       } catch (err) {
         error = err instanceof Error ? err : new Error(String(err));
       }
-      const failure = classifyStoreError(error);
+      // Building rows is plain code over the events: when it throws, some event cannot be written at all (a value
+      // enrichment let through, e.g. an invalid date): a data error, split out like a refused row.
+      const failure: StoreFailure = error instanceof RowBuildError ? { kind: 'data', code: 'store_refused_row' } : classifyStoreError(error);
       options.onFailure?.(error, failure, attempt);
       let rowsAtFault = failure.kind === 'data';
       if (failure.kind === 'unknown') {
@@ -79,13 +88,30 @@ export async function loadResiliently(events: EnrichedEvent[], options: Resilien
           } else answered = 0;
         }
       } else answered = 0;
+      if (rowsAtFault && slice.length > 1 && failure.clickhouseCode === CANNOT_PARSE_ESCAPE_SEQUENCE) {
+        // The one refusal we can recognise without asking the store again: a lone high surrogate, which JSON carries as
+        // an escape ClickHouse cannot decode. Those rows are refused at once and the rest retried, so a flood of them
+        // costs one load each round instead of 2·log2(n) loads per row; any other refused row is still found by splitting.
+        const suspects = slice.map((e) => [e, loneSurrogateColumn(e)] as const).filter(([, column]) => column !== null);
+        if (suspects.length) {
+          for (const [event, column] of suspects) {
+            // The table is the one whose column holds the surrogate (the store's message is its batch's first refusal).
+            const reason = `${refusalReason(error, { ...failure, table: column!.split('.')[0] as TableName })} [lone surrogate in ${column}]`;
+            if (!(await refuse(event, reason))) return false;
+          }
+          const suspected = new Set(suspects.map(([e]) => e));
+          slice = slice.filter((e) => !suspected.has(e));
+          attempt = 0;
+          continue;
+        }
+      }
       if (rowsAtFault && slice.length > 1) {
         const middle = Math.ceil(slice.length / 2);
         return (await part(slice.slice(0, middle), true)) && (await part(slice.slice(middle), true));
       }
       // A single row: a data error refuses it; an unknown one only after two failures in a row, each time with the store
       // answering a ping right after (an outage ending just then cannot make a good row look refused).
-      if (rowsAtFault && (failure.kind === 'data' || answered >= 2)) return refuse(slice[0]!, refusalReason(error, failure));
+      if (rowsAtFault && (failure.kind === 'data' || answered >= 2)) return refuse(slice[0]!, error instanceof RowBuildError ? error.message : refusalReason(error, failure));
       const until = Date.now() + delay * (0.75 + Math.random() * 0.5);
       while (Date.now() < until && options.isActive()) await sleep(Math.min(250, until - Date.now()));
       delay = Math.min(options.retry.maxDelayMs, delay * 2);
@@ -122,6 +148,32 @@ export async function loadResiliently(events: EnrichedEvent[], options: Resilien
 
   const done = events.length ? await part(events, false) : true;
   return { done, report, refused };
+}
+
+class RowBuildError extends Error {
+  constructor(cause: unknown) {
+    super(`the event's rows could not be built: ${(cause instanceof Error ? cause.message : String(cause)).split('\n')[0]!.slice(0, 300)}`);
+    this.name = 'RowBuildError';
+  }
+}
+
+const CANNOT_PARSE_ESCAPE_SEQUENCE = 25;
+/** A UTF-16 high surrogate not followed by a low one: JSON.stringify writes it as an escape ClickHouse refuses. */
+const LONE_HIGH_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])/;
+
+/** The first `table.column` of the event's rows holding a lone high surrogate, or null. */
+function loneSurrogateColumn(event: EnrichedEvent): string | null {
+  const rows = buildRows([event]);
+  for (const table of TABLES) {
+    for (const { row } of rows[table]) {
+      for (let i = 0; i < row.length; i++) {
+        const value = row[i];
+        const values = Array.isArray(value) ? value : [value];
+        if (values.some((v) => typeof v === 'string' && LONE_HIGH_SURROGATE.test(v))) return `${table}.${COLUMN_NAMES[table][i]}`;
+      }
+    }
+  }
+  return null;
 }
 
 export function mergeReports(a: LoadReport, b: LoadReport): LoadReport {
