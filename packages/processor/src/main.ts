@@ -29,6 +29,7 @@ const processor = createProcessor({
   sessionTimeoutMs: env.PROCESSOR_SESSION_TIMEOUT_MS,
   maxEventsPerInsert: env.PROCESSOR_MAX_EVENTS_PER_INSERT,
   fetch: { maxWaitMs: env.PROCESSOR_MAX_WAIT_MS },
+  failingReadinessMs: env.PROCESSOR_FAILING_READY_MS,
   onRetry: (error, attempt, stage) => {
     if (attempt === 1 || attempt % 10 === 0) console.error(`[processor] ${stage} failed (attempt ${attempt}), retrying the same batch: ${error.message}`);
   },
