@@ -12,7 +12,8 @@ export interface LoadReport {
 /** Same rows → same token, whichever process or attempt sends them; ClickHouse drops a repeated block. */
 export function dedupToken(table: TableName, rows: KeyedRow[]): string {
   const hash = createHash('sha256');
-  const parts = table === 'identities' ? rows.map((r) => JSON.stringify(r.row)) : rows.map((r) => `${r.siteId}\u0000${r.key}`);
+  const parts =
+    table === 'identities' ? rows.map((r) => JSON.stringify(r.row)) : rows.map((r) => (r.eventId ? `${r.siteId}\u0000${r.key}\u0000${r.eventId}` : `${r.siteId}\u0000${r.key}`));
   for (const part of parts.sort()) hash.update(part).update('\n');
   return `${table}:${hash.digest('hex')}`;
 }

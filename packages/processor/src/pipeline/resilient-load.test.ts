@@ -26,6 +26,9 @@ function eventWith(n: number, salt: number, change: Record<string, unknown> = {}
   const base = syntheticRawEvent(n, { salt });
   return { ...base, ...raw, eventJson: JSON.stringify({ ...JSON.parse(base.eventJson), ...change }) };
 }
+function withId(raw: RawEvent, id: string): RawEvent {
+  return { ...raw, eventId: id, eventJson: JSON.stringify({ ...JSON.parse(raw.eventJson), id }) };
+}
 const refusesPoison = (_table: TableName, row: Record<string, unknown>) => Object.values(row).some((v) => typeof v === 'string' && v.includes(POISON));
 
 function setup(options: { loader?: (store: ReturnType<typeof createMemoryEventStore>) => EventLoader } = {}) {
@@ -89,6 +92,18 @@ describe('a batch the store refuses', () => {
     expect(store.rows('order_items').map((r) => r.order_id)).toEqual([JSON.parse(events[2]!.eventJson).props.orderId]);
     expect(store.retracted).toHaveLength(1);
     expect(decoded().map((l) => l?.stage)).toEqual(['processor.load']);
+  });
+
+  it('a refused purchase whose order a reloaded copy (another event id) also carries: the copy keeps the order', async () => {
+    const { store, decoded, handle } = setup();
+    store.refuseRows((table, row) => table === 'events' && refusesPoison(table, row));
+    const first = eventWith(0, 49, { title: POISON });
+    const reload = withId(eventWith(0, 49), '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3d9');
+    expect(await handle(batchOf([first, ...Array.from({ length: 6 }, (_, n) => eventWith(n + 1, 49)), reload].map(encodeRawEvent)), control())).toBe('commit');
+    expect(decoded().map((l) => l?.stage)).toEqual(['processor.load']);
+    expect(store.rows('orders').map((r) => r.event_id)).toEqual([reload.eventId]);
+    expect(store.rows('order_items')).toHaveLength(1);
+    expect(store.rows('events').map((r) => r.event_id)).toContain(reload.eventId);
   });
 
   it('a transient error (store unreachable) is retried, never split or dead-lettered', async () => {

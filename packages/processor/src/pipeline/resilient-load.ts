@@ -141,12 +141,22 @@ export async function loadResiliently(events: EnrichedEvent[], options: Resilien
         },
       );
       if (!retracted.done) return false;
+      // A reloaded thank-you page sends the same order under another event id: if such a copy was loaded beside the
+      // refused one, its order row was skipped (the refused event's came first) and has just been taken back.
+      const orderId = event.event.props.orderId;
+      for (const other of events) {
+        if (other !== event && other.event.type === 'purchase' && other.raw.siteId === event.raw.siteId && other.event.props.orderId === orderId) reload.add(other);
+      }
     }
     refused.push({ event, reason });
     return true;
   }
 
-  const done = events.length ? await part(events, false) : true;
+  const reload = new Set<EnrichedEvent>();
+  let done = events.length ? await part(events, false) : true;
+  // Loading them again writes only what is missing (their orders); everything else is found stored.
+  const again = [...reload].filter((e) => !refused.some((r) => r.event === e));
+  if (done && again.length) done = await part(again, true);
   return { done, report, refused };
 }
 
