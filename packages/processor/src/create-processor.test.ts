@@ -86,7 +86,9 @@ describe('createProcessor', () => {
     store.failNext(1_000_000, () => Object.assign(new Error('Code: 241. DB::Exception: Memory limit exceeded while inserting ["secret row"]'), { code: '241' }));
     let active = true;
     const delivering = memory.deliver([encodeRawEvent(syntheticRawEvent(1, { salt: 23 }))], 0, () => active);
-    await new Promise((r) => setTimeout(r, 30));
+    // The first failed attempt starts the failing clock (at 0).
+    for (let i = 0; i < 2000 && processor.totals().retries === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(processor.totals().retries).toBeGreaterThan(0);
     clock = 29_000;
     expect(processor.ready()).toBe(true);
     clock = 31_000;
