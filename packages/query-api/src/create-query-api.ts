@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { createClickHouseApiKeyStore, type ApiKeyStore } from './auth/api-key-store.js';
 import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
@@ -14,7 +15,10 @@ import { customerRoutes } from './routes/customers.js';
 import { productsAbcRoutes } from './routes/products-abc.js';
 import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
-import { NotFoundError } from './errors/query-api-errors.js';
+import { NotFoundError, PayloadTooLargeError } from './errors/query-api-errors.js';
+import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
+import type { RequestAddress } from './auth/request-address.js';
+import { requireWellFormedInput } from './params/require-well-formed-input.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
 import { cartRoutes } from './routes/carts.js';
 import { exitRoutes } from './routes/exits.js';
@@ -35,7 +39,15 @@ export interface QueryApiDeps {
   logError?: ErrorLogger;
   /** Run after a customer erasure to clear state outside ClickHouse (the processor's Redis caches, …). */
   erasureHooks?: ErasureHook[];
+  /** Largest request body accepted, bytes; larger is 413 before it is read. Default 128 KiB. */
+  maxBodyBytes?: number;
+  /** Budget of failed API key lookups per client address (default: 20 at once, 2 more per second). */
+  failedKeyLookups?: FailedKeyLimiterOptions;
+  /** The client's address for per-client limits; default the socket peer (X-Forwarded-For is not believed). */
+  clientAddress?: RequestAddress;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 128 * 1024;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -66,7 +78,24 @@ export function createQueryApi(deps: QueryApiDeps) {
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
 
-  app.use('/api/v1/*', requireApiKey({ store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner) }), requireSiteAccess());
+  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  app.use(
+    '/api/v1/*',
+    // Before anything reads the body: a 100 MB funnel is refused, not parsed.
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new PayloadTooLargeError(`request body larger than ${maxBodyBytes} bytes`);
+      },
+    }),
+    requireApiKey({
+      store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner),
+      failedLookups: createFailedKeyLimiter(deps.failedKeyLookups),
+      ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
+    }),
+    requireWellFormedInput(),
+    requireSiteAccess(),
+  );
   // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
   app.route('/api/v1', overviewRoutes(routeDeps));
   app.route('/api/v1', funnelRoutes(routeDeps));

@@ -2,6 +2,7 @@ import { toClickHouseTime } from '../params/date-range.js';
 import type { QueryParams } from '../clickhouse/query-runner.js';
 import {
   AUDIENCE_PROPERTIES,
+  OPS_BY_KIND,
   groupChildren,
   type AudienceCondition,
   type AudienceGroup,
@@ -11,6 +12,24 @@ import {
 import { customerOf, joinPersonMap, personOf } from './person-id.js';
 
 const DAY_MS = 86_400_000;
+
+type NumberOp = (typeof OPS_BY_KIND.number)[number];
+type StringOp = (typeof OPS_BY_KIND.string)[number];
+/** Filter SQL per (kind, op) of OPS_BY_KIND: typed as total, so a new op must be given SQL here to compile. */
+const NUMBER_FILTER_SQL: Record<NumberOp, (col: string, name: string) => string> = {
+  eq: (col, name) => `toFloat64(${col}) = {${name}:Float64}`,
+  neq: (col, name) => `toFloat64(${col}) != {${name}:Float64}`,
+  gt: (col, name) => `toFloat64(${col}) > {${name}:Float64}`,
+  gte: (col, name) => `toFloat64(${col}) >= {${name}:Float64}`,
+  lt: (col, name) => `toFloat64(${col}) < {${name}:Float64}`,
+  lte: (col, name) => `toFloat64(${col}) <= {${name}:Float64}`,
+};
+const STRING_FILTER_SQL: Record<StringOp, (col: string, name: string) => string> = {
+  eq: (col, name) => `${col} = {${name}:String}`,
+  neq: (col, name) => `${col} != {${name}:String}`,
+  contains: (col, name) => `positionCaseInsensitiveUTF8(${col}, {${name}:String}) > 0`,
+  in: (col, name) => `${col} IN {${name}:Array(String)}`,
+};
 
 /** SQL operators for `op`: constants chosen by the validated enum, never text from the request. */
 const COUNT_OP_SQL: Record<AudienceCondition['op'], string> = { '>=': '>=', '>': '>', '=': '=', '!=': '!=', '<=': '<=', '<': '<' };
@@ -57,20 +76,10 @@ export function compileRules(root: AudienceGroup, asOf: Date, options: { path?: 
     const { column, kind } = AUDIENCE_PROPERTIES[f.property];
     const col = `e.${column}`;
     params[name] = f.value;
-    if (kind === 'number') {
-      const op = { eq: '=', neq: '!=', gt: '>', gte: '>=', lt: '<', lte: '<=' }[f.op as 'eq'];
-      return `toFloat64(${col}) ${op} {${name}:Float64}`;
-    }
-    switch (f.op) {
-      case 'contains':
-        return `positionCaseInsensitiveUTF8(${col}, {${name}:String}) > 0`;
-      case 'in':
-        return `${col} IN {${name}:Array(String)}`;
-      case 'neq':
-        return `${col} != {${name}:String}`;
-      default:
-        return `${col} = {${name}:String}`;
-    }
+    const sql = kind === 'number' ? NUMBER_FILTER_SQL[f.op as NumberOp] : STRING_FILTER_SQL[f.op as StringOp];
+    // The schema refuses every pair outside OPS_BY_KIND; this guards the compiler should the two ever disagree.
+    if (sql === undefined) throw new Error(`compileRules: op ${f.op} on ${kind} property ${f.property} has no SQL`);
+    return sql(col, name);
   };
 
   const conditionSql = (c: AudienceCondition): string => {

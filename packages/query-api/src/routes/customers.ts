@@ -73,7 +73,7 @@ const profileRoute = createRoute({
   path: '/customers/{id}',
   summary: 'Customer profile for support: RFM, lifetime value, orders, sessions, emails, open carts',
   security: BEARER_SECURITY,
-  request: { params: CustomerIdParam, query: z.object({ site: siteParam, recency_basis: recencyBasisParam }) },
+  request: { params: CustomerIdParam, query: z.object({ site: siteParam, recency_basis: recencyBasisParam }).strict() },
   responses: {
     200: { description: 'Profile', content: { 'application/json': { schema: ProfileSchema } } },
     404: { description: 'Customer never seen on this site', content: { 'application/json': { schema: z.any() } } },
@@ -86,7 +86,7 @@ const eraseRoute = createRoute({
   path: '/customers/{id}',
   summary: "Erase a customer (right to erasure): their events, stitched anonymous ids' events, identities, orders, sessions, raw events",
   security: BEARER_SECURITY,
-  request: { params: CustomerIdParam, query: z.object({ site: siteParam }) },
+  request: { params: CustomerIdParam, query: z.object({ site: siteParam }).strict() },
   responses: { 200: { description: 'Erased; rows removed per table and the audit id', content: { 'application/json': { schema: ErasureSchema } } }, ...ERROR_RESPONSES },
 });
 
@@ -94,7 +94,8 @@ export function customerRoutes(deps: WriteRouteDeps) {
   const clearPopulation = { name: 'rfm-population-cache', run: async () => (deps.rfmPopulation.clear(), 'cleared') };
   return createRouter()
     .openapi(profileRoute, async (c) => {
-      const { site, recency_basis } = c.req.valid('query');
+      const { recency_basis } = c.req.valid('query');
+      const site = c.get('site');
       const { id } = c.req.valid('param');
       const asOf = deps.now();
       const [profile, population] = await Promise.all([
@@ -131,7 +132,7 @@ export function customerRoutes(deps: WriteRouteDeps) {
       );
     })
     .openapi(eraseRoute, async (c) => {
-      const { site } = c.req.valid('query');
+      const site = c.get('site');
       const { id } = c.req.valid('param');
       const result = await eraseCustomer(
         { writer: deps.writer, hooks: [clearPopulation, ...deps.erasureHooks], now: deps.now },
