@@ -23,7 +23,7 @@ import { createClickHouseApiKeyStore, createQueryApi, createQueryRunner, hashApi
 import { openClickHouse } from '../clickhouse-from-env.js';
 import type { SpoorEnv } from '../spoor-env.js';
 import { ensureDemoSite } from './demo-site.js';
-import { demoStoreRoutes } from './demo-store-routes.js';
+import { apiNotFound, demoStoreRoutes } from './demo-store-routes.js';
 import { linkSecrets } from './link-secret.js';
 
 export type Role = 'collector' | 'processor' | 'query-api' | 'demo';
@@ -132,6 +132,8 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     }
     app.route('/', demoStoreRoutes(keys.writeKey));
   }
+  // Unknown paths answer like the services do (JSON), whichever roles run.
+  app.notFound((c) => c.json(apiNotFound(c.req.method, c.req.path), 404));
   return {
     app,
     clickhouse: { client, database: config.database },
