@@ -18,6 +18,9 @@ export interface RequireWellFormedInputOptions {
  */
 export function requireWellFormedInput({ maxDepth = 32 }: RequireWellFormedInputOptions = {}): MiddlewareHandler<QueryApiEnv> {
   return async (c, next) => {
+    // Path ids (`/customers/{id}`) too: routing has not named them yet, so the whole decoded path is checked.
+    const pathReason = malformedTextReason(decodeOrKeep(c.req.path));
+    if (pathReason) throw new BadParameterError('path', pathReason);
     for (const [name, values] of Object.entries(c.req.queries())) {
       const bad = malformedTextReason(name);
       if (bad) throw new BadParameterError('query', `a parameter name ${bad}`);
@@ -32,6 +35,15 @@ export function requireWellFormedInput({ maxDepth = 32 }: RequireWellFormedInput
     }
     await next();
   };
+}
+
+/** Escapes that decode to no text (`%FF`) stay literal, as the router keeps them. */
+function decodeOrKeep(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function checkJson(root: unknown, maxDepth: number): void {
