@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createClickHouseApiKeyStore, type ApiKeyStore } from './auth/api-key-store.js';
@@ -142,5 +144,24 @@ describe('failed API keys', () => {
     expect((await res.json()).error.code).toBe('too_many_failed_keys');
     // Another address is unaffected, and a valid key from it works.
     expect((await attempt(KEY, 'analyst')).status).toBe(200);
+  });
+
+  it('over a real socket, the peer address is what is limited', async () => {
+    const served = createQueryApi({ clickhouse: ctx.client, database: ctx.database, apiKeyStore: store, failedKeyLookups: { burst: 3, perSecond: 0.01 } });
+    const server = serve({ fetch: served.fetch, port: 0, hostname: '127.0.0.1' });
+    try {
+      await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+      const { port } = server.address() as AddressInfo;
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        // A forged X-Forwarded-For does not buy a fresh budget.
+        const res = await fetch(`http://127.0.0.1:${port}/api/v1/overview?site=shop-1`, { headers: { ...bearer(`sk_guess_${i}`), 'x-forwarded-for': `203.0.113.${i}` } });
+        statuses.push(res.status);
+        await res.arrayBuffer();
+      }
+      expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
