@@ -1,6 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { createClickHouseApiKeyStore, type ApiKeyStore } from './auth/api-key-store.js';
 import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
@@ -15,9 +14,10 @@ import { customerRoutes } from './routes/customers.js';
 import { productsAbcRoutes } from './routes/products-abc.js';
 import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
-import { NotFoundError, PayloadTooLargeError } from './errors/query-api-errors.js';
+import { NotFoundError } from './errors/query-api-errors.js';
 import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
 import type { RequestAddress } from './auth/request-address.js';
+import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from './params/limit-request-body.js';
 import { requireWellFormedInput } from './params/require-well-formed-input.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
 import { cartRoutes } from './routes/carts.js';
@@ -47,7 +47,7 @@ export interface QueryApiDeps {
   clientAddress?: RequestAddress;
 }
 
-export const DEFAULT_MAX_BODY_BYTES = 128 * 1024;
+export { DEFAULT_MAX_BODY_BYTES };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -78,16 +78,9 @@ export function createQueryApi(deps: QueryApiDeps) {
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
 
-  const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   app.use(
     '/api/v1/*',
-    // Before anything reads the body: a 100 MB funnel is refused, not parsed.
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new PayloadTooLargeError(`request body larger than ${maxBodyBytes} bytes`);
-      },
-    }),
+    limitRequestBody({ maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
     requireApiKey({
       store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner),
       failedLookups: createFailedKeyLimiter(deps.failedKeyLookups),
