@@ -59,7 +59,7 @@ validate requests, is at `GET /openapi.json`.
 - **Input**: unknown query parameters and body fields are 400 naming them (`colour`, `steps.0.colour`); a repeated
   parameter (other than an identical `site`) is 400. Text anywhere (parameters, path ids, body strings and keys) must be well-formed Unicode without NUL
   (a lone surrogate or U+0000 is 400 naming the field); JSON numbers must be finite and within ±2^53 (`1e308` is 400);
-  JSON bodies nest at most 32 levels. Unknown paths under `/api/` are a JSON 404 (also under `spoor start`, whose demo
+  JSON bodies nest at most 32 levels, and a key named twice in one object is 400 naming it. Unknown paths under `/api/` are a JSON 404 (also under `spoor start`, whose demo
   shop never answers `/api/*`, `/v1/*`, `/openapi.json`, `/healthz`, `/readyz` or `/metrics`).
 - **Bots** (`is_bot`) are excluded unless `include_bots=true` (`"include_bots": true` in bodies).
 - **People**: a visitor is identity-stitched: the customer with the latest identity link of the anonymous id (table

@@ -112,6 +112,8 @@ describe('request shape', () => {
     expect((await get('site=shop-1&site=shop-1')).status).toBe(200);
     const both = await postJson(app, '/api/v1/funnels?site=shop-2', KEY, { site: 'shop-1', steps: [{ type: 'page_view' }, { type: 'purchase' }] });
     expect(both).toMatchObject({ status: 400, body: { error: { parameter: 'site' } } });
+    const twiceInBody = await postJson(app, '/api/v1/funnels', KEY, '{"site":"shop-1","steps":[{"type":"page_view"},{"type":"purchase"}],"site":"shop-2"}');
+    expect(twiceInBody).toMatchObject({ status: 400, body: { error: { parameter: 'site' } } });
   });
   it('unknown /api paths and methods are a JSON 404', async () => {
     for (const [method, path] of [['GET', '/api/v1/nope'], ['GET', '/api/v1/funnels'], ['POST', '/api/v2/overview']] as const) {
