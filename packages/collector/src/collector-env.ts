@@ -34,7 +34,7 @@ export const collectorEnvSchema = z
     SITES_CACHE_TTL_SECONDS: int(60, 1),
     LINK_SIGNING_SECRETS: list,
     LINK_SIGNING_SECRET_FILE: z.string().optional(),
-    IDENTITY_TOKEN_TTL_SECONDS: int(3600, 60),
+    IDENTITY_TOKEN_TTL_SECONDS: int(900, 60),
     TRUSTED_PROXIES: list,
     MACHINE_OPEN_RANGES: list,
     RATE_LIMITS: flag(true),
