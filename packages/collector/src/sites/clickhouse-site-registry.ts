@@ -23,9 +23,9 @@ export function createClickHouseSiteRegistry(client: ClickHouseClient, database:
   // The site's link keys still verifying, newest first (the first signs): the newest row of each key wins, then the
   // retired ones are left out. One query with the site, so a cached site carries its keys (retiring a key takes
   // effect within the cache's TTL).
-  const keys = `SELECT site_id, arrayMap(x -> (x.2, x.3), arrayReverseSort(groupArray((created, key_id, secret)))) AS link_keys FROM (
-      SELECT site_id, key_id, argMax(secret, updated_at) AS secret, argMax(retired, updated_at) AS retired, min(created_at) AS created
-      FROM ${database}.site_link_keys GROUP BY site_id, key_id HAVING NOT retired
+  const keys = `SELECT site_id, arrayMap(x -> (x.2, x.3), arrayReverseSort(groupArray((created, key_id, key_secret)))) AS link_keys FROM (
+      SELECT site_id, key_id, argMax(secret, updated_at) AS key_secret, argMax(retired, updated_at) AS is_retired, min(created_at) AS created
+      FROM ${database}.site_link_keys GROUP BY site_id, key_id HAVING NOT is_retired
     ) GROUP BY site_id`;
   const select = `SELECT s.site_id AS site_id, s.name AS name, s.write_key AS write_key, s.allowed_origins AS allowed_origins,
       s.allowed_redirect_hosts AS allowed_redirect_hosts, s.honour_gpc AS honour_gpc, k.link_keys AS link_keys
