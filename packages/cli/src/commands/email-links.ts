@@ -47,19 +47,13 @@ export const emailLinksCommand: Command = {
     }
     // The keys the running collector verifies with: the site's own link keys (newest signs), else the global secret
     // (SPOOR_LINK_SECRET, or the one generated into the data dir).
-    const { client, config } = await openClickHouse(env);
-    let siteKeys;
-    try {
-      siteKeys = (await listLinkKeys(client, config.database, values.site, { withSecrets: true })).filter((k) => !k.retired);
-    } finally {
-      await client.close();
-    }
+    const siteKeys = await readSiteKeys(env, values.site);
     const links = buildCampaignLinks({
       collectorUrl: values.url ?? env.SPOOR_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
       siteId: values.site,
       campaignId: values.campaign,
       customerId: values.customer,
-      keys: { site: siteKeys.map((k) => ({ keyId: k.keyId, secret: k.secret })), fallback: linkSecrets(resolve(env.SPOOR_DATA_DIR), env.SPOOR_LINK_SECRET) },
+      keys: { site: siteKeys, fallback: linkSecrets(resolve(env.SPOOR_DATA_DIR), env.SPOOR_LINK_SECRET) },
       ...(openTtlMs ? { openTtlMs } : {}),
       ...(clickTtlMs ? { clickTtlMs } : {}),
     });
@@ -69,3 +63,24 @@ export const emailLinksCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The site's link keys still verifying, newest first. The embedded store (chDB) admits one process per data directory,
+ * so while `spoor start` runs they cannot be read from here: the links are then signed with the global secret, which
+ * every collector also accepts (tokens without a key id), and the note says so.
+ */
+async function readSiteKeys(env: Parameters<Command['run']>[1], siteId: string): Promise<Array<{ keyId: string; secret: string }>> {
+  let opened;
+  try {
+    opened = await openClickHouse(env);
+  } catch (err) {
+    console.error(`note: the site's own link keys could not be read (${(err as Error).message.split('\n')[0]}); signed with the global secret, which the collector accepts too`);
+    return [];
+  }
+  try {
+    const keys = await listLinkKeys(opened.client, opened.config.database, siteId, { withSecrets: true });
+    return keys.filter((k) => !k.retired).map((k) => ({ keyId: k.keyId, secret: k.secret }));
+  } finally {
+    await opened.client.close();
+  }
+}
