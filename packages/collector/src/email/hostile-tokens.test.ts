@@ -82,6 +82,24 @@ describe('hostile email-link tokens (generated) through the collector', () => {
     expect(log.messagesOn('raw')).toHaveLength(0);
   });
 
+  it('payloads that are not objects, deeply nested, or not UTF-8 are refused without a 5xx', async () => {
+    const { app } = collector();
+    const sig = 'A'.repeat(43);
+    const bodies = [
+      Buffer.from('['.repeat(3000) + ']'.repeat(3000)),
+      Buffer.from('{"s":'.repeat(1000) + '1' + '}'.repeat(1000)),
+      Buffer.from('"shop"'),
+      Buffer.from('null'),
+      Buffer.from([0xff, 0xfe, 0xed]),
+      Buffer.from('{"s":"\ud800","kid":"shop-2"}'),
+    ];
+    for (const body of bodies) {
+      const t = `${body.toString('base64url').slice(0, 8100)}.${sig}`;
+      expect((await app.request(`/v1/c?t=${encodeURIComponent(t)}`)).status).toBe(400);
+      expect((await app.request(`/v1/o.gif?t=${encodeURIComponent(t)}`)).status).toBe(200);
+    }
+  });
+
   it('a site\'s own key and the global fallback both verify; after sending, the open names its campaign', async () => {
     const { app, log } = collector();
     const own = new URL(links(SHOP_KEYED).clickUrl('https://shop.example/a'));
