@@ -49,6 +49,8 @@ describe('ClickHouse site registry (chDB, migrated schema)', () => {
         // k3 retired later: it neither signs nor verifies any more
         { site_id: 's2', key_id: 'k3', secret: secret('c'), retired: true, created_at: '2026-03-01 00:00:00.000', updated_at: '2026-04-01 00:00:00.000' },
         { site_id: 'other', key_id: 'k9', secret: secret('z'), created_at: '2026-05-01 00:00:00.000', updated_at: '2026-05-01 00:00:00.000' },
+        // inserted by hand with a short secret: left out, the site and its other keys still work
+        { site_id: 's2', key_id: 'k-bad', secret: 'short', created_at: '2026-06-01 00:00:00.000', updated_at: '2026-06-01 00:00:00.000' },
       ],
     });
     const site = await createClickHouseSiteRegistry(client, database).byWriteKey('wk_s2_0123456789');

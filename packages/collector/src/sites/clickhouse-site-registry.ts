@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { siteSchema, type Site, type SiteRegistry } from './site-registry.js';
+import { linkKeySchema, siteSchema, type Site, type SiteRegistry } from './site-registry.js';
 
 interface SiteRow {
   site_id: string;
@@ -42,7 +42,11 @@ export function createClickHouseSiteRegistry(client: ClickHouseClient, database:
       allowedOrigins: row.allowed_origins,
       allowedRedirectHosts: row.allowed_redirect_hosts,
       honourGpc: Boolean(row.honour_gpc),
-      linkKeys: (row.link_keys ?? []).map(([keyId, secret]) => ({ keyId, secret })),
+      // A malformed key row (inserted by hand) is left out rather than costing the site its traffic.
+      linkKeys: (row.link_keys ?? [])
+        .map(([keyId, secret]) => ({ keyId, secret }))
+        .filter((k) => linkKeySchema.safeParse(k).success)
+        .slice(0, 100),
     });
     // A malformed row (say, an empty write key) is treated as no site rather than half-trusted.
     return parsed.success ? parsed.data : undefined;

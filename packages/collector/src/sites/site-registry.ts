@@ -30,6 +30,9 @@ export interface SiteRegistry {
   byId(siteId: string): Promise<Site | undefined>;
 }
 
+/** One email-link signing key of a site: an id that goes into tokens, and a secret of 32+ characters. */
+export const linkKeySchema = z.object({ keyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), secret: z.string().min(32).max(1024) });
+
 /** One site as written in a sites file or read from the store; validated because both are outside input. */
 export const siteSchema = z.object({
   siteId: z.string().min(1).max(LIMITS.maxIdLength),
@@ -38,10 +41,7 @@ export const siteSchema = z.object({
   allowedOrigins: z.array(z.string().min(1).max(LIMITS.maxUrlLength)).max(1000).default([]),
   allowedRedirectHosts: z.array(z.string().min(1).max(253)).max(1000).default([]),
   honourGpc: z.boolean().default(true),
-  linkKeys: z
-    .array(z.object({ keyId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), secret: z.string().min(32).max(1024) }))
-    .max(100)
-    .default([]),
+  linkKeys: z.array(linkKeySchema).max(100).default([]),
 });
 
 /** The keys an email-link token of this site is signed and checked with: its own, then the global fallback. */
