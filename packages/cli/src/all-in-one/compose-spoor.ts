@@ -66,7 +66,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     banner.push(`log: ${env.KAFKA_BROKERS ? `Kafka at ${env.KAFKA_BROKERS}` : `file log at ${join(dataDir, 'log')} (fsync before every 2xx)`}`);
   }
   let keyValue: KeyValue | undefined;
-  if (roles.has('processor')) {
+  if (roles.has('processor') || roles.has('collector')) {
     keyValue = env.REDIS_URL ? await connectRedisKeyValue({ url: env.REDIS_URL }) : createMemoryKeyValue();
     closers.unshift(() => keyValue!.close());
     banner.push(`state: ${env.REDIS_URL ? `Redis at ${env.REDIS_URL}` : 'in-process'}`);
@@ -120,6 +120,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
         topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
         rateLimits: createRateLimits({ perIp: { perSecond: 200, burst: 2_000 }, perSite: { perSecond: 20_000, burst: 200_000 } }),
         authenticateImport,
+        ...(keyValue ? { keyValue } : {}),
       }),
     );
   }

@@ -41,7 +41,10 @@ const ProfileSchema = z
       z.object({ session_id: z.string(), started_at: z.string(), ended_at: z.string(), channel: z.string(), source: z.string(), entry_page: z.string(), page_views: z.number().int(), purchased: z.boolean() }),
     ),
     emails: z.object({
+      /** Campaigns a human opened: unique per campaign, however often the pixel was fetched. */
       opens: z.number().int(),
+      /** Campaigns a machine (privacy proxy, scanner) fetched the pixel of, counted apart; not activity. */
+      machine_opens: z.number().int(),
       clicks: z.number().int(),
       campaigns: z.array(z.object({ campaign_id: z.string(), first_opened_at: z.string().nullable(), first_clicked_at: z.string().nullable(), opens: z.number().int(), clicks: z.number().int() })),
     }),
@@ -125,7 +128,7 @@ export function customerRoutes(deps: WriteRouteDeps) {
           lifetime_value: profile.lifetime,
           orders: profile.orders,
           sessions: profile.sessions,
-          emails: { opens: profile.summary.email_opens, clicks: profile.summary.email_clicks, campaigns: profile.emails },
+          emails: { opens: profile.summary.email_opens, machine_opens: profile.summary.email_machine_opens, clicks: profile.summary.email_clicks, campaigns: profile.emails },
           open_carts: profile.openCarts,
         },
         200,
