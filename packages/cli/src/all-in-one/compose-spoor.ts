@@ -52,6 +52,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
   const banner: string[] = [];
+  const ipAnonymisation = { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS };
   const closers: Array<() => Promise<unknown>> = [];
   const { client, config } = await openClickHouse(env);
   closers.push(() => client.close());
@@ -82,7 +83,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     processor = createProcessor({
       log: log!,
       store: createClickHouseEventStore(client, config.database),
-      enrich: await loadEnricher({ geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [] }),
+      enrich: await loadEnricher({ geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [], ipAnonymisation }),
       keyValue: keyValue ?? null,
       groupId: env.SPOOR_PROCESSOR_GROUP,
       topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
@@ -121,6 +122,8 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
         sites: createCachedSiteRegistry(createClickHouseSiteRegistry(client, config.database), { ttlMs: 5_000 }),
         linkSecrets: linkSecrets(dataDir, env.SPOOR_LINK_SECRET),
         collectorId: `${hostname()}-${process.pid}`,
+        trustedProxies: env.TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+        ipAnonymisation,
         topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
         rateLimits: createRateLimits({ perIp: { perSecond: 200, burst: 2_000 }, perSite: { perSecond: 20_000, burst: 200_000 } }),
         authenticateImport,
