@@ -106,9 +106,7 @@ export async function eraseCustomer(
     try {
       hooks[hook.name] = `ok: ${await hook.run(erasureSubject)}`;
     } catch (err) {
-      // The message could quote what the hook was working on: only its kind goes into the audit entry.
-      hooks[hook.name] = `failed: ${err instanceof Error ? err.name : 'error'}`;
-      console.error(`[erasure] hook ${hook.name} failed for erasure of ${params.customerHash.slice(0, 12)}…: ${err instanceof Error ? err.message : String(err)}`);
+      hooks[hook.name] = `failed: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
 
