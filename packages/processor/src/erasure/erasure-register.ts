@@ -69,12 +69,21 @@ export function dropIfErased(decoded: DecodedEvent, erased: ErasedIds): StepResu
 export function createErasureRegisterReader(source: ErasureRegisterSource): { current(): Promise<ErasedIds> } {
   let version: string | null = null;
   let erased = new ErasedIds([]);
+  // Batches of several partitions start together: they share one read (a register written while it runs is the
+  // same race as a batch in flight during an erasure, which the erasure's second sweep covers).
+  let reading: Promise<ErasedIds> | null = null;
+  const read = async () => {
+    const result = await source.readErasureRegister(version);
+    if (result.entries) erased = new ErasedIds(result.entries);
+    version = result.version;
+    return erased;
+  };
   return {
-    async current() {
-      const read = await source.readErasureRegister(version);
-      if (read.entries) erased = new ErasedIds(read.entries);
-      version = read.version;
-      return erased;
+    current() {
+      reading ??= read().finally(() => {
+        reading = null;
+      });
+      return reading;
     },
   };
 }
