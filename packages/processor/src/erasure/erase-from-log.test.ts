@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeDeadLetter, encodeRawEvent, frameRawEventBatch, RAW_EVENT_BATCH_FORMAT, RawEventOrigin, VALUE_FORMAT_HEADER, type RawEvent } from '@spoor/events';
+import { decodeRawEvent, encodeDeadLetter, encodeRawEvent, frameRawEventBatch, rawEventsOfRecord, RAW_EVENT_BATCH_FORMAT, RawEventOrigin, VALUE_FORMAT_HEADER, type RawEvent } from '@spoor/events';
 import { createFileEventLog, type LoggedMessage } from '@spoor/infra';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,5 +72,55 @@ describe('erasing from the file log', () => {
       await log.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('removes exactly the subject’s events whatever the ids (generated: unicode, look-alike prefixes, shared batches)', async () => {
+    const id = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(id, id, fc.array(fc.tuple(fc.boolean(), fc.boolean(), fc.nat(3)), { minLength: 1, maxLength: 12 }), async (customer, anon, plan) => {
+        fc.pre(customer !== anon);
+        const dir = mkdtempSync(join(tmpdir(), 'spoor-erase-log-prop-'));
+        const log = createFileEventLog({ dir, retryDelayMs: 10 });
+        try {
+          const producer = await log.producer();
+          const expectedKept: string[] = [];
+          const batchHeaders = { [VALUE_FORMAT_HEADER]: RAW_EVENT_BATCH_FORMAT };
+          // Each record: the subject's event (by customer id or by anonymous id) or not, batched with up to 3 others'
+          // events whose ids extend the subject's (`${customer}5`): a prefix must not take them.
+          for (const [i, [mine, byCustomer, others]] of plan.entries()) {
+            const events: RawEvent[] = [];
+            if (mine) events.push(byCustomer ? rawEvent(`device-${i}`, { customerId: customer }) : rawEvent(anon));
+            for (let k = 0; k < others; k++) {
+              const other = rawEvent(`${anon}${k}`, { customerId: `${customer}${k}` });
+              events.push(other);
+              expectedKept.push(other.eventId);
+            }
+            if (events.length) await producer.send('raw', [{ key: `r${i}`, value: frameRawEventBatch(events.map(encodeRawEvent)), headers: batchHeaders }]);
+          }
+          await eraseFromLog(log, { raw: 'raw', deadLetter: 'dlq' }, { site: 'shop', customerId: customer, anonymousIds: [anon] });
+          const kept: string[] = [];
+          const consumer = await log.consumer({ groupId: 'g', topics: ['raw'], fromBeginning: true });
+          let last = Date.now();
+          void consumer.run(async (batch) => {
+            for (const m of batch.messages) {
+              const parts = rawEventsOfRecord(m.value, m.headers);
+              if (parts.ok) for (const p of parts.value) {
+                const d = decodeRawEvent(p);
+                if (d.ok) kept.push(d.value.eventId);
+              }
+            }
+            last = Date.now();
+            return 'commit';
+          });
+          while (Date.now() - last < 150) await new Promise((r) => setTimeout(r, 25));
+          await consumer.stop();
+          expect(kept.sort()).toEqual(expectedKept.sort());
+        } finally {
+          await log.close();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });
