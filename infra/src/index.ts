@@ -16,3 +16,4 @@ export { resolveKafkaJars, KAFKA_VERSION } from './local/kafka-jars.js';
 export { freePort } from './local/free-port.js';
 export { waitUntil } from './local/wait-until.js';
 export { spoorCacheDir } from './local/cache-dir.js';
+export { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation } from './ip/anonymise-ip.js';

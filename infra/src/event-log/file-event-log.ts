@@ -1,7 +1,8 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatchOutcome, ConsumerOptions, EventLog, EventLogConsumer, EventLogProducer, LogMessage, LoggedMessage, TopicSpec } from './event-log.js';
-import { TopicLog } from './topic-log.js';
+import { isErasedRecord } from './segment-file.js';
+import { LOG_DIR_MODE, TopicLog } from './topic-log.js';
 
 export interface FileEventLogOptions {
   /** Directory of the log; one process at a time (a pid lock file guards it). */
@@ -20,7 +21,9 @@ export interface FileEventLogOptions {
  * and the processor consumes it through exactly the code path it uses with Kafka. One partition per topic.
  */
 export function createFileEventLog(options: FileEventLogOptions): EventLog {
-  mkdirSync(options.dir, { recursive: true });
+  // Private: the log holds events with personal data (ids, emails in traits, anonymised addresses).
+  mkdirSync(options.dir, { recursive: true, mode: LOG_DIR_MODE });
+  chmodSync(options.dir, LOG_DIR_MODE);
   const release = lockDirectory(options.dir);
   const topics = new Map<string, TopicLog>();
   const consumers = new Set<EventLogConsumer>();
@@ -62,7 +65,14 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
                 const { offset, records } = log.read(from, options.maxBatchRecords ?? 5000, consumerOptions.maxBytesPerPartition ?? 4 * 1024 * 1024);
                 if (!records.length) continue;
                 worked = true;
-                const messages: LoggedMessage[] = records.map((r, i) => ({ topic: name, partition: 0, offset: String(offset + i), key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}), timestamp: r.timestamp }));
+                // What an erasure removed is skipped: its offset is consumed, nothing is handed out.
+                const messages: LoggedMessage[] = records.flatMap((r, i) =>
+                  isErasedRecord(r) ? [] : [{ topic: name, partition: 0, offset: String(offset + i), key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}), timestamp: r.timestamp }],
+                );
+                if (!messages.length) {
+                  log.commit(consumerOptions.groupId, offset + records.length);
+                  continue;
+                }
                 const outcome: BatchOutcome = await handle({ topic: name, partition: 0, messages }, { heartbeat: async () => {}, isActive: () => running });
                 if (outcome === 'commit') log.commit(consumerOptions.groupId, offset + records.length);
                 else await sleep(options.retryDelayMs ?? 500);
@@ -91,6 +101,10 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
       for (const spec of specs) topic(spec.name);
     },
 
+    async rewrite(name, decide) {
+      return topic(name).rewrite(decide);
+    },
+
     async ping() {
       return true;
     },
@@ -115,7 +129,7 @@ function lockDirectory(dir: string): () => void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const fd = openSync(lock, 'w');
+  const fd = openSync(lock, 'w', 0o600);
   writeSync(fd, String(process.pid));
   closeSync(fd);
   return () => rmSync(lock, { force: true });

@@ -15,6 +15,10 @@ function help(): string {
   return ['usage: spoor <command> [options]', '', ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'spoor <command> --help for its options'].join('\n');
 }
 
+// Everything Spoor writes (data dir, file log, chDB's parts, keys, secrets) may hold personal data or secrets:
+// files 0600 and directories 0700 unless a creator says otherwise, chDB's own files included.
+process.umask(0o077);
+
 const [name, ...args] = process.argv.slice(2);
 const command = commands.find((c) => c.name === name);
 if (!command) {

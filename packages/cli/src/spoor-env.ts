@@ -21,6 +21,12 @@ export const spoorEnvSchema = z.object({
   SPOOR_TOPIC_RAW: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default(TOPICS.raw),
   SPOOR_TOPIC_DLQ: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default(TOPICS.deadLetter),
   SPOOR_PROCESSOR_GROUP: z.string().min(1).max(200).default('spoor-processor'),
+  /** Proxies whose X-Forwarded-For the collector believes (comma-separated addresses, CIDRs, `loopback`…); empty: none. */
+  TRUSTED_PROXIES: z.string().default(''),
+  /** How much of the client address is kept, by the collector before the log and by the processor (docs/processor.md). */
+  IP_ANONYMISATION: z.enum(['truncate', 'drop']).default('truncate'),
+  IP_V4_PREFIX_BITS: z.coerce.number().int().min(0).max(32).default(24),
+  IP_V6_PREFIX_BITS: z.coerce.number().int().min(0).max(128).default(48),
 });
 
 export type SpoorEnv = z.infer<typeof spoorEnvSchema>;

@@ -36,6 +36,10 @@ export const collectorEnvSchema = z
     LINK_SIGNING_SECRET_FILE: z.string().optional(),
     IDENTITY_TOKEN_TTL_SECONDS: int(900, 60),
     TRUSTED_PROXIES: list,
+    // The same vocabulary as the processor's: how much of the client address Spoor keeps, applied here before the log.
+    IP_ANONYMISATION: z.enum(['truncate', 'drop']).default('truncate'),
+    IP_V4_PREFIX_BITS: z.coerce.number().int().min(0).max(32).default(24),
+    IP_V6_PREFIX_BITS: z.coerce.number().int().min(0).max(128).default(48),
     MACHINE_OPEN_RANGES: list,
     RATE_LIMITS: flag(true),
     RATE_LIMIT_LEASES: flag(true),

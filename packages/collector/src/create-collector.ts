@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { LIMITS, TOPICS } from '@spoor/events';
-import { createMemoryKeyValue, type KeyValue } from '@spoor/infra';
+import { createMemoryKeyValue, DEFAULT_IP_ANONYMISATION, type IpAnonymisation, type KeyValue } from '@spoor/infra';
 import { checkSecrets } from './email/link-token.js';
 import { clickRoute } from './email/click-route.js';
 import { createOpenClassifier, type OpenClassifierOptions } from './email/classify-open.js';
@@ -33,6 +33,11 @@ export interface CollectorDeps {
   topics?: { raw: string; deadLetter: string };
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or `loopback` / `uniquelocal`). */
   trustedProxies?: readonly string[];
+  /**
+   * What is left of the client address in what the collector produces (default: truncate to /24 and /48). The full
+   * address never reaches the log; it lives only in the request's memory (rate limiting, the email-open check).
+   */
+  ipAnonymisation?: IpAnonymisation;
   rateLimits?: RateLimits;
   metrics?: CollectorMetrics;
   openClassifier?: OpenClassifierOptions;
@@ -69,6 +74,7 @@ export function createCollector(deps: CollectorDeps): Hono {
     rateLimits: deps.rateLimits ?? unlimited,
     metrics,
     trust: compileTrustedProxies(deps.trustedProxies ?? []),
+    ipAnonymisation: deps.ipAnonymisation ?? DEFAULT_IP_ANONYMISATION,
     collectorId: deps.collectorId,
     linkSecrets: deps.linkSecrets,
     topics: deps.topics ?? { raw: TOPICS.raw, deadLetter: TOPICS.deadLetter },

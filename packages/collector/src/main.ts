@@ -71,6 +71,7 @@ const app = createCollector({
   collectorId: env.COLLECTOR_ID,
   topics: { raw: env.SPOOR_RAW_TOPIC, deadLetter: env.SPOOR_DLQ_TOPIC },
   trustedProxies: env.TRUSTED_PROXIES,
+  ipAnonymisation: { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS },
   rateLimits: env.RATE_LIMITS
     ? createRateLimits({
         perIp: { perSecond: env.RATE_LIMIT_IP_PER_SECOND, burst: env.RATE_LIMIT_IP_BURST },

@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -18,8 +19,8 @@ import {
   createRateLimits,
   type ImportAuthenticator,
 } from '@spoor/collector';
-import { createClickHouseEventStore, createProcessor, loadEnricher, type Processor } from '@spoor/processor';
-import { createClickHouseApiKeyStore, createQueryApi, createQueryRunner, hashApiKey } from '@spoor/query-api';
+import { createClickHouseEventStore, createProcessor, eraseFromLog, loadEnricher, type Processor } from '@spoor/processor';
+import { createClickHouseApiKeyStore, createQueryApi, createQueryRunner, hashApiKey, type ErasureHook } from '@spoor/query-api';
 import { openClickHouse } from '../clickhouse-from-env.js';
 import type { SpoorEnv } from '../spoor-env.js';
 import { ensureDemoSite } from './demo-site.js';
@@ -47,7 +48,11 @@ export interface ComposedSpoor {
  */
 export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publicOrigins: string[]): Promise<ComposedSpoor> {
   const dataDir = resolve(env.SPOOR_DATA_DIR);
+  // The data dir holds events, keys and the link secret: the owner's only.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const banner: string[] = [];
+  const ipAnonymisation = { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS };
   const closers: Array<() => Promise<unknown>> = [];
   const { client, config } = await openClickHouse(env);
   closers.push(() => client.close());
@@ -78,7 +83,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     processor = createProcessor({
       log: log!,
       store: createClickHouseEventStore(client, config.database),
-      enrich: await loadEnricher({ geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [] }),
+      enrich: await loadEnricher({ geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [], ipAnonymisation }),
       keyValue: keyValue ?? null,
       groupId: env.SPOOR_PROCESSOR_GROUP,
       topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
@@ -117,6 +122,8 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
         sites: createCachedSiteRegistry(createClickHouseSiteRegistry(client, config.database), { ttlMs: 5_000 }),
         linkSecrets: linkSecrets(dataDir, env.SPOOR_LINK_SECRET),
         collectorId: `${hostname()}-${process.pid}`,
+        trustedProxies: env.TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+        ipAnonymisation,
         topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
         rateLimits: createRateLimits({ perIp: { perSecond: 200, burst: 2_000 }, perSite: { perSecond: 20_000, burst: 200_000 } }),
         authenticateImport,
@@ -124,7 +131,12 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
       }),
     );
   }
-  if (roles.has('query-api')) app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys }));
+  // An erasure also rewrites this process's log (the file log: the person's records go; on Kafka it says what the
+  // register guarantees instead).
+  const erasureHooks: ErasureHook[] = log
+    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ }, subject) }]
+    : [];
+  if (roles.has('query-api')) app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys, erasureHooks }));
   if (roles.has('demo')) {
     const { keys, created } = await ensureDemoSite(client, config.database, dataDir, publicOrigins);
     if (created) {

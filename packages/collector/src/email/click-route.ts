@@ -65,7 +65,7 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const userAgent = boundedUserAgent(c.req.header('user-agent'));
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_CLICK };
-    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }]) }]);
+    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }], deps.ipAnonymisation) }]);
     const landing = new URL(target);
     landing.searchParams.set(
       IDENTITY_TOKEN_PARAM,

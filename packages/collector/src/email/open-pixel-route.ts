@@ -52,7 +52,7 @@ export function openPixelRoute(deps: CollectorRouteDeps & { classifyOpen: OpenCl
     }
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_PIXEL };
-    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }]) }]);
+    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }], deps.ipAnonymisation) }]);
     deps.metrics.emailOpens.inc({ machine: String(verdict.machine) });
     return pixel();
   });

@@ -117,7 +117,7 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
       }
     }
     await deps.producer.send([
-      { topic: deps.topics.raw, messages: rawEventRecords(accepted) },
+      { topic: deps.topics.raw, messages: rawEventRecords(accepted, deps.ipAnonymisation) },
       { topic: deps.topics.deadLetter, messages: deadLetters },
     ]);
     if (accepted.length) deps.metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted.length);

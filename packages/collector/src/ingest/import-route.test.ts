@@ -39,7 +39,7 @@ describe('POST /v1/import (server-side backfill)', () => {
     const stored = rawEventsIn(log.messagesOn('raw')).map((m) => m.raw);
     expect(stored.map((r) => [r?.type, r?.deviceTs, r?.origin, r?.clientIp, r?.userAgent])).toEqual([
       ['email_open', DAYS_AGO, RawEventOrigin.SERVER, '', ''],
-      ['page_view', DAYS_AGO + 5000, RawEventOrigin.SERVER, '198.51.100.23', 'Mozilla/5.0 (iPhone)'],
+      ['page_view', DAYS_AGO + 5000, RawEventOrigin.SERVER, '198.51.100.0', 'Mozilla/5.0 (iPhone)'],
     ]);
     expect(JSON.parse(stored[1]!.eventJson)).not.toHaveProperty('context');
   });

@@ -62,7 +62,7 @@ export function importRoute(deps: ImportRouteDeps): Hono {
       }
     }
     await deps.producer.send([
-      { topic: deps.topics.raw, messages: rawEventRecords(accepted) },
+      { topic: deps.topics.raw, messages: rawEventRecords(accepted, deps.ipAnonymisation) },
       { topic: deps.topics.deadLetter, messages: deadLetters },
     ]);
     if (accepted.length) deps.metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted.length);

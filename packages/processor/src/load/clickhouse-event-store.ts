@@ -54,6 +54,19 @@ export function createClickHouseEventStore(client: ClickHouseClient, database: s
       return new Set((await result.json<{ k: string }>()).map((r) => r.k));
     },
 
+    async readErasureRegister(known) {
+      // count and newest entry: any erasure changes one of them (a merge collapsing a repeated erasure lowers the count).
+      const [head] = await (
+        await client.query({ query: `SELECT count() AS n, toString(max(erased_at)) AS last FROM ${database}.erasure_register`, format: 'JSONEachRow' })
+      ).json<{ n: number; last: string }>();
+      const version = `${head?.n ?? 0}@${head?.last ?? ''}`;
+      if (version === known) return { version, entries: null };
+      const rows = await (
+        await client.query({ query: `SELECT DISTINCT site_id, toString(kind) AS kind, id_sha256 FROM ${database}.erasure_register`, format: 'JSONEachRow' })
+      ).json<{ site_id: string; kind: 'customer' | 'anonymous'; id_sha256: string }>();
+      return { version, entries: rows.map((r) => ({ siteId: r.site_id, kind: r.kind, idSha256: r.id_sha256 })) };
+    },
+
     async repairProjections(rows: KeyedRow[]) {
       if (!rows.length) return;
       const query_params = { sites: [...new Set(rows.map((r) => r.siteId))], keys: [...new Set(rows.map((r) => r.key))] };

@@ -131,6 +131,20 @@ describe('DELETE /api/v1/customers/{id}', () => {
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
     });
     expect(JSON.stringify(log[0])).not.toContain('"c1"');
+
+    // The erasure register names c1 and its anonymous ids by hash only, for the processor and replay.
+    const sha = (v: string) => createHash('sha256').update(v).digest('hex');
+    const register = await (await ctx.client.query({ query: `SELECT kind, id_sha256 FROM ${ctx.database}.erasure_register ORDER BY kind, id_sha256`, format: 'JSONEachRow' })).json();
+    expect(register).toEqual([
+      { kind: 'customer', id_sha256: sha('c1') },
+      ...['a1', 'a1b', 'email-c1'].map(sha).sort().map((h) => ({ kind: 'anonymous', id_sha256: h })),
+    ]);
+    // ClickHouse keeps every mutation's text (mutation_N.txt): the deletions name ids by hash, never in clear.
+    const commands = await (
+      await ctx.client.query({ query: `SELECT command FROM system.mutations WHERE database = {db:String}`, query_params: { db: ctx.database }, format: 'JSONEachRow' })
+    ).json<{ command: string }>();
+    expect(commands.length).toBeGreaterThan(0);
+    for (const { command } of commands) for (const id of ["'c1'", "'a1'", "'a1b'", "'email-c1'", "'a1-s1'"]) expect(command).not.toContain(id);
   });
 
   it('erasing an unknown customer deletes nothing and is still audited; a failing hook is reported, not fatal', async () => {
