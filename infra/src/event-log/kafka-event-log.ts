@@ -136,11 +136,20 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
       const a = await getAdmin();
       const existing = new Set(await a.listTopics());
       const missing = topics.filter((t) => !existing.has(t.name));
-      if (!missing.length) return;
-      await a.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replicationFactor ?? 1 })),
-      });
+      if (missing.length) {
+        await a.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor: t.replicationFactor ?? 1,
+            ...(t.retentionMs !== undefined ? { configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }] } : {}),
+          })),
+        });
+      }
+      // Topics that existed already: a changed retention applies to them too (and to the records they hold).
+      const kept = topics.filter((t) => existing.has(t.name) && t.retentionMs !== undefined);
+      if (kept.length) await alignRetention(a, kept as Array<TopicSpec & { retentionMs: number }>);
     },
 
     async ping() {
@@ -161,6 +170,28 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
     },
   };
 }
+
+/**
+ * Sets `retention.ms` on topics whose value differs. AlterConfigs (the request kafkajs offers) replaces a topic's whole
+ * set of overrides, so the other overrides are read first and sent back unchanged.
+ */
+async function alignRetention(admin: Admin, topics: Array<TopicSpec & { retentionMs: number }>): Promise<void> {
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((t) => ({ type: TOPIC_RESOURCE, name: t.name })) });
+  const resources = [];
+  for (const resource of described.resources) {
+    const wanted = topics.find((t) => t.name === resource.resourceName)!.retentionMs;
+    const overrides = resource.configEntries.filter((e) => !e.isDefault && e.configSource === TOPIC_CONFIG_SOURCE && e.configValue !== null && !e.isSensitive);
+    if (overrides.find((e) => e.configName === 'retention.ms')?.configValue === String(wanted)) continue;
+    const configEntries = overrides.filter((e) => e.configName !== 'retention.ms').map((e) => ({ name: e.configName, value: e.configValue }));
+    resources.push({ type: TOPIC_RESOURCE, name: resource.resourceName, configEntries: [...configEntries, { name: 'retention.ms', value: String(wanted) }] });
+  }
+  if (resources.length) await admin.alterConfigs({ validateOnly: false, resources });
+}
+
+/** DescribeConfigs' config source of a topic-level override (Kafka's ConfigSource.DYNAMIC_TOPIC_CONFIG). */
+const TOPIC_CONFIG_SOURCE = 1;
+// Through the default export, like CompressionCodecs above.
+const TOPIC_RESOURCE = kafkajs.ConfigResourceTypes.TOPIC;
 
 /** Kafka header values are bytes and a name may repeat; the port carries UTF-8 strings, the first value of a name. */
 function headersOf(raw: IHeaders): Record<string, string> {

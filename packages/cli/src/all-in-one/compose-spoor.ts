@@ -58,9 +58,10 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     log = env.KAFKA_BROKERS
       ? createKafkaEventLog({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'spoor' })
       : createFileEventLog({ dir: join(dataDir, 'log') });
+    const retentionMs = env.SPOOR_LOG_RETENTION_HOURS * 3_600_000;
     await log.ensureTopics([
-      { name: env.SPOOR_TOPIC_RAW, partitions: env.KAFKA_BROKERS ? 6 : 1 },
-      { name: env.SPOOR_TOPIC_DLQ, partitions: 1 },
+      { name: env.SPOOR_TOPIC_RAW, partitions: env.KAFKA_BROKERS ? 6 : 1, retentionMs },
+      { name: env.SPOOR_TOPIC_DLQ, partitions: 1, retentionMs },
     ]);
     closers.unshift(() => log!.close());
     banner.push(`log: ${env.KAFKA_BROKERS ? `Kafka at ${env.KAFKA_BROKERS}` : `file log at ${join(dataDir, 'log')} (fsync before every 2xx)`}`);
