@@ -89,8 +89,11 @@ export function createRfmPopulationCache(runner: QueryRunner, options: RfmPopula
       const [{ version } = { version: '' }] = await runner.rows<{ version: string }>(DATA_VERSION_SQL, { database: options.database });
       const asOfMs = asOf.getTime();
       const entry = entries.get(key);
-      if (entry && entry.version === version && entry.fromMs <= asOfMs && asOfMs <= entry.untilMs) return entry.population;
-      // Until the reads finish the entry serves only this exact as_of.
+      if (entry && entry.version === version && entry.fromMs <= asOfMs) {
+        // Also while its read is still running: concurrent profiles share one read instead of each starting their own.
+        const population = await entry.population.catch(() => undefined);
+        if (population && asOfMs <= entry.untilMs) return population;
+      }
       const fresh: Entry = { version, fromMs: asOfMs, untilMs: asOfMs, population: readPopulation(site, basis, asOf, (untilMs) => (fresh.untilMs = untilMs)) };
       fresh.population.catch(() => {
         if (entries.get(key) === fresh) entries.delete(key);
