@@ -148,13 +148,13 @@ describe('Kafka event log (real broker)', () => {
       const raw = uniqueName('raw');
       const dlq = uniqueName('dlq');
       await log.ensureTopics([{ name: raw, partitions: 2, retentionMs: 7 * 24 * 3_600_000 }, { name: dlq, partitions: 1, retentionMs: 3 * 24 * 3_600_000 }]);
-      expect((await configOf(raw))['retention.ms']).toBe(String(7 * 24 * 3_600_000));
+      expect(await configOf(raw)).toMatchObject({ 'retention.ms': String(7 * 24 * 3_600_000), 'segment.ms': String(21 * 3_600_000) });
       expect((await configOf(dlq))['retention.ms']).toBe(String(3 * 24 * 3_600_000));
 
       // An operator's own override on the topic survives Spoor changing the retention.
       await admin.alterConfigs({ validateOnly: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: raw, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 3_600_000) }, { name: 'max.message.bytes', value: '2000000' }] }] });
       await log.ensureTopics([{ name: raw, partitions: 2, retentionMs: 24 * 3_600_000 }, { name: dlq, partitions: 1 }]);
-      expect(await configOf(raw)).toMatchObject({ 'retention.ms': String(24 * 3_600_000), 'max.message.bytes': '2000000' });
+      expect(await configOf(raw)).toMatchObject({ 'retention.ms': String(24 * 3_600_000), 'segment.ms': String(3 * 3_600_000), 'max.message.bytes': '2000000' });
       // No retention asked for: the topic is left as it is.
       expect((await configOf(dlq))['retention.ms']).toBe(String(3 * 24 * 3_600_000));
     } finally {

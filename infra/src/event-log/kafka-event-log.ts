@@ -143,7 +143,7 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
             topic: t.name,
             numPartitions: t.partitions,
             replicationFactor: t.replicationFactor ?? 1,
-            ...(t.retentionMs !== undefined ? { configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }] } : {}),
+            ...(t.retentionMs !== undefined ? { configEntries: retentionConfig(t.retentionMs) } : {}),
           })),
         });
       }
@@ -181,11 +181,25 @@ async function alignRetention(admin: Admin, topics: Array<TopicSpec & { retentio
   for (const resource of described.resources) {
     const wanted = topics.find((t) => t.name === resource.resourceName)!.retentionMs;
     const overrides = resource.configEntries.filter((e) => !e.isDefault && e.configSource === TOPIC_CONFIG_SOURCE && e.configValue !== null && !e.isSensitive);
-    if (overrides.find((e) => e.configName === 'retention.ms')?.configValue === String(wanted)) continue;
-    const configEntries = overrides.filter((e) => e.configName !== 'retention.ms').map((e) => ({ name: e.configName, value: e.configValue }));
-    resources.push({ type: TOPIC_RESOURCE, name: resource.resourceName, configEntries: [...configEntries, { name: 'retention.ms', value: String(wanted) }] });
+    const entries = retentionConfig(wanted);
+    if (entries.every((w) => overrides.find((e) => e.configName === w.name)?.configValue === w.value)) continue;
+    const kept = overrides.filter((e) => !entries.some((w) => w.name === e.configName)).map((e) => ({ name: e.configName, value: e.configValue }));
+    resources.push({ type: TOPIC_RESOURCE, name: resource.resourceName, configEntries: [...kept, ...entries] });
   }
   if (resources.length) await admin.alterConfigs({ validateOnly: false, resources });
+}
+
+/**
+ * The topic settings of a retention: `retention.ms`, and `segment.ms` at an eighth of it. Kafka deletes only whole
+ * segments and never the active one, which rolls after `segment.ms` (default 7 days): without it a quiet topic could
+ * keep a record for the roll time plus the retention. So a record is gone at most 9/8 of the retention after it was
+ * written (plus the broker's retention check, every 5 minutes by default) — the same bound as the file log.
+ */
+function retentionConfig(retentionMs: number): Array<{ name: string; value: string }> {
+  return [
+    { name: 'retention.ms', value: String(retentionMs) },
+    { name: 'segment.ms', value: String(Math.max(1, Math.floor(retentionMs / 8))) },
+  ];
 }
 
 /** DescribeConfigs' config source of a topic-level override (Kafka's ConfigSource.DYNAMIC_TOPIC_CONFIG). */
