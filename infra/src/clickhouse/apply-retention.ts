@@ -139,6 +139,17 @@ export async function applyRetention(client: ClickHouseClient, options: ApplyRet
 }
 
 /**
+ * The deployment default the tables' TTL was last written with (undefined: never applied), so a command run from
+ * another shell (`spoor retention set`) keeps the default the services were started with instead of its own env.
+ */
+export async function appliedDefaultDays(client: ClickHouseClient, database: string): Promise<number | undefined> {
+  const [row] = await rows<{ policy: string }>(client, "SELECT policy FROM {db:Identifier}.retention_applied FINAL WHERE table_name = 'events'", { db: database });
+  if (!row) return undefined;
+  const applied = JSON.parse(row.policy) as { params: Record<string, unknown> } | null;
+  return typeof applied?.params.default_days === 'number' ? applied.params.default_days : 0;
+}
+
+/**
  * Sets one site's retention (0 = back to the deployment default). The newest sites row wins (ReplacingMergeTree), so
  * the row is copied whole with only retention_days and updated_at replaced: columns other settings add stay as they are.
  */

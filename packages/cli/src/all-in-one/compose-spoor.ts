@@ -49,7 +49,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
   const dataDir = resolve(env.SPOOR_DATA_DIR);
   const banner: string[] = [];
   const closers: Array<() => Promise<unknown>> = [];
-  const { client, config } = await openClickHouse(env);
+  const { client, config } = await openClickHouse(env, { applyRetention: true });
   closers.push(() => client.close());
   banner.push(`store: ${config.kind === 'server' ? 'ClickHouse server' : `chDB at ${config.path}`} (database ${config.database})`);
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { applyRetention, MAX_RETENTION_DAYS, readRetentionPolicy, setSiteRetention } from '@spoor/infra';
+import { appliedDefaultDays, applyRetention, MAX_RETENTION_DAYS, readRetentionPolicy, setSiteRetention } from '@spoor/infra';
 import type { Command } from './command.js';
 import { openClickHouse } from '../clickhouse-from-env.js';
 
@@ -18,14 +18,16 @@ export const retentionCommand: Command = {
     }
     const { client, config } = await openClickHouse(env);
     try {
+      // The default the services last applied (spoor start / migrate with their SPOOR_RETENTION_DAYS), not this shell's.
+      const defaultDays = (await appliedDefaultDays(client, config.database)) ?? env.SPOOR_RETENTION_DAYS;
       if (action === 'set') {
         await setSiteRetention(client, config.database, values.site!, days!);
         const cluster = config.kind === 'server' && config.cluster ? { cluster: config.cluster } : {};
-        const { rewritten } = await applyRetention(client, { database: config.database, ...cluster, defaultDays: env.SPOOR_RETENTION_DAYS });
-        console.log(JSON.stringify({ site: values.site, retention_days: days || env.SPOOR_RETENTION_DAYS, own_setting: days! > 0, tables_rewritten: rewritten }, null, 2));
+        const { rewritten } = await applyRetention(client, { database: config.database, ...cluster, defaultDays });
+        console.log(JSON.stringify({ site: values.site, retention_days: days || defaultDays, own_setting: days! > 0, tables_rewritten: rewritten }, null, 2));
         return 0;
       }
-      const policy = await readRetentionPolicy(client, config.database, env.SPOOR_RETENTION_DAYS);
+      const policy = await readRetentionPolicy(client, config.database, defaultDays);
       console.log(JSON.stringify({ default_days: policy.defaultDays, sites: policy.overrides }, null, 2));
       return 0;
     } catch (err) {

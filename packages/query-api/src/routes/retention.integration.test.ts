@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { applyRetention, RETENTION_TABLES, setSiteRetention, type RetentionTable } from '@spoor/infra';
+import { appliedDefaultDays, applyRetention, RETENTION_TABLES, setSiteRetention, type RetentionTable } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../create-query-api.js';
 import { fixtureUuid, getJson, loadFixture, type FixtureEvent } from '../testing/index.js';
@@ -95,6 +95,7 @@ beforeAll(async () => {
 describe('retention', () => {
   it('before any policy every row is there', async () => {
     await expectEveryTable({ 'shop-1': ['new1-anon', 'old1-anon'], 'shop-2': ['ancient2-anon', 'old2-anon'] });
+    expect(await appliedDefaultDays(client, database)).toBeUndefined();
   });
 
   it("deletes each site's rows past its retention from every table and answer, and keeps the rest", async () => {
@@ -115,6 +116,7 @@ describe('retention', () => {
 
   it('an unchanged policy rewrites nothing; old rows arriving later are dropped by the TTL pass', async () => {
     expect((await applyRetention(client, { database, defaultDays: DEFAULT_DAYS })).rewritten).toEqual([]);
+    expect(await appliedDefaultDays(client, database)).toBe(DEFAULT_DAYS);
     await load([customer('shop-1', 'late1', 35)]);
     for (const table of Object.keys(RETENTION_TABLES)) await client.command({ query: `OPTIMIZE TABLE {db:Identifier}.${table} FINAL`, query_params: { db: database } });
     await expectEveryTable({ 'shop-1': ['new1-anon'], 'shop-2': ['old2-anon'] });
