@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { describeZodError, TOPICS } from '@spoor/events';
 import { DEFAULT_LOG_RETENTION_HOURS, MAX_LOG_RETENTION_HOURS } from '@spoor/infra';
@@ -37,7 +37,7 @@ export const collectorEnvSchema = z
     SITES_CACHE_TTL_SECONDS: int(60, 1),
     LINK_SIGNING_SECRETS: list,
     LINK_SIGNING_SECRET_FILE: z.string().optional(),
-    IDENTITY_TOKEN_TTL_SECONDS: int(3600, 60),
+    IDENTITY_TOKEN_TTL_SECONDS: int(900, 60),
     TRUSTED_PROXIES: list,
     MACHINE_OPEN_RANGES: list,
     RATE_LIMITS: flag(true),
@@ -56,6 +56,8 @@ export const collectorEnvSchema = z
     const secrets = [...env.LINK_SIGNING_SECRETS];
     if (env.LINK_SIGNING_SECRET_FILE) {
       try {
+        // Whoever reads the file can sign links for every site without keys of its own: owner only.
+        if ((statSync(env.LINK_SIGNING_SECRET_FILE).mode & 0o077) !== 0) throw new Error('readable by others: chmod 600 it');
         secrets.push(...readFileSync(env.LINK_SIGNING_SECRET_FILE, 'utf8').split('\n').map((s) => s.trim()).filter(Boolean));
       } catch (err) {
         ctx.addIssue({ code: 'custom', path: ['LINK_SIGNING_SECRET_FILE'], message: (err as Error).message });

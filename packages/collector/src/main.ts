@@ -1,4 +1,4 @@
-import { createClickHouse, createKafkaEventLog, normaliseClickHouseConfig } from '@spoor/infra';
+import { connectRedisKeyValue, createClickHouse, createKafkaEventLog, normaliseClickHouseConfig } from '@spoor/infra';
 import { Redis } from 'ioredis';
 import { parseCollectorEnv } from './collector-env.js';
 import { createCollector } from './create-collector.js';
@@ -49,6 +49,9 @@ if (env.REDIS_URL && env.RATE_LIMITS) {
   await redis.connect().catch(() => undefined);
 }
 
+// Identity tokens are bound to the first browser presenting them; with Redis the binding holds across instances.
+const keyValue = env.REDIS_URL ? await connectRedisKeyValue({ url: env.REDIS_URL, prefix: 'spoor:collector:' }) : undefined;
+
 let closeSites = async () => {};
 let sites: SiteRegistry;
 if (env.SITES_FILE) {
@@ -80,6 +83,7 @@ const app = createCollector({
   metrics,
   openClassifier: { extraMachineRanges: env.MACHINE_OPEN_RANGES },
   identityTokenTtlMs: env.IDENTITY_TOKEN_TTL_SECONDS * 1000,
+  ...(keyValue ? { keyValue } : {}),
   retryAfterSeconds: env.RETRY_AFTER_SECONDS,
   isShuttingDown: () => shuttingDown,
 });
@@ -94,6 +98,7 @@ const running = await serveCollector({
     await Promise.all(kafkaProducers.map((p) => p.close()));
     await eventLog.close();
     redis?.disconnect();
+    await keyValue?.close();
     await closeSites();
   },
 });

@@ -23,7 +23,7 @@ import { createClickHouseApiKeyStore, createQueryApi, createQueryRunner, hashApi
 import { openClickHouse } from '../clickhouse-from-env.js';
 import type { SpoorEnv } from '../spoor-env.js';
 import { ensureDemoSite } from './demo-site.js';
-import { demoStoreRoutes } from './demo-store-routes.js';
+import { apiNotFound, demoStoreRoutes } from './demo-store-routes.js';
 import { linkSecrets } from './link-secret.js';
 
 export type Role = 'collector' | 'processor' | 'query-api' | 'demo';
@@ -67,7 +67,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     banner.push(`log: ${env.KAFKA_BROKERS ? `Kafka at ${env.KAFKA_BROKERS}` : `file log at ${join(dataDir, 'log')} (fsync before every 2xx)`}`);
   }
   let keyValue: KeyValue | undefined;
-  if (roles.has('processor')) {
+  if (roles.has('processor') || roles.has('collector')) {
     keyValue = env.REDIS_URL ? await connectRedisKeyValue({ url: env.REDIS_URL }) : createMemoryKeyValue();
     closers.unshift(() => keyValue!.close());
     banner.push(`state: ${env.REDIS_URL ? `Redis at ${env.REDIS_URL}` : 'in-process'}`);
@@ -121,6 +121,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
         topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
         rateLimits: createRateLimits({ perIp: { perSecond: 200, burst: 2_000 }, perSite: { perSecond: 20_000, burst: 200_000 } }),
         authenticateImport,
+        ...(keyValue ? { keyValue } : {}),
       }),
     );
   }
@@ -133,6 +134,8 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     }
     app.route('/', demoStoreRoutes(keys.writeKey));
   }
+  // Unknown paths answer like the services do (JSON), whichever roles run.
+  app.notFound((c) => c.json(apiNotFound(c.req.method, c.req.path), 404));
   return {
     app,
     clickhouse: { client, database: config.database },

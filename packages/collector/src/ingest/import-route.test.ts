@@ -71,6 +71,20 @@ describe('POST /v1/import (server-side backfill)', () => {
     expect(letters.map((l) => l.ok && l.value.source)).toEqual(['import.events[1]', 'import.events[2]']);
   });
 
+  it('never keeps a verification claim: verifiedBy and landing tokens sent by the importer are dropped', async () => {
+    const { app, log } = unitCollector({ authenticateImport, now: () => TS });
+    const identify = (traits: Record<string, unknown>) => pageView({ type: 'identify', props: { customerId: 'cust-1', traits } });
+    const events = [
+      identify({ verifiedBy: 'email-link', plan: 'vip' }),
+      identify({ verifiedBy: 'anything-else' }),
+      identify({ spoor_it: 'eyJrIjoiaWRlbnRpdHkifQ.AAAA', verifiedBy: 'email-link' }),
+    ];
+    const res = await app.request(importRequest({ sentAt: TS, events }));
+    expect(await res.json()).toEqual({ accepted: 3, rejected: [] });
+    const traits = rawEventsIn(log.messagesOn('raw')).map((m) => JSON.parse(m.raw.eventJson).props.traits);
+    expect(traits).toEqual([{ plan: 'vip' }, {}, {}]);
+  });
+
   it('does not exist when no authenticator is configured', async () => {
     const { app } = unitCollector();
     expect((await app.request(importRequest({ sentAt: TS, events: [pageView()] }))).status).toBe(404);

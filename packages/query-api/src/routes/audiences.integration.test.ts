@@ -105,7 +105,7 @@ describe('POST /api/v1/audiences/preview — rules', () => {
     };
     expect(await bad({ all: [cond('teleport', '>=', 1, 30)] })).toBe('definition.all.0.event');
     expect(await bad({ all: [cond('visit', '>=', 1, 30, [{ property: 'password', op: 'eq', value: 'x' }])] })).toBe('definition.all.0.where.0.property');
-    expect(await bad({ all: [cond('visit', '>=', 1, 30, [{ property: 'channel', op: 'gt', value: 3 }])] })).toBe('definition.all.0.where.0.value');
+    expect(await bad({ all: [cond('visit', '>=', 1, 30, [{ property: 'channel', op: 'gt', value: 3 }])] })).toBe('definition.all.0.where.0.op');
     expect(await bad({ any: [{ all: [cond('visit', '≈', 1, 30)] }] })).toBe('definition.any.0.all.0.op');
     expect(await bad({ all: [cond('visit', '>=', 1, 9999)] })).toBe('definition.all.0.within_days');
     let deep: unknown = cond('visit', '>=', 1, 30);

@@ -40,7 +40,10 @@ const ProfileSchema = z
       z.object({ session_id: z.string(), started_at: z.string(), ended_at: z.string(), channel: z.string(), source: z.string(), entry_page: z.string(), page_views: z.number().int(), purchased: z.boolean() }),
     ),
     emails: z.object({
+      /** Campaigns a human opened: unique per campaign, however often the pixel was fetched. */
       opens: z.number().int(),
+      /** Campaigns a machine (privacy proxy, scanner) fetched the pixel of, counted apart; not activity. */
+      machine_opens: z.number().int(),
       clicks: z.number().int(),
       campaigns: z.array(z.object({ campaign_id: z.string(), first_opened_at: z.string().nullable(), first_clicked_at: z.string().nullable(), opens: z.number().int(), clicks: z.number().int() })),
     }),
@@ -72,7 +75,7 @@ const profileRoute = createRoute({
   path: '/customers/{id}',
   summary: 'Customer profile for support: RFM, lifetime value, orders, sessions, emails, open carts',
   security: BEARER_SECURITY,
-  request: { params: CustomerIdParam, query: z.object({ site: siteParam, recency_basis: recencyBasisParam }) },
+  request: { params: CustomerIdParam, query: z.object({ site: siteParam, recency_basis: recencyBasisParam }).strict() },
   responses: {
     200: { description: 'Profile', content: { 'application/json': { schema: ProfileSchema } } },
     404: { description: 'Customer never seen on this site', content: { 'application/json': { schema: z.any() } } },
@@ -85,7 +88,7 @@ const eraseRoute = createRoute({
   path: '/customers/{id}',
   summary: "Erase a customer (right to erasure): their events, stitched anonymous ids' events, identities, orders, sessions, raw events",
   security: BEARER_SECURITY,
-  request: { params: CustomerIdParam, query: z.object({ site: siteParam }) },
+  request: { params: CustomerIdParam, query: z.object({ site: siteParam }).strict() },
   responses: { 200: { description: 'Erased; rows removed per table and the audit id', content: { 'application/json': { schema: ErasureSchema } } }, ...ERROR_RESPONSES },
 });
 
@@ -93,7 +96,8 @@ export function customerRoutes(deps: WriteRouteDeps) {
   const clearPopulation = { name: 'rfm-population-cache', run: async () => (deps.rfmPopulation.clear(), 'cleared') };
   return createRouter()
     .openapi(profileRoute, async (c) => {
-      const { site, recency_basis } = c.req.valid('query');
+      const { recency_basis } = c.req.valid('query');
+      const site = c.get('site');
       const { id } = c.req.valid('param');
       const asOf = deps.now();
       const [profile, population] = await Promise.all([
@@ -113,14 +117,14 @@ export function customerRoutes(deps: WriteRouteDeps) {
           lifetime_value: profile.lifetime,
           orders: profile.orders,
           sessions: profile.sessions,
-          emails: { opens: profile.summary.email_opens, clicks: profile.summary.email_clicks, campaigns: profile.emails },
+          emails: { opens: profile.summary.email_opens, machine_opens: profile.summary.email_machine_opens, clicks: profile.summary.email_clicks, campaigns: profile.emails },
           open_carts: profile.openCarts,
         },
         200,
       );
     })
     .openapi(eraseRoute, async (c) => {
-      const { site } = c.req.valid('query');
+      const site = c.get('site');
       const { id } = c.req.valid('param');
       const result = await eraseCustomer(
         { writer: deps.writer, hooks: [clearPopulation, ...deps.erasureHooks], now: deps.now },
