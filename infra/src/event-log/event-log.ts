@@ -81,6 +81,12 @@ export interface TopicSpec {
   name: string;
   partitions: number;
   replicationFactor?: number;
+  /**
+   * How long the log keeps a record (docs/retention.md). Kafka: the topic's `retention.ms`, set when the topic is
+   * created and brought to this value when it differs. File log: whole segments past it are deleted once consumed.
+   * Unset: the log's own default (Kafka's broker setting; the file log keeps records until consumed).
+   */
+  retentionMs?: number;
 }
 
 /** A record as a rewrite sees it (file log). */

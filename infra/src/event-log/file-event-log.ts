@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatchOutcome, ConsumerOptions, EventLog, EventLogConsumer, EventLogProducer, LogMessage, LoggedMessage, TopicSpec } from './event-log.js';
+import { startFileLogRetention } from './file-log-retention.js';
 import { isErasedRecord } from './segment-file.js';
 import { LOG_DIR_MODE, TopicLog } from './topic-log.js';
 
@@ -13,6 +14,8 @@ export interface FileEventLogOptions {
   maxBatchRecords?: number;
   /** How long a consumer waits before retrying a batch it answered 'retry-later'. */
   retryDelayMs?: number;
+  /** How often topics with a retention (TopicSpec.retentionMs) are swept (file-log-retention.ts). Default 1 minute. */
+  retentionSweepMs?: number;
 }
 
 /**
@@ -27,6 +30,8 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
   const release = lockDirectory(options.dir);
   const topics = new Map<string, TopicLog>();
   const consumers = new Set<EventLogConsumer>();
+  const retention = new Map<string, number>();
+  const stopRetention = startFileLogRetention(() => [...topics].map(([name, log]) => [log, retention.get(name)]), options.retentionSweepMs ?? 60_000);
   const topic = (name: string) => {
     let log = topics.get(name);
     if (!log) {
@@ -98,7 +103,10 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
     },
 
     async ensureTopics(specs: TopicSpec[]) {
-      for (const spec of specs) topic(spec.name);
+      for (const spec of specs) {
+        topic(spec.name);
+        if (spec.retentionMs !== undefined) retention.set(spec.name, spec.retentionMs);
+      }
     },
 
     async rewrite(name, decide) {
@@ -110,6 +118,7 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
     },
 
     async close() {
+      stopRetention();
       await Promise.all([...consumers].map((c) => c.stop()));
       for (const log of topics.values()) log.close();
       topics.clear();

@@ -129,6 +129,30 @@ export class TopicLog {
     for (const s of this.segments) s.close();
   }
 
+  /** The segments, oldest first; the last is the active one (file-log-retention.ts). */
+  get segmentList(): readonly SegmentFile[] {
+    return this.segments;
+  }
+
+  /** Seals the active segment if it holds records, so retention can later delete it whole. */
+  rollActive(): void {
+    if (this.active.end > this.active.base) this.roll(this.active.end);
+  }
+
+  /** Deletes the oldest segment, never the active one. */
+  dropOldest(): void {
+    if (this.segments.length < 2) return;
+    const old = this.segments.shift()!;
+    old.close();
+    rmSync(old.path, { force: true });
+  }
+
+  /** The lowest offset some group that ever committed has not consumed (none committed: everything counts as consumed). */
+  consumedEnd(): number {
+    const groups = readdirSync(this.dir).filter((f) => f.startsWith('group-') && f.endsWith('.offset'));
+    return Math.min(...groups.map((f) => this.committed(decodeURIComponent(f.slice(6, -7))) ?? 0));
+  }
+
   private roll(base: number): void {
     this.segments.push(new SegmentFile(join(this.dir, `${String(base).padStart(20, '0')}.log`), base, true));
   }
@@ -138,13 +162,8 @@ export class TopicLog {
   }
 
   private dropConsumedSegments(): void {
-    const groups = readdirSync(this.dir).filter((f) => f.startsWith('group-') && f.endsWith('.offset'));
-    const slowest = Math.min(...groups.map((f) => this.committed(decodeURIComponent(f.slice(6, -7))) ?? 0));
-    while (this.segments.length > 1 && this.segments[0]!.end <= slowest) {
-      const old = this.segments.shift()!;
-      old.close();
-      rmSync(old.path, { force: true });
-    }
+    const slowest = this.consumedEnd();
+    while (this.segments.length > 1 && this.segments[0]!.end <= slowest) this.dropOldest();
   }
 }
 

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { describeZodError, TOPICS } from '@spoor/events';
+import { DEFAULT_LOG_RETENTION_HOURS, MAX_LOG_RETENTION_HOURS } from '@spoor/infra';
 
 const list = z
   .string()
@@ -26,6 +27,8 @@ export const collectorEnvSchema = z
     KAFKA_TOPIC_PARTITIONS: int(6, 1),
     SPOOR_RAW_TOPIC: z.string().default(TOPICS.raw),
     SPOOR_DLQ_TOPIC: z.string().default(TOPICS.deadLetter),
+    /** Hours the raw and dead-letter topics keep a record (their retention.ms, set when ensuring the topics). */
+    SPOOR_LOG_RETENTION_HOURS: z.coerce.number().int().min(1).max(MAX_LOG_RETENTION_HOURS).default(DEFAULT_LOG_RETENTION_HOURS),
     REDIS_URL: z.string().url().optional(),
     SITES_FILE: z.string().optional(),
     CLICKHOUSE_URL: z.string().optional(),

@@ -15,9 +15,10 @@ import type { SiteRegistry } from './sites/site-registry.js';
 const env = parseCollectorEnv(process.env);
 
 const eventLog = createKafkaEventLog({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, compression: env.KAFKA_COMPRESSION, logLevel: 'error' });
+const retentionMs = env.SPOOR_LOG_RETENTION_HOURS * 3_600_000;
 await eventLog.ensureTopics([
-  { name: env.SPOOR_RAW_TOPIC, partitions: env.KAFKA_TOPIC_PARTITIONS },
-  { name: env.SPOOR_DLQ_TOPIC, partitions: Math.min(env.KAFKA_TOPIC_PARTITIONS, 3) },
+  { name: env.SPOOR_RAW_TOPIC, partitions: env.KAFKA_TOPIC_PARTITIONS, retentionMs },
+  { name: env.SPOOR_DLQ_TOPIC, partitions: Math.min(env.KAFKA_TOPIC_PARTITIONS, 3), retentionMs },
 ]);
 // Several idempotent producers (lanes), each with one send in flight: see createCoalescingProducer.
 const kafkaProducers = await Promise.all(Array.from({ length: env.PRODUCER_LANES }, () => eventLog.producer()));

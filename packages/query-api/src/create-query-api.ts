@@ -61,7 +61,7 @@ export function createQueryApi(deps: QueryApiDeps) {
     ...routeDeps,
     // Writes include erasures, which scan and rewrite whole tables: a budget of their own, not the analytics one.
     writer: createStoreWriter({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: 600 }),
-    rfmPopulation: createRfmPopulationCache(runner),
+    rfmPopulation: createRfmPopulationCache(runner, { database: deps.database }),
     erasureHooks: deps.erasureHooks ?? [],
   };
 

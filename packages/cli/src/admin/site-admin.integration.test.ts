@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { buildCampaignLinks, createClickHouseSiteRegistry, verifyClickToken } from '@spoor/collector';
+import { setSiteRetention } from '@spoor/infra';
 import { createLinkKey, createSiteKeys, listLinkKeys, retireLinkKey } from './site-admin.js';
 
 describe('createSiteKeys', () => {
@@ -26,6 +27,17 @@ describe('createSiteKeys', () => {
     expect(second.apiKey).not.toBe(first.apiKey);
     const sites = await (await client.query({ query: `SELECT allowed_origins FROM ${database}.sites FINAL`, format: 'JSONEachRow' })).json();
     expect(sites).toEqual([{ allowed_origins: ['https://a.example'] }]);
+  });
+
+  it("keeps the site's retention setting; the setting itself refuses unknown sites and days out of range", async () => {
+    const { client, database } = await freshClickHouseDatabase();
+    await createSiteKeys(client, database, { siteId: 'shop-3', allowedOrigins: ['https://a.example'] });
+    await setSiteRetention(client, database, 'shop-3', 90);
+    await createSiteKeys(client, database, { siteId: 'shop-3' });
+    const sites = await (await client.query({ query: `SELECT retention_days, allowed_origins FROM ${database}.sites FINAL`, format: 'JSONEachRow' })).json();
+    expect(sites).toEqual([{ retention_days: 90, allowed_origins: ['https://a.example'] }]);
+    await expect(setSiteRetention(client, database, 'nope', 30)).rejects.toThrow(/no site "nope"/);
+    for (const days of [-1, 1.5, 7301, Number.NaN]) await expect(setSiteRetention(client, database, 'shop-3', days)).rejects.toThrow(/retention must be an integer from 0 to 7300/);
   });
 
   it('rejects a site id that is not a slug, naming the option', async () => {

@@ -30,11 +30,11 @@ export async function createSiteKeys(client: ClickHouseClient, database: string,
   if (!SITE_ID.test(spec.siteId)) throw new Error(`invalid --site: ${JSON.stringify(spec.siteId)} (accepted: lowercase letters, digits, - and _, at most 63)`);
   const existing = await (
     await client.query({
-      query: 'SELECT write_key, allowed_origins, allowed_redirect_hosts, name, honour_gpc FROM {db:Identifier}.sites FINAL WHERE site_id = {site:String}',
+      query: 'SELECT write_key, allowed_origins, allowed_redirect_hosts, name, honour_gpc, retention_days FROM {db:Identifier}.sites FINAL WHERE site_id = {site:String}',
       query_params: { db: database, site: spec.siteId },
       format: 'JSONEachRow',
     })
-  ).json<{ write_key: string; allowed_origins: string[]; allowed_redirect_hosts: string[]; name: string; honour_gpc: boolean | number }>();
+  ).json<{ write_key: string; allowed_origins: string[]; allowed_redirect_hosts: string[]; name: string; honour_gpc: boolean | number; retention_days: number }>();
   const current = existing[0];
   const writeKey = current?.write_key || token('wk', 18);
   await client.insert({
@@ -48,6 +48,8 @@ export async function createSiteKeys(client: ClickHouseClient, database: string,
         allowed_origins: spec.allowedOrigins ?? current?.allowed_origins ?? [],
         allowed_redirect_hosts: spec.allowedRedirectHosts ?? current?.allowed_redirect_hosts ?? [],
         honour_gpc: spec.honourGpc ?? (current ? Boolean(current.honour_gpc) : true),
+        // The newest row wins: carry the site's retention over (spoor retention set).
+        retention_days: current?.retention_days ?? 0,
       },
     ],
   });

@@ -54,7 +54,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
   const banner: string[] = [];
   const ipAnonymisation = { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS };
   const closers: Array<() => Promise<unknown>> = [];
-  const { client, config } = await openClickHouse(env);
+  const { client, config } = await openClickHouse(env, { applyRetention: true });
   closers.push(() => client.close());
   banner.push(`store: ${config.kind === 'server' ? 'ClickHouse server' : `chDB at ${config.path}`} (database ${config.database})`);
 
@@ -63,9 +63,10 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     log = env.KAFKA_BROKERS
       ? createKafkaEventLog({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'spoor' })
       : createFileEventLog({ dir: join(dataDir, 'log') });
+    const retentionMs = env.SPOOR_LOG_RETENTION_HOURS * 3_600_000;
     await log.ensureTopics([
-      { name: env.SPOOR_TOPIC_RAW, partitions: env.KAFKA_BROKERS ? 6 : 1 },
-      { name: env.SPOOR_TOPIC_DLQ, partitions: 1 },
+      { name: env.SPOOR_TOPIC_RAW, partitions: env.KAFKA_BROKERS ? 6 : 1, retentionMs },
+      { name: env.SPOOR_TOPIC_DLQ, partitions: 1, retentionMs },
     ]);
     closers.unshift(() => log!.close());
     banner.push(`log: ${env.KAFKA_BROKERS ? `Kafka at ${env.KAFKA_BROKERS}` : `file log at ${join(dataDir, 'log')} (fsync before every 2xx)`}`);

@@ -169,7 +169,7 @@ describe('saved audiences and exports', () => {
     const csv = await app.request(`/api/v1/audiences/${id}/members?site=shop-1&format=csv`, { headers: bearer(CUSTOMER_KEY) });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(await csv.text()).toBe(
-      'person_id,customer_id,email,phone\r\nc1,c1,C1@Example.com,\r\nc2,c2, John.Doe+shop@GoogleMail.com ,+49 (170) 123-4567\r\nc3,c3,Alice@Example.COM ,0049 30 1234567\r\nc4,c4,b.o.b@gmail.com,\r\n',
+      'person_id,customer_id,email,phone\r\nc1,c1,C1@Example.com,\r\nc2,c2, John.Doe+shop@GoogleMail.com ,"\'+49 (170) 123-4567"\r\nc3,c3,Alice@Example.COM ,0049 30 1234567\r\nc4,c4,b.o.b@gmail.com,\r\n',
     );
 
     const hashed = await app.request(`/api/v1/audiences/${id}/members?site=shop-1&format=sha256`, { headers: bearer(CUSTOMER_KEY) });

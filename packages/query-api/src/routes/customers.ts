@@ -5,12 +5,11 @@ import { siteParam } from '../params/site-param.js';
 import { eraseCustomer } from '../queries/customer-erasure.js';
 import { queryCustomerProfile } from '../queries/customer-profile.js';
 import { CUSTOMER_SEGMENTS } from '../queries/rfm.js';
-import { scoreAgainst } from '../queries/rfm-scoring.js';
+import { scoreCustomer } from '../queries/rfm-scoring.js';
 import { BEARER_SECURITY, createRouter } from './create-router.js';
 import { recencyBasisParam } from './rfm.js';
 import type { WriteRouteDeps } from './write-route-deps.js';
 
-const DAY_MS = 86_400_000;
 /** Rows per list in a profile (orders, sessions, campaigns, carts). */
 const PROFILE_LIST_ROWS = 20;
 
@@ -33,7 +32,7 @@ const ProfileSchema = z
       f: z.number().int().nullable(),
       m: z.number().int().nullable(),
       segment: z.enum(CUSTOMER_SEGMENTS),
-      population: z.number().int().openapi({ description: 'Buyers the scores rank against (cached up to 5 minutes).' }),
+      population: z.number().int().openapi({ description: 'Buyers the scores rank against: the same population GET /rfm ranks, for the same data.' }),
     }),
     lifetime_value: z.object({ orders: z.number().int(), revenue: z.number() }),
     orders: z.array(z.object({ order_id: z.string(), ts: z.string(), revenue: z.number(), currency: z.string(), items_count: z.number().int(), channel: z.string() })),
@@ -106,16 +105,6 @@ export function customerRoutes(deps: WriteRouteDeps) {
         deps.rfmPopulation.get(site, recency_basis, asOf),
       ]);
       if (!profile) throw new NotFoundError(`no customer ${id} on site ${site}`);
-      // Own values exactly as queries/rfm.ts computes them; only the population may be cached.
-      const lastPurchaseMs = profile.orders[0] ? Date.parse(profile.orders[0].ts) : null;
-      const lastSeenMs = profile.summary.last_seen ? Date.parse(profile.summary.last_seen) : null;
-      const activityMs = Math.max(lastSeenMs ?? -Infinity, lastPurchaseMs ?? -Infinity);
-      const since = recency_basis === 'purchase' ? lastPurchaseMs : Number.isFinite(activityMs) ? activityMs : null;
-      const own = {
-        recency_days: since === null ? null : Math.floor((asOf.getTime() - since) / DAY_MS),
-        frequency: profile.lifetime.orders,
-        monetary: profile.lifetime.revenue,
-      };
       return c.json(
         {
           site,
@@ -124,7 +113,7 @@ export function customerRoutes(deps: WriteRouteDeps) {
           first_seen: profile.summary.first_seen,
           last_seen: profile.summary.last_seen,
           anonymous_ids: profile.anonymousIds.linked,
-          rfm: { recency_basis, ...own, ...scoreAgainst(population, own), population: population.frequency.length },
+          rfm: { recency_basis, ...scoreCustomer(population, id, asOf) },
           lifetime_value: profile.lifetime,
           orders: profile.orders,
           sessions: profile.sessions,
