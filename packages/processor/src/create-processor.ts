@@ -4,6 +4,7 @@ import { createSeenSet } from './dedupe/seen-set.js';
 import type { Enricher } from './enrich/enrich-event.js';
 import type { EventStore } from './load/event-store.js';
 import { createCoalescingLoader, createDirectLoader, type LoadWatch } from './pipeline/event-loader.js';
+import { createErasureRegisterReader } from './erasure/erasure-register.js';
 import { createBatchHandler, type BatchStats } from './pipeline/handle-batch.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './pipeline/retry.js';
 
@@ -60,6 +61,8 @@ export interface ProcessorTotals {
   loaded: number;
   deadLettered: number;
   droppedDuplicates: number;
+  /** Events of erased people, dropped by the erasure register. */
+  droppedErased: number;
   alreadyStored: number;
   /** Events the store refused (dead-lettered with its reason, stage processor.load). */
   refused: number;
@@ -103,7 +106,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const sessionTimeoutMs = deps.sessionTimeoutMs ?? 30_000;
   const readinessWindowMs = deps.readinessWindowMs ?? 60_000;
   const failingReadinessMs = deps.failingReadinessMs ?? 30_000;
-  const totals: ProcessorTotals = { batches: 0, messages: 0, loaded: 0, deadLettered: 0, droppedDuplicates: 0, alreadyStored: 0, refused: 0, retries: 0, lastErrorCode: null };
+  const totals: ProcessorTotals = { batches: 0, messages: 0, loaded: 0, deadLettered: 0, droppedDuplicates: 0, droppedErased: 0, alreadyStored: 0, refused: 0, retries: 0, lastErrorCode: null };
   /** Loads that failed at least once and have not ended, with when they first failed. */
   const failingSince = new Map<object, number>();
   let consumer: EventLogConsumer | undefined;
@@ -141,6 +144,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     enrich: deps.enrich,
     loader: concurrency > 1 && deps.coalesce !== false ? createCoalescingLoader({ ...loaderDeps, windowMs: 20, expectedCallers: Math.max(1, Math.min(concurrency, deps.coalesceGroup ?? concurrency)) }) : createDirectLoader(loaderDeps),
     seenSet: deps.keyValue ? createSeenSet(deps.keyValue) : null,
+    erasures: deps.store.readErasureRegister ? createErasureRegisterReader({ readErasureRegister: deps.store.readErasureRegister }) : null,
     deadLetters: { send: (messages) => producer!.send(topics.deadLetter, messages) },
     retry,
     heartbeatEveryMs: Math.max(500, Math.floor(sessionTimeoutMs / 6)),
@@ -152,6 +156,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       totals.deadLettered += stats.deadLettered;
       totals.refused += stats.refused;
       totals.droppedDuplicates += stats.dropped.inBatch + stats.dropped.seenSet;
+      totals.droppedErased += stats.dropped.erased;
       if (stats.report) totals.alreadyStored += Object.values(stats.report.alreadyStored).reduce((a, b) => a + b, 0);
       deps.onBatch?.(stats);
     },

@@ -34,6 +34,17 @@ export function createFlakyEventStore(inner: EventStore, isDown: () => boolean):
       }
       return inner.retractOrders(refused);
     },
+    ...(inner.readErasureRegister
+      ? {
+          readErasureRegister: async (known: string | null) => {
+            if (isDown()) {
+              injected++;
+              throw new Error('ClickHouse unavailable (drill)');
+            }
+            return inner.readErasureRegister!(known);
+          },
+        }
+      : {}),
     async insert(table, rows, token) {
       if (isDown()) {
         injected++;

@@ -1,3 +1,4 @@
+import type { ErasureRegisterSource } from '../erasure/erasure-register.js';
 import type { KeyedRow, TableName } from './build-rows.js';
 
 /**
@@ -24,4 +25,9 @@ export interface EventStore {
    * reloaded thank-you page stored earlier), and its items stay with it.
    */
   retractOrders(refused: ReadonlyArray<{ siteId: string; eventId: string; orderId: string }>): Promise<void>;
+  /**
+   * The erasure register (whose events must never be stored again). The ClickHouse store has it; a store without it
+   * (in-memory test stores) stores everything.
+   */
+  readErasureRegister?: ErasureRegisterSource['readErasureRegister'];
 }
