@@ -13,6 +13,8 @@ export const LIMITS = {
   maxIdLength: 128,
   maxTextLength: 1024,
   maxPropsKeys: 50,
+  /** Longest key of `traits` / `properties`. */
+  maxPropKeyLength: 64,
   maxItemsPerOrder: 200,
 } as const;
 

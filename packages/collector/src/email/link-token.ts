@@ -1,13 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { LIMITS } from '@spoor/events';
+import { identifierString, LIMITS } from '@spoor/events';
 
 /**
  * Signed tokens in email links: `base64url(JSON payload).base64url(HMAC-SHA256(payload))`. The payload is
  * readable (the SDK decodes the identity token to learn the customer id) but cannot be changed without the
  * secret. Several secrets may verify (rotation); the first one signs.
  */
-const id = z.string().min(1).max(LIMITS.maxIdLength);
+/** Token ids become event ids: the contract's identifier class (string policy), so a signed hostile id is refused too. */
+const id = identifierString();
 
 const openPayload = z.object({ k: z.literal('open'), s: id, u: id, c: id, iat: z.number().int() });
 const clickPayload = z.object({ k: z.literal('click'), s: id, u: id, c: id, t: z.string().min(1).max(LIMITS.maxUrlLength), iat: z.number().int() });

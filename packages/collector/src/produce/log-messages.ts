@@ -1,4 +1,15 @@
-import { encodeDeadLetter, encodeRawEvent, frameRawEventBatch, LIMITS, RAW_EVENT_BATCH_FORMAT, VALUE_FORMAT_HEADER, type ClientEvent, type RawEventOrigin } from '@spoor/events';
+import { isIP } from 'node:net';
+import {
+  encodeDeadLetter,
+  encodeRawEvent,
+  frameRawEventBatch,
+  LIMITS,
+  normaliseText,
+  RAW_EVENT_BATCH_FORMAT,
+  VALUE_FORMAT_HEADER,
+  type ClientEvent,
+  type RawEventOrigin,
+} from '@spoor/events';
 import type { LogMessage } from '@spoor/infra';
 
 /** What the collector knows about a request that the client cannot be trusted to say. */
@@ -11,9 +22,20 @@ export interface ServerContext {
   origin: RawEventOrigin;
 }
 
-/** User agents are free text from the client; bounded like any other text field. */
+/**
+ * User agents are free text from the client: bounded and normalised like any other text field (the string policy,
+ * docs/events.md). Node decodes header bytes as Latin-1, so a header can carry C1 controls (bytes 0x80–0x9F).
+ */
 export function boundedUserAgent(value: string | undefined): string {
-  return (value ?? '').slice(0, LIMITS.maxTextLength);
+  return normaliseText((value ?? '').slice(0, LIMITS.maxTextLength));
+}
+
+/**
+ * The client address as it goes on the log: an IP address or nothing. Behind a trusted proxy the address is the
+ * first untrusted X-Forwarded-For hop, which is whatever text that hop wrote.
+ */
+export function loggedClientIp(value: string): string {
+  return isIP(value) ? value : '';
 }
 
 /** A validated event with what the collector stamps on it. */
@@ -46,8 +68,9 @@ export function rawEventRecords(accepted: readonly AcceptedEvent[]): LogMessage[
       deviceTs: event.ts,
       sentAt,
       receivedAt: context.receivedAt,
-      clientIp: context.clientIp,
-      userAgent: context.userAgent,
+      // Every route's server context passes here: the one place that keeps stamped strings within the string policy.
+      clientIp: loggedClientIp(context.clientIp),
+      userAgent: boundedUserAgent(context.userAgent),
       collectorId: context.collectorId,
       origin: context.origin,
     });
