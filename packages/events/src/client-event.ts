@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIMITS } from './limits.js';
+import { EPOCH_MS_RANGE, LIMITS } from './limits.js';
 import { identifierProblem, normaliseText, normaliseUrl } from './string-policy.js';
 
 /**
@@ -48,7 +48,7 @@ const id = identifierString();
 const text = freeText();
 const url = urlString();
 /** Epoch milliseconds; bounded to years 2000..2100 so a broken clock is caught, not stored as 1970. */
-const epochMillis = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
+const epochMillis = z.number().int().min(EPOCH_MS_RANGE.min).max(EPOCH_MS_RANGE.max);
 const money = z.number().finite().min(0).max(1e12);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"');
 const quantity = z.number().int().min(1).max(100_000);
