@@ -68,3 +68,15 @@ describe('decodeMessage times', () => {
     expect(decodeMessage(encodeRawEvent({ ...raw, deviceTs: 0, sentAt: 0 })).kind).toBe('ok');
   });
 });
+
+describe('decodeMessage strings', () => {
+  it('dead-letters an envelope identifier the string policy forbids and repairs the user agent', () => {
+    const raw = syntheticRawEvent(8, { salt: 25 });
+    for (const override of [{ anonymousId: 'a\u0007' }, { siteId: 'site\u0000' }, { collectorId: '\u202ec' }]) {
+      const result = decodeMessage(encodeRawEvent({ ...raw, ...override }));
+      expect(result.kind === 'dlq' && result.reason, JSON.stringify(override)).toMatch(/^(anonymous_id|site_id|collector_id): /);
+    }
+    const repaired = decodeMessage(encodeRawEvent({ ...raw, userAgent: 'Mozilla\u0085/5.0\u0000' }));
+    expect(repaired.kind === 'ok' && repaired.value.raw.userAgent).toBe('Mozilla/5.0');
+  });
+});

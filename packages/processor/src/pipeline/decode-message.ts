@@ -1,4 +1,4 @@
-import { decodeRawEvent, EPOCH_MS_RANGE, rawEventsOfRecord, validateEvent, type ClientEvent, type RawEvent } from '@spoor/events';
+import { decodeRawEvent, EPOCH_MS_RANGE, identifierProblem, normaliseText, rawEventsOfRecord, validateEvent, type ClientEvent, type RawEvent } from '@spoor/events';
 import type { LogHeaders } from '@spoor/infra';
 import { dlq, ok, type StepResult } from './step-result.js';
 
@@ -32,6 +32,13 @@ export function decodeMessage(value: Uint8Array): StepResult<DecodedEvent> {
   if (!raw.siteId) return dlq('processor.validate', 'site_id: missing', raw);
   const badTime = implausibleTime(raw);
   if (badTime) return dlq('processor.validate', badTime, raw);
+  // The envelope's own strings obey the string policy as the event's do (the collector writes only such): an
+  // identifier that does not is dead-lettered, the user agent (free text) is repaired.
+  for (const [name, value] of [['site_id', raw.siteId], ['anonymous_id', raw.anonymousId], ['type', raw.type], ['collector_id', raw.collectorId]] as const) {
+    const problem = value ? identifierProblem(value) : undefined;
+    if (problem) return dlq('processor.validate', `${name}: ${problem}`, raw);
+  }
+  raw.userAgent = normaliseText(raw.userAgent);
   return ok({ raw, event });
 }
 
