@@ -130,6 +130,7 @@ export async function hostileInputThroughThePipeline(options: { kafkaBrokers?: s
       throw new Error(`${(err as Error).message}; processor ${JSON.stringify(spoor.processor!.totals())}`);
     });
     const totals = spoor.processor!.totals();
+    console.info(`[hostile-input] accepted ${sent.accepted.size} + ${sent.emailEvents} email, rejected ${sent.rejected}; processor ${JSON.stringify(totals)}`);
     expect(totals.lastError).toBeNull();
     expect(totals.retries).toBe(0);
     expect(totals.deadLettered).toBe(0);
