@@ -18,30 +18,26 @@ export function identifierString(max: number = LIMITS.maxIdLength) {
     .string()
     .min(1)
     .max(max)
-    .superRefine((value, ctx) => {
-      const problem = identifierProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    .check((ctx) => {
+      const problem = identifierProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
     });
 }
-/** Free text: repaired (normaliseText). `min: 1` also refuses text that normalising left empty. */
+/**
+ * Free text: repaired in place (normaliseText; `overwrite` keeps it a plain string, cheaper than a transform).
+ * `min: 1` also refuses text that normalising left empty.
+ */
 export function freeText(options: { min?: number; max?: number } = {}) {
-  const min = options.min ?? 0;
-  return z
-    .string()
-    .min(min)
-    .max(options.max ?? LIMITS.maxTextLength)
-    .transform(normaliseText)
-    .refine((value) => value.length >= min, 'empty once control characters are removed');
+  return repaired(z.string().max(options.max ?? LIMITS.maxTextLength), normaliseText, options.min ?? 0);
 }
 /** A URL: repaired like free text, tab and line breaks removed (normaliseUrl). */
 export function urlString(options: { min?: number } = {}) {
-  const min = options.min ?? 1;
-  return z
-    .string()
-    .min(min)
-    .max(LIMITS.maxUrlLength)
-    .transform(normaliseUrl)
-    .refine((value) => value.length >= min, 'empty once control characters are removed');
+  return repaired(z.string().max(LIMITS.maxUrlLength), normaliseUrl, options.min ?? 1);
+}
+function repaired(schema: z.ZodString, normalise: (value: string) => string, min: number) {
+  // abort: a string already too short is not also reported as "empty once … removed".
+  const normalised = schema.min(min, { abort: true }).overwrite(normalise);
+  return min > 0 ? normalised.refine((value) => value.length >= min, 'empty once control characters are removed') : normalised;
 }
 
 const id = identifierString();

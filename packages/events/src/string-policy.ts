@@ -23,17 +23,20 @@ const isWellFormed = (value: string) => (value as unknown as WellFormedString).i
 const toWellFormed = (value: string) => (value as unknown as WellFormedString).toWellFormed();
 
 const FORBIDDEN = /[\u0000-\u001F\u007F-\u009F\uFEFF\u202A-\u202E\u2066-\u2069\u2028\u2029]|\p{Noncharacter_Code_Point}/u;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const LINE_BREAKS = /[\t\n\r\u2028\u2029]/g;
 const REMOVED = /[\u0000-\u001F\u007F-\u009F\uFEFF\u202A-\u202E\u2066-\u2069]/g;
 const NONCHARACTERS = /\p{Noncharacter_Code_Point}/gu;
 
 /** True when `value` holds nothing the policy forbids (well-formed UTF-16, none of the characters above). */
 export function isPolicyClean(value: string): boolean {
-  return isWellFormed(value) && !FORBIDDEN.test(value);
+  // Printable ASCII (nearly every id and key) is clean; the non-`u` regex answers that several times faster.
+  return PRINTABLE_ASCII.test(value) || (isWellFormed(value) && !FORBIDDEN.test(value));
 }
 
 /** Why an identifier is refused, or undefined when it is clean: names the first offending character and its index. */
 export function identifierProblem(value: string): string | undefined {
+  if (PRINTABLE_ASCII.test(value)) return undefined;
   if (!isWellFormed(value)) {
     const match = LONE_SURROGATE.exec(value)!;
     return `contains a lone surrogate (U+${hex(match[0].charCodeAt(0))} at index ${match.index}); identifiers must be well-formed Unicode`;
