@@ -25,7 +25,14 @@ const SECRET = 'hostile-e2e-link-secret-0123456789abcdef';
 /** One character of each class the policy forbids, an over-long value per class, and generated strings. */
 function hostileValues(field: StringField): string[] {
   const classes = ['a\ud800b', 'x\udc00', '\u0000', 'a\u0007b', '\u0085c', '\ufeffd', 'e\u202ef', '\u2066g\u2069', 'h\ufdd0', 'i\u{1fffe}', 'line\nbreak\ttab', '\u2028'];
-  return [...classes, 'x'.repeat(field.max + 1), ...fc.sample(hostileString, 3)];
+  // URLs whose percent-decoded parameters hold what the URL itself cannot (NUL, bidi), and whose values are cut by
+  // the processor's bounds (512 for campaign parameters, 256 for search terms) right inside an emoji.
+  const urls = [
+    `https://shop.example/p?utm_campaign=${'a'.repeat(511)}\u{1f600}&utm_source=%00%E2%80%AEx&gclid=${'g'.repeat(511)}\u{1f600}`,
+    `https://www.google.com/search?q=${'b'.repeat(255)}\u{1f600}%00%C2%85`,
+    `not a url ${'c'.repeat(1013)}\u{1f600}`,
+  ];
+  return [...classes, 'x'.repeat(field.max + 1), ...fc.sample(hostileString, 3), ...(field.kind === 'url' ? urls : [])];
 }
 
 interface Sent {
@@ -149,7 +156,8 @@ export async function hostileInputThroughThePipeline(options: { kafkaBrokers?: s
     // 6. Every string stored is clean.
     const strings = await rows<Record<string, string>>(
       `SELECT anonymous_id, session_id, customer_id, url, path, title, referrer, product_id, product_name, category, brand, cart_id, order_id,
-              search_query, campaign_id, custom_name, browser, os, props
+              search_query, campaign_id, custom_name, browser, os, props, utm_source, utm_medium, utm_campaign, utm_term,
+              utm_content, click_id, search_term, referrer_host, source, host
        FROM {db:Identifier}.events WHERE site_id = {site:String}`,
     );
     for (const row of strings) for (const [column, value] of Object.entries(row)) expect(isPolicyClean(value), `${column}: ${JSON.stringify(value)}`).toBe(true);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from './client-event.js';
-import { identifierProblem, isPolicyClean, normaliseText, normaliseUrl } from './string-policy.js';
+import { boundedText, identifierProblem, isPolicyClean, normaliseText, normaliseUrl } from './string-policy.js';
 import { everyString, expectedOutcome, fieldName, forbiddenChar, hostileField, hostileString, readField, validEventOf, withString } from './testing/hostile-strings.js';
 import { validateEvent } from './validate.js';
 
@@ -48,6 +48,21 @@ describe('string policy', () => {
     // Kept: emoji (paired surrogates), RTL text, LRM/RLM marks, zero-width joiners, private use.
     const fine = '😀 שלום \u200e\u200f\u200d\ue000';
     expect(normaliseText(fine)).toBe(fine);
+  });
+});
+
+describe('boundedText', () => {
+  it('cuts on a code point boundary and normalises, for any string and bound (fast-check)', () => {
+    fc.assert(
+      fc.property(hostileString, fc.integer({ min: 0, max: 100 }), (s, max) => {
+        const out = boundedText(s, max);
+        expect(isPolicyClean(out)).toBe(true);
+        expect(out.length).toBeLessThanOrEqual(max);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(boundedText(`${'a'.repeat(511)}\u{1f600}`, 512)).toBe('a'.repeat(511));
+    expect(boundedText('\u{1f600}\u{1f600}', 4)).toBe('\u{1f600}\u{1f600}');
   });
 });
 

@@ -65,6 +65,18 @@ export function normaliseUrl(value: string): string {
   return toWellFormed(value).replace(LINE_BREAKS, '').replace(REMOVED, '').replace(NONCHARACTERS, '\uFFFD');
 }
 
+/**
+ * Free text cut to `max` UTF-16 code units without splitting a surrogate pair, then normalised: for strings Spoor
+ * derives and bounds itself (user agents, campaign parameters, search terms), where a plain `slice` could leave half
+ * an emoji — a lone surrogate ClickHouse refuses.
+ */
+export function boundedText(value: string, max: number): string {
+  let cut = value.length > max ? value.slice(0, max) : value;
+  const last = cut.charCodeAt(cut.length - 1);
+  if (cut.length < value.length && last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return normaliseText(cut);
+}
+
 /** In `u` mode a surrogate pair is one code point, so this class matches only lone surrogates. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 

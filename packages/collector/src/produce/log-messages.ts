@@ -4,7 +4,7 @@ import {
   encodeRawEvent,
   frameRawEventBatch,
   LIMITS,
-  normaliseText,
+  boundedText,
   RAW_EVENT_BATCH_FORMAT,
   VALUE_FORMAT_HEADER,
   type ClientEvent,
@@ -27,7 +27,7 @@ export interface ServerContext {
  * docs/events.md). Node decodes header bytes as Latin-1, so a header can carry C1 controls (bytes 0x80–0x9F).
  */
 export function boundedUserAgent(value: string | undefined): string {
-  return normaliseText((value ?? '').slice(0, LIMITS.maxTextLength));
+  return boundedText(value ?? '', LIMITS.maxTextLength);
 }
 
 /**
