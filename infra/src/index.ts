@@ -3,10 +3,12 @@ export { normaliseClickHouseConfig, type ClickHouseConfig, type ClickHouseConfig
 export { createClickHouse } from './clickhouse/create-clickhouse.js';
 export { embeddedInsert, type EmbeddedInsert, type EmbeddedInsertParams } from './clickhouse/embedded-insert.js';
 export { migrate, loadMigrations, MIGRATIONS_DIR, type Migration, type MigrationOptions } from './clickhouse/migrate.js';
+export { applyRetention, appliedDefaultDays, setSiteRetention, readRetentionPolicy, retentionTtl, assertRetentionDays, RETENTION_TABLES, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, type RetentionPolicy, type RetentionTable, type ApplyRetentionOptions } from './clickhouse/apply-retention.js';
 export type * from './event-log/event-log.js';
 export { createKafkaEventLog, type KafkaEventLogOptions } from './event-log/kafka-event-log.js';
 export { createFileEventLog, type FileEventLogOptions } from './event-log/file-event-log.js';
 export { consumeAll, type ConsumeAllOptions } from './event-log/consume-all.js';
+export { DEFAULT_LOG_RETENTION_HOURS, MAX_LOG_RETENTION_HOURS } from './event-log/file-log-retention.js';
 export type { KeyValue } from './key-value/key-value.js';
 export { createRedisKeyValue, connectRedisKeyValue, type RedisKeyValueOptions } from './key-value/redis-key-value.js';
 export { createMemoryKeyValue } from './key-value/memory-key-value.js';
@@ -16,3 +18,4 @@ export { resolveKafkaJars, KAFKA_VERSION } from './local/kafka-jars.js';
 export { freePort } from './local/free-port.js';
 export { waitUntil } from './local/wait-until.js';
 export { spoorCacheDir } from './local/cache-dir.js';
+export { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation } from './ip/anonymise-ip.js';

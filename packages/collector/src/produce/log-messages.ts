@@ -1,16 +1,15 @@
-import { isIP } from 'node:net';
 import {
+  boundedText,
   encodeDeadLetter,
   encodeRawEvent,
   frameRawEventBatch,
   LIMITS,
-  boundedText,
   RAW_EVENT_BATCH_FORMAT,
   VALUE_FORMAT_HEADER,
   type ClientEvent,
   type RawEventOrigin,
 } from '@spoor/events';
-import type { LogMessage } from '@spoor/infra';
+import { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation, type LogMessage } from '@spoor/infra';
 
 /** What the collector knows about a request that the client cannot be trusted to say. */
 export interface ServerContext {
@@ -28,14 +27,6 @@ export interface ServerContext {
  */
 export function boundedUserAgent(value: string | undefined): string {
   return boundedText(value ?? '', LIMITS.maxTextLength);
-}
-
-/**
- * The client address as it goes on the log: an IP address or nothing. Behind a trusted proxy the address is the
- * first untrusted X-Forwarded-For hop, which is whatever text that hop wrote.
- */
-export function loggedClientIp(value: string): string {
-  return isIP(value) ? value : '';
 }
 
 /** A validated event with what the collector stamps on it. */
@@ -56,7 +47,7 @@ const BATCH_HEADERS = Object.freeze({ [VALUE_FORMAT_HEADER]: RAW_EVENT_BATCH_FOR
  * kafkajs spends most of its CPU per record, not per byte: one record per request instead of one per event
  * is what makes producing cheap (see bench/performance-notes.md).
  */
-export function rawEventRecords(accepted: readonly AcceptedEvent[]): LogMessage[] {
+export function rawEventRecords(accepted: readonly AcceptedEvent[], ipAnonymisation: IpAnonymisation = DEFAULT_IP_ANONYMISATION): LogMessage[] {
   const byVisitor = new Map<string, Uint8Array[]>();
   for (const { event, sentAt, context } of accepted) {
     const encoded = encodeRawEvent({
@@ -68,8 +59,10 @@ export function rawEventRecords(accepted: readonly AcceptedEvent[]): LogMessage[
       deviceTs: event.ts,
       sentAt,
       receivedAt: context.receivedAt,
+      // Anonymised before the log: the full address is never written anywhere (docs/processor.md, IP anonymisation).
+      // anonymiseIp also answers '' for anything that is not an IP address (an untrusted X-Forwarded-For hop's text).
+      clientIp: anonymiseIp(context.clientIp, ipAnonymisation),
       // Every route's server context passes here: the one place that keeps stamped strings within the string policy.
-      clientIp: loggedClientIp(context.clientIp),
       userAgent: boundedUserAgent(context.userAgent),
       collectorId: context.collectorId,
       origin: context.origin,

@@ -3,7 +3,9 @@
  * onError (on-error.ts) turns them into `{ error: { code, message, parameter? } }`.
  */
 export abstract class QueryApiError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 503 | 504;
+  abstract readonly status: 400 | 401 | 403 | 404 | 413 | 429 | 503 | 504;
+  /** Seconds until a retry may succeed: sent as `Retry-After` (429, 503). */
+  readonly retryAfterSeconds?: number;
   abstract readonly code: string;
 }
 
@@ -44,4 +46,22 @@ export class QueryTimeoutError extends QueryApiError {
 export class StoreUnavailableError extends QueryApiError {
   readonly status = 503;
   readonly code = 'store_unavailable';
+}
+
+/** A request body over the query API's size limit, refused before it is read. */
+export class PayloadTooLargeError extends QueryApiError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+}
+
+/** Too many failed API key lookups from one client address: wait `retryAfterSeconds`. */
+export class TooManyFailedKeysError extends QueryApiError {
+  readonly status = 429;
+  readonly code = 'too_many_failed_keys';
+  constructor(
+    message: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
