@@ -1,22 +1,57 @@
 import { z } from 'zod';
-import { LIMITS } from './limits.js';
+import { EPOCH_MS_RANGE, LIMITS } from './limits.js';
+import { identifierProblem, normaliseText, normaliseUrl } from './string-policy.js';
 
 /**
  * What a browser (the tracker SDK) sends. These wire names are the public contract:
  * storefronts and email tools depend on them. Fields may be added, never renamed.
  */
 
-const id = z.string().min(1).max(LIMITS.maxIdLength);
-const text = z.string().max(LIMITS.maxTextLength);
-const url = z.string().min(1).max(LIMITS.maxUrlLength);
+/**
+ * The string classes of the contract (string-policy.ts, docs/events.md "What a string may hold"). Every string field
+ * of every event is one of them, so no string reaches the log that the policy forbids. Lengths count UTF-16 code units
+ * and are checked on what was sent; normalising never makes a string longer.
+ */
+/** An identifier: refused (with the reason) when it holds a forbidden character. */
+export function identifierString(max: number = LIMITS.maxIdLength) {
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .check((ctx) => {
+      const problem = identifierProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+    });
+}
+/**
+ * Free text: repaired in place (normaliseText; `overwrite` keeps it a plain string, cheaper than a transform).
+ * `min: 1` also refuses text that normalising left empty.
+ */
+export function freeText(options: { min?: number; max?: number } = {}) {
+  return repaired(z.string().max(options.max ?? LIMITS.maxTextLength), normaliseText, options.min ?? 0);
+}
+/** A URL: repaired like free text, tab and line breaks removed (normaliseUrl). */
+export function urlString(options: { min?: number } = {}) {
+  return repaired(z.string().max(LIMITS.maxUrlLength), normaliseUrl, options.min ?? 1);
+}
+function repaired(schema: z.ZodString, normalise: (value: string) => string, min: number) {
+  // abort: a string already too short is not also reported as "empty once … removed".
+  const normalised = schema.min(min, { abort: true }).overwrite(normalise);
+  return min > 0 ? normalised.refine((value) => value.length >= min, 'empty once control characters are removed') : normalised;
+}
+
+const id = identifierString();
+const text = freeText();
+const url = urlString();
 /** Epoch milliseconds; bounded to years 2000..2100 so a broken clock is caught, not stored as 1970. */
-const epochMillis = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
+const epochMillis = z.number().int().min(EPOCH_MS_RANGE.min).max(EPOCH_MS_RANGE.max);
 const money = z.number().finite().min(0).max(1e12);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "EUR"');
 const quantity = z.number().int().min(1).max(100_000);
-const flatValue = z.union([z.string().max(LIMITS.maxTextLength), z.number().finite(), z.boolean(), z.null()]);
+const flatValue = z.union([freeText(), z.number().finite(), z.boolean(), z.null()]);
+/** Keys are identifiers (queries name them); values are free text, numbers, booleans or null. */
 const flatRecord = z
-  .record(z.string().max(64), flatValue)
+  .record(identifierString(LIMITS.maxPropKeyLength), flatValue)
   .refine((r) => Object.keys(r).length <= LIMITS.maxPropsKeys, `at most ${LIMITS.maxPropsKeys} keys`);
 
 export const productSchema = z.object({
@@ -65,7 +100,7 @@ const propsByType = {
     coupon: text.optional(),
   }),
   search: z.object({
-    query: z.string().min(1).max(LIMITS.maxTextLength),
+    query: freeText({ min: 1 }),
     results: z.number().int().min(0).optional(),
   }),
   identify: z.object({
@@ -86,7 +121,7 @@ const propsByType = {
     targetUrl: url,
   }),
   custom: z.object({
-    name: z.string().min(1).max(128),
+    name: identifierString(128),
     properties: flatRecord.optional(),
   }),
 } as const;
@@ -106,7 +141,7 @@ const commonFields = {
   sessionId: id,
   customerId: id.optional(),
   url,
-  referrer: z.string().max(LIMITS.maxUrlLength).optional(),
+  referrer: urlString({ min: 0 }).optional(),
   title: text.optional(),
   /** 1 for the visitor's first session, 2 for the second, … */
   visitNumber: z.number().int().min(1).max(1_000_000).optional(),
@@ -141,7 +176,7 @@ export type EventProps<T extends EventType> = ClientEventOf<T>['props'];
  */
 export const batchEnvelopeSchema = z.object({
   /** Public write key of the site; may instead travel in the `key` query parameter (sendBeacon cannot set headers). */
-  writeKey: z.string().min(1).max(LIMITS.maxIdLength).optional(),
+  writeKey: identifierString().optional(),
   /** Device clock when the batch was sent, epoch ms; with `ts` it lets the processor correct clock skew. */
   sentAt: epochMillis,
   events: z.array(z.unknown()).min(1).max(LIMITS.maxEventsPerBatch),

@@ -3,3 +3,4 @@ export * from './client-event.js';
 export * from './validate.js';
 export * from './wire.js';
 export * from './raw-event-batch.js';
+export * from './string-policy.js';

@@ -3,15 +3,34 @@ import { batchEnvelopeSchema, clientEventSchema, SERVER_ONLY_EVENT_TYPES, type B
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** One line per problem, each naming the field path and what is wrong: `props.price: expected number, received string`. */
+/**
+ * One line per problem, each naming the field path and what is wrong: `props.price: expected number, received string`.
+ * The message travels back to the client, into the DLQ and into logs, so it obeys the string policy itself: a path
+ * segment that is not a plain name (a hostile `traits` key) is printed as a bounded, escaped `["…"]`.
+ */
 export function describeZodError(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {
-      const path = issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${String(p)}` : String(p))).join('') : '(root)';
-      return `${path}: ${issue.message}`;
+      const path = issue.path.length ? issue.path.map((p, i) => pathSegment(p, i)).join('') : '(root)';
+      // A refused record key: say why (the string policy's reason), not only that it is invalid.
+      const inner = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+      return `${path}: ${inner ? `key ${inner}` : issue.message}`;
     })
     .join('; ');
+}
+
+const STILL_FORBIDDEN = /[\u007F-\u009F\uFEFF\u202A-\u202E\u2066-\u2069\u2028\u2029]|\p{Noncharacter_Code_Point}/gu;
+const PLAIN_NAME = /^[A-Za-z_$][\w$-]{0,63}$/;
+
+function pathSegment(segment: PropertyKey, index: number): string {
+  if (typeof segment === 'number') return `[${segment}]`;
+  const name = String(segment);
+  if (PLAIN_NAME.test(name)) return index ? `.${name}` : name;
+  const bounded = name.length > 64 ? `${name.slice(0, 64)}…` : name;
+  // JSON.stringify escapes lone surrogates and C0 controls; the rest of what the policy forbids is escaped after it.
+  const escaped = JSON.stringify(bounded).replace(STILL_FORBIDDEN, (c) => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
+  return `[${escaped}]`;
 }
 
 export function validateEnvelope(input: unknown): Validation<BatchEnvelope> {

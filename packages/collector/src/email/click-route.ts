@@ -61,11 +61,11 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
       now,
       props: { targetUrl: target.toString() },
     });
-    if (!event) throw refuse('t: link does not describe a valid click');
+    if (!event.ok) throw refuse(`t: link does not describe a valid click (${event.error})`);
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const userAgent = boundedUserAgent(c.req.header('user-agent'));
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_CLICK };
-    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }], deps.ipAnonymisation) }]);
+    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event: event.value, sentAt: now, context }], deps.ipAnonymisation) }]);
     const landing = new URL(target);
     landing.searchParams.set(
       IDENTITY_TOKEN_PARAM,

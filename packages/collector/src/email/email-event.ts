@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { validateEvent, type ClientEvent } from '@spoor/events';
+import { LIMITS, validateEvent, type ClientEvent, type Validation } from '@spoor/events';
 
 /**
  * Email events are made by the collector, not a browser, but they are still checked against the one
- * event contract so the processor sees nothing it would not accept from the SDK.
+ * event contract (string policy included: the token's ids and the URL) so the processor sees nothing it would not
+ * accept from the SDK. Returns the contract's verdict, which names the field when it refuses.
  * An email recipient has no browser anonymous id yet: `email:<customerId>` keeps one customer's email
  * events together (the Kafka key) until identity stitching links it to their visitor id.
  */
@@ -14,19 +15,26 @@ export function emailEvent(input: {
   url: string;
   now: number;
   props: Record<string, unknown>;
-}): ClientEvent | undefined {
-  const result = validateEvent(
+}): Validation<ClientEvent> {
+  return validateEvent(
     {
       id: randomUUID(),
       type: input.type,
       ts: input.now,
-      anonymousId: `email:${input.customerId}`.slice(0, 128),
-      sessionId: `email:${input.campaignId}`.slice(0, 128),
+      anonymousId: boundedId(`email:${input.customerId}`),
+      sessionId: boundedId(`email:${input.campaignId}`),
       customerId: input.customerId,
       url: input.url,
       props: { campaignId: input.campaignId, customerId: input.customerId, ...input.props },
     },
     { allowServerOnlyTypes: true },
   );
-  return result.ok ? result.value : undefined;
+}
+
+/** Cut to the identifier length on a code point boundary: half a surrogate pair would make the id ill-formed. */
+function boundedId(value: string): string {
+  if (value.length <= LIMITS.maxIdLength) return value;
+  const cut = value.slice(0, LIMITS.maxIdLength);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
 }

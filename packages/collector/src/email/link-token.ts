@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { LIMITS } from '@spoor/events';
+import { identifierProblem, identifierString, LIMITS } from '@spoor/events';
 
 /**
  * Signed tokens in email links: `base64url(JSON payload).base64url(HMAC-SHA256(payload))`. The payload is
@@ -15,7 +15,8 @@ import { LIMITS } from '@spoor/events';
  * Every token expires (`exp`, epoch ms). Tokens made before expiries existed carry only `iat` and expire at
  * `iat` + the default lifetime of their kind.
  */
-const id = z.string().min(1).max(LIMITS.maxIdLength);
+/** Token ids become event ids: the contract's identifier class (string policy), so a signed hostile id is refused too. */
+const id = identifierString();
 const kid = z.string().min(1).max(64).optional();
 const time = z.number().int().min(0).max(8.64e15);
 
@@ -128,7 +129,10 @@ export function readToken(token: string | undefined | null): UnverifiedToken | u
   }
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
   const s = (payload as { s?: unknown }).s;
-  return { body, signature, payload: payload as Record<string, unknown>, siteId: typeof s === 'string' && s.length <= LIMITS.maxIdLength ? s : undefined };
+  // The site id is read before the signature is checked (it names the keys to check with): only one the string policy
+  // allows is looked up, so a forged token cannot put a lone surrogate into a store query.
+  const siteId = typeof s === 'string' && s.length <= LIMITS.maxIdLength && !identifierProblem(s) ? s : undefined;
+  return { body, signature, payload: payload as Record<string, unknown>, siteId };
 }
 
 function verify<T>(token: string | UnverifiedToken | undefined | null, keys: LinkKeys, schema: z.ZodType<T>): T | undefined {

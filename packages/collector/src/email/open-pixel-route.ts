@@ -46,13 +46,13 @@ export function openPixelRoute(deps: CollectorRouteDeps & { classifyOpen: OpenCl
       now,
       props: verdict.machine ? { machine: true, machineReason: verdict.reason } : { machine: false },
     });
-    if (!event) {
+    if (!event.ok) {
       deps.metrics.emailTokensInvalid.inc({ kind: 'open' });
       return pixel();
     }
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_PIXEL };
-    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }], deps.ipAnonymisation) }]);
+    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event: event.value, sentAt: now, context }], deps.ipAnonymisation) }]);
     deps.metrics.emailOpens.inc({ machine: String(verdict.machine) });
     return pixel();
   });

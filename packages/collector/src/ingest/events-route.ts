@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { LIMITS, RawEventOrigin, type ClientEvent } from '@spoor/events';
+import { identifierProblem, LIMITS, RawEventOrigin, type ClientEvent } from '@spoor/events';
 import type { LogMessage } from '@spoor/infra';
 import type { CollectorRouteDeps } from '../http/route-deps.js';
 import { CollectorError } from '../http/collector-error.js';
@@ -135,7 +135,8 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
 }
 
 async function findSite(sites: SiteRegistry, writeKey: string): Promise<Site | undefined> {
-  if (writeKey.length > LIMITS.maxIdLength) return undefined;
+  // A key no site can have (too long, or holding what the string policy forbids) is unknown without asking the store.
+  if (writeKey.length > LIMITS.maxIdLength || identifierProblem(writeKey)) return undefined;
   try {
     return await sites.byWriteKey(writeKey);
   } catch {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter, RawEventOrigin } from '@spoor/events';
+import { decodeDeadLetter, RawEventOrigin, TIME_BOUNDS } from '@spoor/events';
 import { rawEventsIn } from '../test-support/read-topic.js';
 import { pageView, TS, unitCollector } from '../test-support/collector-fixture.js';
 import type { ImportAuthenticator } from './import-route.js';
@@ -69,6 +69,26 @@ describe('POST /v1/import (server-side backfill)', () => {
     ]);
     const letters = log.messagesOn('dlq').map((m) => decodeDeadLetter(m.value));
     expect(letters.map((l) => l.ok && l.value.source)).toEqual(['import.events[1]', 'import.events[2]']);
+  });
+
+  it('refuses times outside the import window (5 years back, not in the future) by index, and repairs a hostile visitor user agent', async () => {
+    const { app, log } = unitCollector({ authenticateImport, now: () => TS });
+    const fiveYears = TIME_BOUNDS.maxImportBackdateMs;
+    const events = [
+      pageView({ ts: TS - fiveYears }),
+      pageView({ ts: TS - fiveYears - 1 }),
+      pageView({ ts: TS + TIME_BOUNDS.futureToleranceMs + 1 }),
+      { ...pageView(), context: { userAgent: 'Mozilla/5.0\u0000 (\ud800\u202e)\u0085' } },
+    ];
+    const res = await app.request(importRequest({ sentAt: TS, events }));
+    const body = (await res.json()) as { accepted: number; rejected: Array<{ index: number; error: string }> };
+    expect(body.accepted).toBe(2);
+    expect(body.rejected).toEqual([
+      { index: 1, error: expect.stringMatching(/^ts: .* more than 1827 days before now/) },
+      { index: 2, error: expect.stringMatching(/^ts: .* is in the future/) },
+    ]);
+    const stored = rawEventsIn(log.messagesOn('raw')).map((m) => m.raw);
+    expect(stored.map((r) => r.userAgent)).toEqual(['', 'Mozilla/5.0 (\ufffd)']);
   });
 
   it('never keeps a verification claim: verifiedBy and landing tokens sent by the importer are dropped', async () => {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Hono } from 'hono';
-import { LIMITS, RawEventOrigin } from '@spoor/events';
+import { LIMITS, RawEventOrigin, TIME_BOUNDS } from '@spoor/events';
 import type { LogMessage } from '@spoor/infra';
 import { CollectorError } from '../http/collector-error.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
@@ -48,7 +48,7 @@ export function importRoute(deps: ImportRouteDeps): Hono {
     const contexts = inputs.map((input) => importContext(input, siteId, receivedAt, deps.collectorId));
     const stripped = inputs.map((input, i) => (contexts[i]!.ok ? withoutContext(input) : input));
     // An import has no landing token to show: a `verifiedBy` it sends is a claim nobody checked, and is dropped.
-    const checked = checkEvents(stripped, dropVerificationClaims, { allowServerOnlyTypes: true });
+    const checked = checkEvents(stripped, (event) => dropVerificationClaims(event) ?? importTimeProblem(event.ts, receivedAt), { allowServerOnlyTypes: true });
     const accepted: AcceptedEvent[] = [];
     const deadLetters: LogMessage[] = [];
     const rejected: Array<{ index: number; error: string }> = [];
@@ -86,6 +86,18 @@ function importContext(input: unknown, siteId: string, receivedAt: number, colle
     return { ok: false, error: `context.userAgent: expected a string of at most ${LIMITS.maxTextLength} characters` };
   }
   return { ok: true, value: { ...base, clientIp: (ip as string | undefined) ?? '', userAgent: boundedUserAgent(userAgent as string | undefined) } };
+}
+
+/**
+ * An import states true times (no skew correction), so a time outside the window the processor stores is refused here,
+ * where the sender learns it: at most TIME_BOUNDS.maxImportBackdateMs back (5 years), not past now + the tolerance.
+ */
+function importTimeProblem(ts: number, receivedAt: number): string | undefined {
+  if (ts < receivedAt - TIME_BOUNDS.maxImportBackdateMs) {
+    return `ts: ${new Date(ts).toISOString()} is more than ${TIME_BOUNDS.maxImportBackdateMs / 86_400_000} days before now; /v1/import backfills at most that far`;
+  }
+  if (ts > receivedAt + TIME_BOUNDS.futureToleranceMs) return `ts: ${new Date(ts).toISOString()} is in the future`;
+  return undefined;
 }
 
 function withoutContext(input: unknown): unknown {

@@ -1,4 +1,14 @@
-import { encodeDeadLetter, encodeRawEvent, frameRawEventBatch, LIMITS, RAW_EVENT_BATCH_FORMAT, VALUE_FORMAT_HEADER, type ClientEvent, type RawEventOrigin } from '@spoor/events';
+import {
+  boundedText,
+  encodeDeadLetter,
+  encodeRawEvent,
+  frameRawEventBatch,
+  LIMITS,
+  RAW_EVENT_BATCH_FORMAT,
+  VALUE_FORMAT_HEADER,
+  type ClientEvent,
+  type RawEventOrigin,
+} from '@spoor/events';
 import { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation, type LogMessage } from '@spoor/infra';
 
 /** What the collector knows about a request that the client cannot be trusted to say. */
@@ -11,9 +21,12 @@ export interface ServerContext {
   origin: RawEventOrigin;
 }
 
-/** User agents are free text from the client; bounded like any other text field. */
+/**
+ * User agents are free text from the client: bounded and normalised like any other text field (the string policy,
+ * docs/events.md). Node decodes header bytes as Latin-1, so a header can carry C1 controls (bytes 0x80–0x9F).
+ */
 export function boundedUserAgent(value: string | undefined): string {
-  return (value ?? '').slice(0, LIMITS.maxTextLength);
+  return boundedText(value ?? '', LIMITS.maxTextLength);
 }
 
 /** A validated event with what the collector stamps on it. */
@@ -47,8 +60,10 @@ export function rawEventRecords(accepted: readonly AcceptedEvent[], ipAnonymisat
       sentAt,
       receivedAt: context.receivedAt,
       // Anonymised before the log: the full address is never written anywhere (docs/processor.md, IP anonymisation).
+      // anonymiseIp also answers '' for anything that is not an IP address (an untrusted X-Forwarded-For hop's text).
       clientIp: anonymiseIp(context.clientIp, ipAnonymisation),
-      userAgent: context.userAgent,
+      // Every route's server context passes here: the one place that keeps stamped strings within the string policy.
+      userAgent: boundedUserAgent(context.userAgent),
       collectorId: context.collectorId,
       origin: context.origin,
     });

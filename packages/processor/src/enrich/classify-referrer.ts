@@ -1,3 +1,4 @@
+import { boundedText } from '@spoor/events';
 import { COMPARISON_SITES, EXTRA_SEARCH_HOSTS, FALLBACK_SEARCH_TERM_PARAMS, SEARCH_TERM_PARAMS } from './referrer-extras.js';
 import { lookupReferrer, type ReferrerDataset } from './referrer-dataset.js';
 import { CLICK_IDS, type Campaign } from './read-campaign.js';
@@ -54,7 +55,8 @@ function comparisonSite(host: string, url: URL): string | undefined {
 function searchTerm(source: string, params: URLSearchParams): string {
   for (const name of SEARCH_TERM_PARAMS[source] ?? FALLBACK_SEARCH_TERM_PARAMS) {
     const value = params.get(name);
-    if (value) return value.trim().slice(0, 256);
+    // Percent-decoded: bounded without splitting an emoji and normalised (string policy), like campaign parameters.
+    if (value) return boundedText(value.trim(), 256);
   }
   return '';
 }

@@ -1,4 +1,4 @@
-import { RawEventOrigin } from '@spoor/events';
+import { boundedText, RawEventOrigin } from '@spoor/events';
 import { LRUCache } from 'lru-cache';
 import type { DecodedEvent } from '../pipeline/decode-message.js';
 import { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation } from './anonymise-ip.js';
@@ -54,7 +54,7 @@ function parsePage(url: string): Page {
     const parsed = new URL(url);
     return { host: parsed.hostname.toLowerCase(), path: parsed.pathname, campaign: readCampaign(parsed.searchParams) };
   } catch {
-    return { host: '', path: url.slice(0, 1024), campaign: readCampaign(null) };
+    return { host: '', path: boundedText(url, 1024), campaign: readCampaign(null) };
   }
 }
 

@@ -1,3 +1,5 @@
+import { boundedText } from '@spoor/events';
+
 export interface Campaign {
   utmSource: string;
   utmMedium: string;
@@ -29,7 +31,11 @@ export const CLICK_IDS: ReadonlyArray<{ param: string; platform: string; paid: b
 ];
 
 const MAX_PARAM_LENGTH = 512;
-const clip = (v: string | null) => (v ?? '').slice(0, MAX_PARAM_LENGTH);
+/**
+ * Query parameters are percent-decoded, so they can hold what the event's URL could not (NUL, bidi overrides), and a
+ * plain cut could split an emoji: bounded and normalised under the string policy (docs/events.md).
+ */
+const clip = (v: string | null) => boundedText(v ?? '', MAX_PARAM_LENGTH);
 
 export function readCampaign(params: URLSearchParams | null): Campaign {
   if (!params) return NO_CAMPAIGN;

@@ -93,7 +93,7 @@ const NO_TYPE_COLUMNS: TypeColumns = ['', '', '', '', 0, 0, '', '', 0, '', '', '
 function eventRow(e: EnrichedEvent, ts: string): unknown[] {
   const { event, raw, traffic, campaign, geo, ua } = e;
   return [
-    raw.siteId, event.id, event.type, ts, iso(raw.deviceTs > 0 ? raw.deviceTs : raw.receivedAt), iso(raw.receivedAt), e.time.clockSkewMs, e.time.inFuture,
+    raw.siteId, event.id, event.type, ts, iso(raw.deviceTs > 0 ? raw.deviceTs : raw.receivedAt), iso(raw.receivedAt), e.time.clockSkewMs, e.time.inFuture, e.time.adjusted,
     event.anonymousId, event.sessionId, e.customerId, event.visitNumber ?? 0, event.url, e.host, e.path, event.title ?? '',
     event.referrer ?? '', traffic.referrerHost, traffic.medium, traffic.source, traffic.searchTerm, e.channel,
     campaign.utmSource, campaign.utmMedium, campaign.utmCampaign, campaign.utmTerm, campaign.utmContent, campaign.clickIdType, campaign.clickId,

@@ -13,7 +13,7 @@ export const TABLE_COLUMNS: Record<TableName, ReadonlyArray<readonly [string, un
     ['ip_anonymized', S], ['user_agent', S], ['collector_id', S], ['origin', S],
   ],
   events: [
-    ['site_id', S], ['event_id', S], ['type', S], ['ts', S], ['device_ts', S], ['received_at', S], ['clock_skew_ms', 0], ['ts_in_future', false],
+    ['site_id', S], ['event_id', S], ['type', S], ['ts', S], ['device_ts', S], ['received_at', S], ['clock_skew_ms', 0], ['ts_in_future', false], ['ts_adjusted', S],
     ['anonymous_id', S], ['session_id', S], ['customer_id', S], ['visit_number', 0], ['url', S], ['host', S], ['path', S], ['title', S],
     ['referrer', S], ['referrer_host', S], ['medium', S], ['source', S], ['search_term', S], ['channel', S],
     ['utm_source', S], ['utm_medium', S], ['utm_campaign', S], ['utm_term', S], ['utm_content', S], ['click_id_type', S], ['click_id', S],

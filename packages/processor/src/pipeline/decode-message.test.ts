@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeRawEvent, encodeRawEvent, encodeRawEventBatch, frameRawEventBatch, RAW_EVENT_BATCH_FORMAT, VALUE_FORMAT_HEADER } from '@spoor/events';
 import { syntheticRawEvent } from '../testing/synthetic-events.js';
-import { decodeRecord } from './decode-message.js';
+import { decodeMessage, decodeRecord } from './decode-message.js';
 
 const BATCH = { [VALUE_FORMAT_HEADER]: RAW_EVENT_BATCH_FORMAT };
 
@@ -46,5 +46,37 @@ describe('decodeRecord', () => {
     expect(decodeRecord(value, { [VALUE_FORMAT_HEADER]: 'raw-event-batch.v2' })).toEqual([
       { result: { kind: 'dlq', stage: 'processor.decode', reason: 'unknown spoor-value header "raw-event-batch.v2"' }, original: value },
     ]);
+  });
+});
+
+describe('decodeMessage times', () => {
+  it('dead-letters a log message whose times no date or DateTime64 column holds, naming the field', () => {
+    const raw = syntheticRawEvent(7, { salt: 24 });
+    const cases: Array<[Partial<typeof raw>, RegExp]> = [
+      [{ receivedAt: 8.64e15 + 1 }, /^received_at: /],
+      [{ receivedAt: 0 }, /^received_at: /],
+      [{ deviceTs: -8.64e15 }, /^device_ts: /],
+      [{ deviceTs: Date.UTC(9999, 11, 31) }, /^device_ts: /],
+      [{ sentAt: 9.2e18 }, /^sent_at: /],
+      [{ sentAt: 1 }, /^sent_at: /],
+    ];
+    for (const [override, reason] of cases) {
+      const result = decodeMessage(encodeRawEvent({ ...raw, ...override }));
+      expect(result.kind === 'dlq' && result.reason, JSON.stringify(override)).toMatch(reason);
+    }
+    // 0 means "no device time" (server-made events): accepted.
+    expect(decodeMessage(encodeRawEvent({ ...raw, deviceTs: 0, sentAt: 0 })).kind).toBe('ok');
+  });
+});
+
+describe('decodeMessage strings', () => {
+  it('dead-letters an envelope identifier the string policy forbids and repairs the user agent', () => {
+    const raw = syntheticRawEvent(8, { salt: 25 });
+    for (const override of [{ anonymousId: 'a\u0007' }, { siteId: 'site\u0000' }, { collectorId: '\u202ec' }]) {
+      const result = decodeMessage(encodeRawEvent({ ...raw, ...override }));
+      expect(result.kind === 'dlq' && result.reason, JSON.stringify(override)).toMatch(/^(anonymous_id|site_id|collector_id): /);
+    }
+    const repaired = decodeMessage(encodeRawEvent({ ...raw, userAgent: 'Mozilla\u0085/5.0\u0000' }));
+    expect(repaired.kind === 'ok' && repaired.value.raw.userAgent).toBe('Mozilla/5.0');
   });
 });

@@ -1,4 +1,4 @@
-import { decodeRawEvent, rawEventsOfRecord, validateEvent, type ClientEvent, type RawEvent } from '@spoor/events';
+import { decodeRawEvent, EPOCH_MS_RANGE, identifierProblem, normaliseText, rawEventsOfRecord, validateEvent, type ClientEvent, type RawEvent } from '@spoor/events';
 import type { LogHeaders } from '@spoor/infra';
 import { dlq, ok, type StepResult } from './step-result.js';
 
@@ -30,7 +30,30 @@ export function decodeMessage(value: Uint8Array): StepResult<DecodedEvent> {
   const event = validated.value;
   if (event.id.toLowerCase() !== raw.eventId.toLowerCase()) return dlq('processor.validate', `event_id: "${raw.eventId}" differs from event_json id "${event.id}"`, raw);
   if (!raw.siteId) return dlq('processor.validate', 'site_id: missing', raw);
+  const badTime = implausibleTime(raw);
+  if (badTime) return dlq('processor.validate', badTime, raw);
+  // The envelope's own strings obey the string policy as the event's do (the collector writes only such): an
+  // identifier that does not is dead-lettered, the user agent (free text) is repaired.
+  for (const [name, value] of [['site_id', raw.siteId], ['anonymous_id', raw.anonymousId], ['type', raw.type], ['collector_id', raw.collectorId]] as const) {
+    const problem = value ? identifierProblem(value) : undefined;
+    if (problem) return dlq('processor.validate', `${name}: ${problem}`, raw);
+  }
+  raw.userAgent = normaliseText(raw.userAgent);
   return ok({ raw, event });
+}
+
+/**
+ * The collector stamps its receipt time and copies the contract-checked device times; a log message written by
+ * anything else may hold times no date or DateTime64 column holds (which would fail the whole insert), so those are
+ * dead-lettered here. 0 means "no device time" (server-made events).
+ */
+function implausibleTime(raw: RawEvent): string | undefined {
+  const inRange = (ms: number) => Number.isSafeInteger(ms) && ms >= EPOCH_MS_RANGE.min && ms <= EPOCH_MS_RANGE.max;
+  if (!inRange(raw.receivedAt)) return `received_at: ${raw.receivedAt} is not an epoch-ms time in years 2000–2100`;
+  for (const [name, ms] of [['device_ts', raw.deviceTs], ['sent_at', raw.sentAt]] as const) {
+    if (ms !== 0 && !inRange(ms)) return `${name}: ${ms} is not an epoch-ms time in years 2000–2100`;
+  }
+  return undefined;
 }
 
 /** One event of a Kafka record: its result, and its own bytes (what a dead letter keeps when it cannot be decoded). */
