@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig } from './clickhouse-config.js';
+import { registerLanes } from './clickhouse-lanes.js';
 import { registerEmbeddedInsert, type EmbeddedInsertParams } from './embedded-insert.js';
+import { createStoreScheduler, type StoreLane, type StoreScheduler } from './store-scheduler.js';
 
 /**
  * One client API for both the embedded default (chDB in-process) and a ClickHouse server.
@@ -20,10 +22,41 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
   }
   mkdirSync(config.path, { recursive: true });
   const connection = loadChdbConnection(config.path);
-  const client = createClient({ connection, clickhouse_settings });
+  const scheduler = createStoreScheduler();
   const raw = (connection as { chdb?: { rawInsert?: (p: EmbeddedInsertParams) => Promise<unknown> } }).chdb?.rawInsert;
-  if (raw) registerEmbeddedInsert(client, async (params) => void (await raw({ ...params, columns: [...params.columns] })));
+  const embeddedSettings = {
+    ...clickhouse_settings,
+    // chDB applies settings as session SETs, which outlive the statement: reset the analyst queries' memory limit
+    // (query-runner.ts) so a load or a migration never inherits it.
+    max_memory_usage: '0',
+  } as const;
+  const laneClient = (lane: StoreLane) => {
+    const client = createClient({ connection: scheduledConnection(connection, scheduler, lane), clickhouse_settings: embeddedSettings });
+    if (raw) {
+      registerEmbeddedInsert(client, (params) =>
+        scheduler.run(lane, async () => void (await raw({ ...params, columns: [...params.columns], settings: { max_memory_usage: 0, ...params.settings } }))),
+      );
+    }
+    return client;
+  };
+  const client = laneClient('default');
+  registerLanes(client, laneClient);
   return client;
+}
+
+type ConnectionMethod = 'ping' | 'query' | 'insert' | 'command' | 'exec';
+const CONNECTION_METHODS: readonly ConnectionMethod[] = ['ping', 'query', 'insert', 'command', 'exec'];
+
+/**
+ * The chDB connection seen through one scheduler lane: every statement waits for its turn (store-scheduler.ts).
+ * Only the default lane's close() closes the shared connection; the other lanes' clients are views of it.
+ */
+function scheduledConnection(connection: ConnectionOption, scheduler: StoreScheduler, lane: StoreLane): ConnectionOption {
+  const target = connection as unknown as Record<ConnectionMethod | 'close', (params?: unknown) => Promise<unknown>>;
+  const view: Record<string, (params?: unknown) => Promise<unknown>> = {};
+  for (const method of CONNECTION_METHODS) view[method] = (params) => scheduler.run(lane, () => target[method]!.call(connection, params));
+  view.close = () => (lane === 'default' ? target.close.call(connection) : Promise.resolve());
+  return view as unknown as ConnectionOption;
 }
 
 type ConnectionOption = NonNullable<Parameters<typeof createClient>[0]> extends infer O ? (O extends { connection?: infer C } ? C : never) : never;

@@ -1,0 +1,107 @@
+/**
+ * Orders the work sent to embedded chDB. chDB executes one statement at a time per connection (measured: two
+ * queries, or a query and a raw insert, submitted together finish one after the other), and in an order of its own
+ * (six queued statements finished as 0, 4, 5, 3, 1, 2). Every queued statement also holds one of libuv's four pool
+ * threads while it waits, so with four queued the process's file-system calls (the file log's fsync before a 2xx)
+ * wait too. chdb-node additionally chains every parameterised statement through one process-wide FIFO.
+ *
+ * So this keeps at most one statement in flight and chooses the next itself: the processor's loads first, then the
+ * service's own small lookups, then analyst queries — FIFO within a lane. A load therefore waits for at most the one
+ * statement already running. docs/performance.md has the measurements; docs/processor.md how a server differs.
+ */
+export type StoreLane = 'load' | 'default' | 'analytics';
+
+export interface StoreSchedulerOptions {
+  /**
+   * After a load finishes, other lanes wait this long for the loader's next statement: one batch is several
+   * statements in a row (existence check, insert, the next table), and without the pause an analyst query would
+   * slip into every gap.
+   */
+  loadGraceMs?: number;
+  /** A statement of another lane that has waited this long goes next even while loads are pending (no lane starves). */
+  maxWaitMs?: number;
+  now?: () => number;
+}
+
+export interface StoreSchedulerStats {
+  running: StoreLane | undefined;
+  queued: Record<StoreLane, number>;
+}
+
+export interface StoreScheduler {
+  run<T>(lane: StoreLane, task: () => Promise<T>): Promise<T>;
+  stats(): StoreSchedulerStats;
+}
+
+interface Entry {
+  lane: StoreLane;
+  enqueuedAt: number;
+  start: () => void;
+}
+
+export function createStoreScheduler({ loadGraceMs = 15, maxWaitMs = 5_000, now = Date.now }: StoreSchedulerOptions = {}): StoreScheduler {
+  const queues: Record<StoreLane, Entry[]> = { load: [], default: [], analytics: [] };
+  let running: StoreLane | undefined;
+  let holdUntil = 0;
+  let holdTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const pick = (): Entry | undefined => {
+    const t = now();
+    // The oldest waiter outside the load lane, when it has waited too long, goes first.
+    let oldest: Entry | undefined;
+    for (const lane of ['default', 'analytics'] as const) {
+      const head = queues[lane][0];
+      if (head && (!oldest || head.enqueuedAt < oldest.enqueuedAt)) oldest = head;
+    }
+    if (oldest && t - oldest.enqueuedAt >= maxWaitMs) return queues[oldest.lane].shift();
+    if (queues.load.length) return queues.load.shift();
+    if (t < holdUntil) {
+      if (oldest && !holdTimer) {
+        holdTimer = setTimeout(() => {
+          holdTimer = undefined;
+          dispatch();
+        }, holdUntil - t);
+      }
+      return undefined;
+    }
+    return queues.default.shift() ?? queues.analytics.shift();
+  };
+
+  const dispatch = () => {
+    if (running) return;
+    const next = pick();
+    if (!next) return;
+    running = next.lane;
+    next.start();
+  };
+
+  return {
+    run<T>(lane: StoreLane, task: () => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const entry: Entry = {
+          lane,
+          enqueuedAt: now(),
+          start: () => {
+            let settled: Promise<T>;
+            try {
+              settled = task();
+            } catch (err) {
+              settled = Promise.reject(err);
+            }
+            settled.then(resolve, reject).finally(() => {
+              running = undefined;
+              if (lane === 'load') holdUntil = now() + loadGraceMs;
+              dispatch();
+            });
+          },
+        };
+        queues[lane].push(entry);
+        // A load arriving during the grace pause needs no timer: dispatch picks it now.
+        dispatch();
+      });
+    },
+    stats() {
+      return { running, queued: { load: queues.load.length, default: queues.default.length, analytics: queues.analytics.length } };
+    },
+  };
+}
