@@ -16,5 +16,5 @@ export { resolveKafkaJars, KAFKA_VERSION } from './local/kafka-jars.js';
 export { freePort } from './local/free-port.js';
 export { waitUntil } from './local/wait-until.js';
 export { spoorCacheDir } from './local/cache-dir.js';
-export { clickhouseLane } from './clickhouse/clickhouse-lanes.js';
-export { createStoreScheduler, type StoreLane, type StoreScheduler, type StoreSchedulerOptions } from './clickhouse/store-scheduler.js';
+export { clickhouseLane, clickhouseSchedulerStats } from './clickhouse/clickhouse-lanes.js';
+export { createStoreScheduler, type StoreLane, type StoreScheduler, type StoreSchedulerOptions, type StoreSchedulerStats, type LaneTotals } from './clickhouse/store-scheduler.js';

@@ -1,13 +1,18 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { StoreLane } from './store-scheduler.js';
+import type { StoreLane, StoreScheduler, StoreSchedulerStats } from './store-scheduler.js';
 
 /** Makes the client of one lane over the shared embedded connection, its embedded insert included (createClickHouse knows how). */
 export type LaneFactory = (lane: StoreLane) => ClickHouseClient;
 
-const factories = new WeakMap<ClickHouseClient, { make: LaneFactory; made: Map<StoreLane, ClickHouseClient> }>();
+const factories = new WeakMap<ClickHouseClient, { make: LaneFactory; made: Map<StoreLane, ClickHouseClient>; scheduler: StoreScheduler }>();
 
-export function registerLanes(client: ClickHouseClient, make: LaneFactory): void {
-  factories.set(client, { make, made: new Map([['default', client]]) });
+export function registerLanes(client: ClickHouseClient, make: LaneFactory, scheduler: StoreScheduler): void {
+  factories.set(client, { make, made: new Map([['default', client]]), scheduler });
+}
+
+/** What the embedded scheduler has done so far (waits and run times per lane); undefined for a ClickHouse server. */
+export function clickhouseSchedulerStats(client: ClickHouseClient): StoreSchedulerStats | undefined {
+  return factories.get(client)?.scheduler.stats();
 }
 
 /**

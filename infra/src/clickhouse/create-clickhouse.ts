@@ -40,7 +40,7 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
     return client;
   };
   const client = laneClient('default');
-  registerLanes(client, laneClient);
+  registerLanes(client, laneClient, scheduler);
   return client;
 }
 

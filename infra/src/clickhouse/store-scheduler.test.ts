@@ -77,7 +77,8 @@ describe('store scheduler', () => {
     await expect(bad).rejects.toThrow('Timeout exceeded');
     await expect(sync).rejects.toThrow('thrown before a promise');
     await expect(good).resolves.toBe('loaded');
-    expect(scheduler.stats()).toEqual({ running: undefined, queued: { load: 0, default: 0, analytics: 0 } });
+    expect(scheduler.stats()).toMatchObject({ running: undefined, queued: { load: 0, default: 0, analytics: 0 } });
+    expect(scheduler.stats().totals).toMatchObject({ load: { count: 1 }, analytics: { count: 2 }, default: { count: 0 } });
   });
 
   it("after a load, other lanes wait the grace period for the loader's next statement", async () => {

@@ -23,9 +23,22 @@ export interface StoreSchedulerOptions {
   now?: () => number;
 }
 
+export interface LaneTotals {
+  /** Statements run. */
+  count: number;
+  /** Longest and summed wait for a turn, ms. */
+  maxWaitMs: number;
+  totalWaitMs: number;
+  /** Longest and summed time running, ms. */
+  maxRunMs: number;
+  totalRunMs: number;
+}
+
 export interface StoreSchedulerStats {
   running: StoreLane | undefined;
   queued: Record<StoreLane, number>;
+  /** Since the scheduler was made (the benchmark reports them). */
+  totals: Record<StoreLane, LaneTotals>;
 }
 
 export interface StoreScheduler {
@@ -44,6 +57,8 @@ export function createStoreScheduler({ loadGraceMs = 15, maxWaitMs = 5_000, now 
   let running: StoreLane | undefined;
   let holdUntil = 0;
   let holdTimer: ReturnType<typeof setTimeout> | undefined;
+  const zero = (): LaneTotals => ({ count: 0, maxWaitMs: 0, totalWaitMs: 0, maxRunMs: 0, totalRunMs: 0 });
+  const totals: Record<StoreLane, LaneTotals> = { load: zero(), default: zero(), analytics: zero() };
 
   const pick = (): Entry | undefined => {
     const t = now();
@@ -82,6 +97,11 @@ export function createStoreScheduler({ loadGraceMs = 15, maxWaitMs = 5_000, now 
           lane,
           enqueuedAt: now(),
           start: () => {
+            const startedAt = now();
+            const t = totals[lane];
+            t.count++;
+            t.maxWaitMs = Math.max(t.maxWaitMs, startedAt - entry.enqueuedAt);
+            t.totalWaitMs += startedAt - entry.enqueuedAt;
             let settled: Promise<T>;
             try {
               settled = task();
@@ -89,6 +109,9 @@ export function createStoreScheduler({ loadGraceMs = 15, maxWaitMs = 5_000, now 
               settled = Promise.reject(err);
             }
             settled.then(resolve, reject).finally(() => {
+              const ran = now() - startedAt;
+              t.maxRunMs = Math.max(t.maxRunMs, ran);
+              t.totalRunMs += ran;
               running = undefined;
               if (lane === 'load') holdUntil = now() + loadGraceMs;
               dispatch();
@@ -101,7 +124,11 @@ export function createStoreScheduler({ loadGraceMs = 15, maxWaitMs = 5_000, now 
       });
     },
     stats() {
-      return { running, queued: { load: queues.load.length, default: queues.default.length, analytics: queues.analytics.length } };
+      return {
+        running,
+        queued: { load: queues.load.length, default: queues.default.length, analytics: queues.analytics.length },
+        totals: { load: { ...totals.load }, default: { ...totals.default }, analytics: { ...totals.analytics } },
+      };
     },
   };
 }
