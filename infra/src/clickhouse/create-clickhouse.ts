@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { ClickHouseConfig } from './clickhouse-config.js';
@@ -24,17 +25,20 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
   const connection = loadChdbConnection(config.path);
   const scheduler = createStoreScheduler();
   const raw = (connection as { chdb?: { rawInsert?: (p: EmbeddedInsertParams) => Promise<unknown> } }).chdb?.rawInsert;
-  const embeddedSettings = {
-    ...clickhouse_settings,
-    // chDB applies settings as session SETs, which outlive the statement: reset the analyst queries' memory limit
-    // (query-runner.ts) so a load or a migration never inherits it.
-    max_memory_usage: '0',
-  } as const;
+  // chDB applies settings as session SETs, which outlive the statement: every lane sets its own, so a load or a
+  // migration never inherits the analyst queries' memory limit (query-runner.ts) or thread cap.
+  // Analyst statements leave one core to the processor and collector, which share this process: on 2 cores a
+  // funnel on both starved the loader's JavaScript (docs/performance/lag-under-query-load.md).
+  const analystThreads = Math.max(1, availableParallelism() - 1);
   const laneClient = (lane: StoreLane) => {
-    const client = createClient({ connection: scheduledConnection(connection, scheduler, lane), clickhouse_settings: embeddedSettings });
+    const threads = lane === 'analytics' ? analystThreads : 0;
+    const client = createClient({
+      connection: scheduledConnection(connection, scheduler, lane),
+      clickhouse_settings: { ...clickhouse_settings, max_memory_usage: '0', max_threads: threads },
+    });
     if (raw) {
       registerEmbeddedInsert(client, (params) =>
-        scheduler.run(lane, async () => void (await raw({ ...params, columns: [...params.columns], settings: { max_memory_usage: 0, ...params.settings } }))),
+        scheduler.run(lane, async () => void (await raw({ ...params, columns: [...params.columns], settings: { max_memory_usage: 0, max_threads: threads, ...params.settings } }))),
       );
     }
     return client;

@@ -52,7 +52,7 @@ interface Entry {
   start: () => void;
 }
 
-export function createStoreScheduler({ loadGraceMs = 15, maxWaitMs = 5_000, now = Date.now }: StoreSchedulerOptions = {}): StoreScheduler {
+export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 5_000, now = Date.now }: StoreSchedulerOptions = {}): StoreScheduler {
   const queues: Record<StoreLane, Entry[]> = { load: [], default: [], analytics: [] };
   let running: StoreLane | undefined;
   let holdUntil = 0;
