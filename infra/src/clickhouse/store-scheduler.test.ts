@@ -116,6 +116,18 @@ describe('store scheduler', () => {
     await t.finish('l2');
   });
 
+  it('a starving analyst statement still lets a waiting default lookup go first (loads before both)', async () => {
+    let clock = 0;
+    const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0, maxWaitMs: 1_000, now: () => clock }));
+    void t.submit('analytics', 'funnel1');
+    void t.submit('analytics', 'funnel2');
+    void t.submit('load', 'l1');
+    clock = 1_500; // funnel2 has starved
+    void t.submit('default', 'lookup');
+    for (const name of ['funnel1', 'l1', 'lookup', 'funnel2']) await t.finish(name);
+    expect(t.started).toEqual(['funnel1', 'l1', 'lookup', 'funnel2']);
+  });
+
   it('for any submission order: one in flight, every task runs once, and no load waits behind more than one other-lane task', async () => {
     await fc.assert(
       fc.asyncProperty(

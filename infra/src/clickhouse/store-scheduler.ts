@@ -18,7 +18,10 @@ export interface StoreSchedulerOptions {
    * slip into every gap.
    */
   loadGraceMs?: number;
-  /** A statement of another lane that has waited this long goes next even while loads are pending (no lane starves). */
+  /**
+   * A statement of another lane that has waited this long goes next even while loads are pending (no lane starves);
+   * a waiting default statement still goes before a starving analyst one.
+   */
   maxWaitMs?: number;
   now?: () => number;
 }
@@ -62,16 +65,17 @@ export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 5_000, now 
 
   const pick = (): Entry | undefined => {
     const t = now();
-    // The oldest waiter outside the load lane, when it has waited too long, goes first.
-    let oldest: Entry | undefined;
-    for (const lane of ['default', 'analytics'] as const) {
+    const starving = (lane: StoreLane) => {
       const head = queues[lane][0];
-      if (head && (!oldest || head.enqueuedAt < oldest.enqueuedAt)) oldest = head;
-    }
-    if (oldest && t - oldest.enqueuedAt >= maxWaitMs) return queues[oldest.lane].shift();
+      return head !== undefined && t - head.enqueuedAt >= maxWaitMs;
+    };
+    // No lane starves: a default statement that waited maxWaitMs goes before loads; an analyst one too, unless a
+    // default statement (a small lookup the collector or processor may be waiting on) is queued.
+    if (starving('default')) return queues.default.shift();
+    if (starving('analytics') && !queues.default.length) return queues.analytics.shift();
     if (queues.load.length) return queues.load.shift();
     if (t < holdUntil) {
-      if (oldest && !holdTimer) {
+      if ((queues.default.length || queues.analytics.length) && !holdTimer) {
         holdTimer = setTimeout(() => {
           holdTimer = undefined;
           dispatch();

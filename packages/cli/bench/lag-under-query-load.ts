@@ -173,6 +173,7 @@ const aloneMs = performance.now() - single;
 console.log(`[bench] one 9-step funnel alone: ${alone.status} in ${Math.round(aloneMs)} ms, steps ${aloneBody.steps?.map((s) => s.count).join(' → ')}`);
 
 const loadIdle = loadavg()[0]!;
+const statsIdle = clickhouseSchedulerStats(client);
 const idle = await measureLag(IDLE_SECONDS);
 console.log(`[bench] idle lag: p50 ${idle.p50} ms, p95 ${idle.p95} ms, max ${idle.max} ms (${idle.n} events)`);
 
@@ -194,7 +195,9 @@ const laneLine = (lane: 'load' | 'default' | 'analytics', before?: StoreSchedule
   return `${lane}: ${count} statements, waited avg ${count ? Math.round((a.totalWaitMs - b.totalWaitMs) / count) : 0} ms (max over the run ${Math.round(a.maxWaitMs)}), ran avg ${count ? Math.round((a.totalRunMs - b.totalRunMs) / count) : 0} ms (max ${Math.round(a.maxRunMs)})`;
 };
 const lanes = (['load', 'default', 'analytics'] as const).map((lane) => laneLine(lane, statsBefore, statsAfter));
-for (const line of lanes) console.log(`[bench] scheduler ${line}`);
+const idleLanes = (['load', 'default'] as const).map((lane) => laneLine(lane, statsIdle, statsBefore));
+for (const line of idleLanes) console.log(`[bench] scheduler, idle phase: ${line}`);
+for (const line of lanes) console.log(`[bench] scheduler, loaded phase: ${line}`);
 const counts = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
 console.log(`[bench] lag under ${FUNNELS} parallel funnels: p50 ${busy.p50} ms, p95 ${busy.p95} ms, max ${busy.max} ms (${busy.n} events)`);
 console.log(`[bench] funnel answers: ${JSON.stringify(counts)}; 200s took p50 ${funnels.p50} ms, p95 ${funnels.p95} ms, max ${funnels.max} ms; import errors ${importErrors}`);
@@ -226,9 +229,10 @@ Funnel requests during the loaded phase, by status: ${Object.entries(counts).map
 whose request was refused asks again 250 ms later). Answered funnels took p50 ${funnels.p50} ms, p95 ${funnels.p95} ms,
 max ${funnels.max} ms, queueing included. Import requests that failed: ${importErrors}.
 
-The embedded store scheduler during the loaded phase (maxima are over the whole run):
+The embedded store scheduler (averages per phase; maxima are over the whole run):
 
-${lanes.map((l) => `- ${l}`).join('\n')}
+${idleLanes.map((l) => `- idle phase, ${l}`).join('\n')}
+${lanes.map((l) => `- loaded phase, ${l}`).join('\n')}
 `;
 const out = join(dirname(fileURLToPath(import.meta.url)), '../../../docs/performance/lag-under-query-load.md');
 writeFileSync(out, report);
