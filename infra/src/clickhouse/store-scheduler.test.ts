@@ -38,7 +38,7 @@ afterEach(() => vi.useRealTimers());
 
 describe('store scheduler', () => {
   it('runs one task at a time; a load submitted behind queued reads runs right after the running one', async () => {
-    const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0 }));
+    const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0, now: () => 0 }));
     for (const name of ['read1', 'read2', 'read3', 'read4']) void t.submit('analytics', name);
     expect(t.started).toEqual(['read1']);
     void t.submit('load', 'load1');
@@ -53,7 +53,7 @@ describe('store scheduler', () => {
   });
 
   it('orders lanes load > default > analytics, FIFO within a lane', async () => {
-    const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0 }));
+    const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0, now: () => 0 }));
     void t.submit('analytics', 'first');
     void t.submit('analytics', 'a1');
     void t.submit('default', 'd1');
@@ -66,7 +66,7 @@ describe('store scheduler', () => {
   });
 
   it('a failing or throwing task rejects its own caller only, and the queue goes on', async () => {
-    const scheduler = createStoreScheduler({ loadGraceMs: 0 });
+    const scheduler = createStoreScheduler({ loadGraceMs: 0, now: () => 0 });
     const bad = scheduler.run('analytics', async () => {
       throw new Error('Code: 159. Timeout exceeded');
     });
@@ -83,7 +83,7 @@ describe('store scheduler', () => {
 
   it("after a load, other lanes wait the grace period for the loader's next statement", async () => {
     vi.useFakeTimers();
-    const t = fakeTasks(createStoreScheduler({ loadGraceMs: 20 }));
+    const t = fakeTasks(createStoreScheduler({ loadGraceMs: 20, now: () => Date.now() }));
     void t.submit('load', 'check');
     void t.submit('analytics', 'funnel');
     await t.finish('check');
@@ -98,22 +98,29 @@ describe('store scheduler', () => {
     await t.finish('funnel');
   });
 
-  it('a read that waited maxWaitMs goes next even while loads keep coming', async () => {
+  it('loads cannot hold the store forever: after maxLoadBurstMs of back-to-back loads, a read that waited maxWaitMs goes, then loads again', async () => {
     let clock = 0;
-    const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0, maxWaitMs: 1_000, now: () => clock }));
+    const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0, maxWaitMs: 1_000, maxLoadBurstMs: 300, now: () => clock }));
     void t.submit('load', 'l0');
     void t.submit('analytics', 'funnel');
     void t.submit('load', 'l1');
-    clock = 500;
+    clock = 500; // the burst is over, but the funnel has waited only 500 ms
     await t.finish('l0');
     expect(t.started.at(-1)).toBe('l1');
     void t.submit('load', 'l2');
-    clock = 1_000;
+    void t.submit('load', 'l3');
+    clock = 1_000; // now the funnel has waited its 1,000 ms
     await t.finish('l1');
     expect(t.started.at(-1)).toBe('funnel');
+    void t.submit('default', 'lookup');
+    clock = 5_000;
     await t.finish('funnel');
-    expect(t.started.at(-1)).toBe('l2');
+    expect(t.started.at(-1)).toBe('l2'); // right after another lane's statement a load always goes, however starved the lookup
     await t.finish('l2');
+    expect(t.started.at(-1)).toBe('l3'); // a new burst has just begun
+    await t.finish('l3');
+    await t.finish('lookup');
+    expect(t.started).toEqual(['l0', 'l1', 'funnel', 'l2', 'l3', 'lookup']);
   });
 
   it('a starving analyst statement still lets a waiting default lookup go first (loads before both)', async () => {
@@ -133,7 +140,7 @@ describe('store scheduler', () => {
       fc.asyncProperty(
         fc.array(fc.record({ lane: fc.constantFrom<StoreLane>('load', 'default', 'analytics'), finishFirst: fc.nat(3) }), { minLength: 1, maxLength: 30 }),
         async (steps) => {
-          const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0 }));
+          const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0, now: () => 0 }));
           const lanes = new Map<string, StoreLane>();
           const submittedAt = new Map<string, number>();
           const finished: string[] = [];

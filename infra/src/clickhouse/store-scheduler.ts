@@ -6,8 +6,10 @@
  * wait too. chdb-node additionally chains every parameterised statement through one process-wide FIFO.
  *
  * So this keeps at most one statement in flight and chooses the next itself: the processor's loads first, then the
- * service's own small lookups, then analyst queries — FIFO within a lane. A load therefore waits for at most the one
- * statement already running. docs/performance.md has the measurements; docs/processor.md how a server differs.
+ * service's own small lookups, then analyst queries — FIFO within a lane. A load never waits for more than the one
+ * statement of another lane already running. Loads cannot starve the others either: once loads have held the store
+ * for `maxLoadBurstMs` while another lane's statement has waited `maxWaitMs`, that one statement goes next.
+ * docs/processor.md says how it works and how a server differs; docs/performance.md has the measurements.
  */
 export type StoreLane = 'load' | 'default' | 'analytics';
 
@@ -18,11 +20,10 @@ export interface StoreSchedulerOptions {
    * slip into every gap.
    */
   loadGraceMs?: number;
-  /**
-   * A statement of another lane that has waited this long goes next even while loads are pending (no lane starves);
-   * a waiting default statement still goes before a starving analyst one.
-   */
+  /** A statement of another lane that has waited this long may go before pending loads (default before analytics)… */
   maxWaitMs?: number;
+  /** …once loads have run back to back this long: a steady stream of batches cannot hold a lookup for seconds. */
+  maxLoadBurstMs?: number;
   now?: () => number;
 }
 
@@ -55,7 +56,7 @@ interface Entry {
   start: () => void;
 }
 
-export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 5_000, now = Date.now }: StoreSchedulerOptions = {}): StoreScheduler {
+export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 250, maxLoadBurstMs = 250, now = Date.now }: StoreSchedulerOptions = {}): StoreScheduler {
   const queues: Record<StoreLane, Entry[]> = { load: [], default: [], analytics: [] };
   let running: StoreLane | undefined;
   let holdUntil = 0;
@@ -63,18 +64,26 @@ export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 5_000, now 
   const zero = (): LaneTotals => ({ count: 0, maxWaitMs: 0, totalWaitMs: 0, maxRunMs: 0, totalRunMs: 0 });
   const totals: Record<StoreLane, LaneTotals> = { load: zero(), default: zero(), analytics: zero() };
 
+  // When the current run of back-to-back loads began; undefined after another lane's statement.
+  let loadBurstStart: number | undefined;
+
   const pick = (): Entry | undefined => {
     const t = now();
-    const starving = (lane: StoreLane) => {
+    const waited = (lane: StoreLane) => {
       const head = queues[lane][0];
       return head !== undefined && t - head.enqueuedAt >= maxWaitMs;
     };
-    // No lane starves: a default statement that waited maxWaitMs goes before loads; an analyst one too, unless a
-    // default statement (a small lookup the collector or processor may be waiting on) is queued.
-    if (starving('default')) return queues.default.shift();
-    if (starving('analytics') && !queues.default.length) return queues.analytics.shift();
-    if (queues.load.length) return queues.load.shift();
+    const other = () => queues.default.shift() ?? queues.analytics.shift();
+    const starvedOther = () => (waited('default') ? queues.default.shift() : queues.default.length === 0 && waited('analytics') ? queues.analytics.shift() : undefined);
+    const burstOver = loadBurstStart !== undefined && t - loadBurstStart >= maxLoadBurstMs;
+    if (queues.load.length) {
+      // Right after another lane's statement, a pending load always goes: at most one statement ahead of any load.
+      if (loadBurstStart === undefined || !burstOver) return queues.load.shift();
+      return starvedOther() ?? queues.load.shift();
+    }
     if (t < holdUntil) {
+      const starved = burstOver ? starvedOther() : undefined;
+      if (starved) return starved;
       if ((queues.default.length || queues.analytics.length) && !holdTimer) {
         holdTimer = setTimeout(() => {
           holdTimer = undefined;
@@ -83,7 +92,7 @@ export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 5_000, now 
       }
       return undefined;
     }
-    return queues.default.shift() ?? queues.analytics.shift();
+    return other();
   };
 
   const dispatch = () => {
@@ -91,6 +100,8 @@ export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 5_000, now 
     const next = pick();
     if (!next) return;
     running = next.lane;
+    if (next.lane !== 'load') loadBurstStart = undefined;
+    else if (loadBurstStart === undefined) loadBurstStart = now();
     next.start();
   };
 
