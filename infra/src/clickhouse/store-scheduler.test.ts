@@ -123,16 +123,21 @@ describe('store scheduler', () => {
     expect(t.started).toEqual(['l0', 'l1', 'funnel', 'l2', 'l3', 'lookup']);
   });
 
-  it('a starving analyst statement still lets a waiting default lookup go first (loads before both)', async () => {
+  it('among statements that waited maxWaitMs the longest-waiting goes first, so lookups and analyst queries cannot starve each other', async () => {
     let clock = 0;
     const t = fakeTasks(createStoreScheduler({ loadGraceMs: 0, maxWaitMs: 1_000, now: () => clock }));
     void t.submit('analytics', 'funnel1');
     void t.submit('analytics', 'funnel2');
-    void t.submit('load', 'l1');
-    clock = 1_500; // funnel2 has starved
-    void t.submit('default', 'lookup');
-    for (const name of ['funnel1', 'l1', 'lookup', 'funnel2']) await t.finish(name);
-    expect(t.started).toEqual(['funnel1', 'l1', 'lookup', 'funnel2']);
+    clock = 200;
+    void t.submit('default', 'lookup1');
+    clock = 1_500; // funnel2 waited 1,500 ms, lookup1 1,300 ms
+    void t.submit('default', 'lookup2');
+    await t.finish('funnel1');
+    expect(t.started.at(-1)).toBe('funnel2');
+    await t.finish('funnel2');
+    await t.finish('lookup1');
+    await t.finish('lookup2');
+    expect(t.started).toEqual(['funnel1', 'funnel2', 'lookup1', 'lookup2']);
   });
 
   it('for any submission order: one in flight, every task runs once, and no load waits behind more than one other-lane task', async () => {

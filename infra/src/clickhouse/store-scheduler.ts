@@ -8,7 +8,9 @@
  * So this keeps at most one statement in flight and chooses the next itself: the processor's loads first, then the
  * service's own small lookups, then analyst queries — FIFO within a lane. A load never waits for more than the one
  * statement of another lane already running. Loads cannot starve the others either: once loads have held the store
- * for `maxLoadBurstMs` while another lane's statement has waited `maxWaitMs`, that one statement goes next.
+ * for `maxLoadBurstMs` while another lane's statement has waited `maxWaitMs`, that one statement goes next; among
+ * statements that waited `maxWaitMs`, the longest-waiting goes first, so lookups and analyst queries cannot starve
+ * each other.
  * docs/processor.md says how it works and how a server differs; docs/performance.md has the measurements.
  */
 export type StoreLane = 'load' | 'default' | 'analytics';
@@ -20,7 +22,7 @@ export interface StoreSchedulerOptions {
    * slip into every gap.
    */
   loadGraceMs?: number;
-  /** A statement of another lane that has waited this long may go before pending loads (default before analytics)… */
+  /** A statement of another lane that has waited this long may go before pending loads (the longest-waiting first)… */
   maxWaitMs?: number;
   /** …once loads have run back to back this long: a steady stream of batches cannot hold a lookup for seconds. */
   maxLoadBurstMs?: number;
@@ -74,7 +76,14 @@ export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 250, maxLoa
       return head !== undefined && t - head.enqueuedAt >= maxWaitMs;
     };
     const other = () => queues.default.shift() ?? queues.analytics.shift();
-    const starvedOther = () => (waited('default') ? queues.default.shift() : queues.default.length === 0 && waited('analytics') ? queues.analytics.shift() : undefined);
+    // Of the lookups and analyst statements that waited maxWaitMs, the one that waited longest (so neither lane starves
+    // the other: the query API's own limits keep the analyst lane short).
+    const starvedOther = () => {
+      const d = waited('default') ? queues.default[0]! : undefined;
+      const a = waited('analytics') ? queues.analytics[0]! : undefined;
+      if (d && (!a || d.enqueuedAt <= a.enqueuedAt)) return queues.default.shift();
+      return a ? queues.analytics.shift() : undefined;
+    };
     const burstOver = loadBurstStart !== undefined && t - loadBurstStart >= maxLoadBurstMs;
     if (queues.load.length) {
       // Right after another lane's statement, a pending load always goes: at most one statement ahead of any load.
@@ -92,7 +101,7 @@ export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 250, maxLoa
       }
       return undefined;
     }
-    return other();
+    return starvedOther() ?? other();
   };
 
   const dispatch = () => {
