@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
@@ -21,7 +21,9 @@ export function createClickHouse(config: ClickHouseConfig): ClickHouseClient {
   if (config.kind === 'server') {
     return createClient({ url: config.url, clickhouse_settings, request_timeout: (config.maxExecutionTimeSeconds + 30) * 1000 });
   }
-  mkdirSync(config.path, { recursive: true });
+  // The embedded store holds every event: its directory is the owner's only (whatever modes chDB gives its files).
+  mkdirSync(config.path, { recursive: true, mode: 0o700 });
+  chmodSync(config.path, 0o700);
   const connection = loadChdbConnection(config.path);
   const scheduler = createStoreScheduler();
   const raw = (connection as { chdb?: { rawInsert?: (p: EmbeddedInsertParams) => Promise<unknown> } }).chdb?.rawInsert;

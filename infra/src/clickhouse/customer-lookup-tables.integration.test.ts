@@ -19,9 +19,10 @@ async function withEvents() {
   const { client, database } = await freshClickHouseDatabase();
   await client.insert({ table: `${database}.events`, format: 'JSONEachRow', values: EVENTS });
   const rows = async (sql: string) => (await client.query({ query: sql, format: 'JSONEachRow' })).json();
+  // 0271's customer_browsers backfill predates the table's `day` column (0310_retention, which has its own backfill).
   const backfills = loadMigrations({ database })
     .filter((m) => m.name === '0270_session_days' || m.name === '0271_customer_lookup')
-    .flatMap((m) => m.statements.filter((s) => s.startsWith('INSERT')));
+    .flatMap((m) => m.statements.filter((s) => s.startsWith('INSERT') && !s.startsWith(`INSERT INTO ${database}.customer_browsers`)));
   return { client, database, rows, backfills };
 }
 
@@ -70,6 +71,30 @@ describe('customer lookup tables', () => {
     for (const statement of backfills) await client.command({ query: statement });
     expect(await details()).toEqual(expected);
     expect(await pairs()).toHaveLength(3);
+  });
+});
+
+describe('customer_browsers days (0310)', () => {
+  it('pairs are kept per day seen; pairs stored before 0310 (no day) get their days from events, orders and links', async () => {
+    const { client, database, rows } = await withEvents();
+    await client.insert({ table: `${database}.identities`, format: 'JSONEachRow', values: [{ site_id: 's1', anonymous_id: 'a3', customer_id: 'c1', first_seen: '2026-11-03 00:00:00', last_seen: '2026-11-04 00:00:00', sources: ['identify'] }] });
+    const days = () => rows(`SELECT customer_id, anonymous_id, toString(day) AS day FROM ${database}.customer_browsers FINAL ORDER BY anonymous_id, day`);
+    const expected = [
+      { customer_id: 'c1', anonymous_id: 'a1', day: '2026-11-02' },
+      { customer_id: 'c1', anonymous_id: 'a3', day: '2026-11-04' },
+    ];
+    expect(await days()).toEqual(expected);
+    // As stored before 0310: the same pairs without a day (plus one no source knows any more, which cannot be dated).
+    await client.command({ query: `TRUNCATE TABLE ${database}.customer_browsers` });
+    await client.insert({ table: `${database}.customer_browsers`, format: 'JSONEachRow', values: [
+      { site_id: 's1', customer_id: 'c1', anonymous_id: 'a1' }, { site_id: 's1', customer_id: 'c1', anonymous_id: 'a3' }, { site_id: 's1', customer_id: 'c9', anonymous_id: 'gone' },
+    ] });
+    // Every statement of 0310 again, twice (as after a crash half-way through it): the backfill dates the old pairs,
+    // the rest changes nothing.
+    const statements = loadMigrations({ database }).find((m) => m.name === '0310_retention')!.statements;
+    expect(statements.filter((s) => s.includes(`${database}.customer_browsers`) && /^(INSERT|ALTER TABLE \S+ +DELETE)/.test(s))).toHaveLength(2);
+    for (let run = 0; run < 2; run++) for (const statement of statements) await client.command({ query: statement, clickhouse_settings: { mutations_sync: '2' } });
+    expect(await days()).toEqual(expected);
   });
 });
 

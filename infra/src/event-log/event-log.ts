@@ -81,12 +81,32 @@ export interface TopicSpec {
   name: string;
   partitions: number;
   replicationFactor?: number;
+  /**
+   * How long the log keeps a record (docs/retention.md). Kafka: the topic's `retention.ms`, set when the topic is
+   * created and brought to this value when it differs. File log: whole segments past it are deleted once consumed.
+   * Unset: the log's own default (Kafka's broker setting; the file log keeps records until consumed).
+   */
+  retentionMs?: number;
+}
+
+/** A record as a rewrite sees it (file log). */
+export interface RewritableRecord {
+  key: string | null;
+  value: Buffer;
+  headers?: LogHeaders;
+  timestamp: number;
 }
 
 export interface EventLog {
   producer(): Promise<EventLogProducer>;
   consumer(options: ConsumerOptions): Promise<EventLogConsumer>;
   ensureTopics(topics: TopicSpec[]): Promise<void>;
+  /**
+   * Rewrites a topic in place: each record is kept, removed, or given a new value (an erasure removing a person's
+   * records). Only a log that can delete single records has it: the file log. Kafka cannot; there the erasure
+   * register drops the records when they are consumed or replayed, and the bytes go with the topic's retention.
+   */
+  rewrite?(topic: string, decide: (record: RewritableRecord) => 'keep' | 'remove' | { value: Buffer }): Promise<{ removed: number; replaced: number }>;
   /** True when the log answers a metadata request now. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

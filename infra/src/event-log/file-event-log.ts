@@ -1,7 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BatchOutcome, ConsumerOptions, EventLog, EventLogConsumer, EventLogProducer, LogMessage, LoggedMessage, TopicSpec } from './event-log.js';
-import { TopicLog } from './topic-log.js';
+import { startFileLogRetention } from './file-log-retention.js';
+import { isErasedRecord } from './segment-file.js';
+import { LOG_DIR_MODE, TopicLog } from './topic-log.js';
 
 export interface FileEventLogOptions {
   /** Directory of the log; one process at a time (a pid lock file guards it). */
@@ -12,6 +14,8 @@ export interface FileEventLogOptions {
   maxBatchRecords?: number;
   /** How long a consumer waits before retrying a batch it answered 'retry-later'. */
   retryDelayMs?: number;
+  /** How often topics with a retention (TopicSpec.retentionMs) are swept (file-log-retention.ts). Default 1 minute. */
+  retentionSweepMs?: number;
 }
 
 /**
@@ -20,10 +24,14 @@ export interface FileEventLogOptions {
  * and the processor consumes it through exactly the code path it uses with Kafka. One partition per topic.
  */
 export function createFileEventLog(options: FileEventLogOptions): EventLog {
-  mkdirSync(options.dir, { recursive: true });
+  // Private: the log holds events with personal data (ids, emails in traits, anonymised addresses).
+  mkdirSync(options.dir, { recursive: true, mode: LOG_DIR_MODE });
+  chmodSync(options.dir, LOG_DIR_MODE);
   const release = lockDirectory(options.dir);
   const topics = new Map<string, TopicLog>();
   const consumers = new Set<EventLogConsumer>();
+  const retention = new Map<string, number>();
+  const stopRetention = startFileLogRetention(() => [...topics].map(([name, log]) => [log, retention.get(name)]), options.retentionSweepMs ?? 60_000);
   const topic = (name: string) => {
     let log = topics.get(name);
     if (!log) {
@@ -62,7 +70,14 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
                 const { offset, records } = log.read(from, options.maxBatchRecords ?? 5000, consumerOptions.maxBytesPerPartition ?? 4 * 1024 * 1024);
                 if (!records.length) continue;
                 worked = true;
-                const messages: LoggedMessage[] = records.map((r, i) => ({ topic: name, partition: 0, offset: String(offset + i), key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}), timestamp: r.timestamp }));
+                // What an erasure removed is skipped: its offset is consumed, nothing is handed out.
+                const messages: LoggedMessage[] = records.flatMap((r, i) =>
+                  isErasedRecord(r) ? [] : [{ topic: name, partition: 0, offset: String(offset + i), key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}), timestamp: r.timestamp }],
+                );
+                if (!messages.length) {
+                  log.commit(consumerOptions.groupId, offset + records.length);
+                  continue;
+                }
                 const outcome: BatchOutcome = await handle({ topic: name, partition: 0, messages }, { heartbeat: async () => {}, isActive: () => running });
                 if (outcome === 'commit') log.commit(consumerOptions.groupId, offset + records.length);
                 else await sleep(options.retryDelayMs ?? 500);
@@ -88,7 +103,14 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
     },
 
     async ensureTopics(specs: TopicSpec[]) {
-      for (const spec of specs) topic(spec.name);
+      for (const spec of specs) {
+        topic(spec.name);
+        if (spec.retentionMs !== undefined) retention.set(spec.name, spec.retentionMs);
+      }
+    },
+
+    async rewrite(name, decide) {
+      return topic(name).rewrite(decide);
     },
 
     async ping() {
@@ -96,6 +118,7 @@ export function createFileEventLog(options: FileEventLogOptions): EventLog {
     },
 
     async close() {
+      stopRetention();
       await Promise.all([...consumers].map((c) => c.stop()));
       for (const log of topics.values()) log.close();
       topics.clear();
@@ -115,7 +138,7 @@ function lockDirectory(dir: string): () => void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const fd = openSync(lock, 'w');
+  const fd = openSync(lock, 'w', 0o600);
   writeSync(fd, String(process.pid));
   closeSync(fd);
   return () => rmSync(lock, { force: true });

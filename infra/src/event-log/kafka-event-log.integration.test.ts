@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import kafkajs from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { decodeRawEvent, encodeRawEvent, RawEventOrigin, type RawEvent } from '@spoor/events';
 import { uniqueName } from '@spoor/test-harness';
@@ -133,5 +134,31 @@ describe('Kafka event log (real broker)', () => {
     const dead = createKafkaEventLog({ brokers: ['127.0.0.1:1'], clientId: 'dead', retries: 0, connectionTimeoutMs: 300, logLevel: 'nothing' });
     expect(await dead.ping()).toBe(false);
     await dead.close();
+  });
+
+  it('topics get the retention they are ensured with, at creation and when it changes later; other topic settings stay', async () => {
+    // A test helper reads the broker's view directly (the adapter only writes it).
+    const admin = new kafkajs.Kafka({ brokers, clientId: 'spoor-test-admin', logLevel: kafkajs.logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const configOf = async (topic: string) => {
+        const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: topic }] });
+        return Object.fromEntries(resources[0]!.configEntries.filter((e) => !e.isDefault).map((e) => [e.configName, e.configValue]));
+      };
+      const raw = uniqueName('raw');
+      const dlq = uniqueName('dlq');
+      await log.ensureTopics([{ name: raw, partitions: 2, retentionMs: 7 * 24 * 3_600_000 }, { name: dlq, partitions: 1, retentionMs: 3 * 24 * 3_600_000 }]);
+      expect(await configOf(raw)).toMatchObject({ 'retention.ms': String(7 * 24 * 3_600_000), 'segment.ms': String(21 * 3_600_000) });
+      expect((await configOf(dlq))['retention.ms']).toBe(String(3 * 24 * 3_600_000));
+
+      // An operator's own override on the topic survives Spoor changing the retention.
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: raw, configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 3_600_000) }, { name: 'max.message.bytes', value: '2000000' }] }] });
+      await log.ensureTopics([{ name: raw, partitions: 2, retentionMs: 24 * 3_600_000 }, { name: dlq, partitions: 1 }]);
+      expect(await configOf(raw)).toMatchObject({ 'retention.ms': String(24 * 3_600_000), 'segment.ms': String(3 * 3_600_000), 'max.message.bytes': '2000000' });
+      // No retention asked for: the topic is left as it is.
+      expect((await configOf(dlq))['retention.ms']).toBe(String(3 * 24 * 3_600_000));
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

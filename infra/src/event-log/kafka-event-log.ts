@@ -136,11 +136,20 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
       const a = await getAdmin();
       const existing = new Set(await a.listTopics());
       const missing = topics.filter((t) => !existing.has(t.name));
-      if (!missing.length) return;
-      await a.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: t.replicationFactor ?? 1 })),
-      });
+      if (missing.length) {
+        await a.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: t.name,
+            numPartitions: t.partitions,
+            replicationFactor: t.replicationFactor ?? 1,
+            ...(t.retentionMs !== undefined ? { configEntries: retentionConfig(t.retentionMs) } : {}),
+          })),
+        });
+      }
+      // Topics that existed already: a changed retention applies to them too (and to the records they hold).
+      const kept = topics.filter((t) => existing.has(t.name) && t.retentionMs !== undefined);
+      if (kept.length) await alignRetention(a, kept as Array<TopicSpec & { retentionMs: number }>);
     },
 
     async ping() {
@@ -161,6 +170,42 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
     },
   };
 }
+
+/**
+ * Sets `retention.ms` on topics whose value differs. AlterConfigs (the request kafkajs offers) replaces a topic's whole
+ * set of overrides, so the other overrides are read first and sent back unchanged.
+ */
+async function alignRetention(admin: Admin, topics: Array<TopicSpec & { retentionMs: number }>): Promise<void> {
+  const described = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((t) => ({ type: TOPIC_RESOURCE, name: t.name })) });
+  const resources = [];
+  for (const resource of described.resources) {
+    const wanted = topics.find((t) => t.name === resource.resourceName)!.retentionMs;
+    const overrides = resource.configEntries.filter((e) => !e.isDefault && e.configSource === TOPIC_CONFIG_SOURCE && e.configValue !== null && !e.isSensitive);
+    const entries = retentionConfig(wanted);
+    if (entries.every((w) => overrides.find((e) => e.configName === w.name)?.configValue === w.value)) continue;
+    const kept = overrides.filter((e) => !entries.some((w) => w.name === e.configName)).map((e) => ({ name: e.configName, value: e.configValue }));
+    resources.push({ type: TOPIC_RESOURCE, name: resource.resourceName, configEntries: [...kept, ...entries] });
+  }
+  if (resources.length) await admin.alterConfigs({ validateOnly: false, resources });
+}
+
+/**
+ * The topic settings of a retention: `retention.ms`, and `segment.ms` at an eighth of it. Kafka deletes only whole
+ * segments and never the active one, which rolls after `segment.ms` (default 7 days): without it a quiet topic could
+ * keep a record for the roll time plus the retention. So a record is gone at most 9/8 of the retention after it was
+ * written (plus the broker's retention check, every 5 minutes by default) — the same bound as the file log.
+ */
+function retentionConfig(retentionMs: number): Array<{ name: string; value: string }> {
+  return [
+    { name: 'retention.ms', value: String(retentionMs) },
+    { name: 'segment.ms', value: String(Math.max(1, Math.floor(retentionMs / 8))) },
+  ];
+}
+
+/** DescribeConfigs' config source of a topic-level override (Kafka's ConfigSource.DYNAMIC_TOPIC_CONFIG). */
+const TOPIC_CONFIG_SOURCE = 1;
+// Through the default export, like CompressionCodecs above.
+const TOPIC_RESOURCE = kafkajs.ConfigResourceTypes.TOPIC;
 
 /** Kafka header values are bytes and a name may repeat; the port carries UTF-8 strings, the first value of a name. */
 function headersOf(raw: IHeaders): Record<string, string> {

@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -16,6 +16,16 @@ export interface StoredRecord {
   timestamp: number;
   headers?: Record<string, string>;
 }
+
+/**
+ * What remains of a record an erasure removed (topic-log.ts `rewrite`): no key, no value, only this header, so every
+ * later record keeps its offset and committed offsets stay right. Consumers skip it.
+ */
+export const ERASED_HEADER = 'x-spoor-erased';
+export const isErasedRecord = (record: StoredRecord) => record.headers?.[ERASED_HEADER] === '1';
+
+/** Segment files hold personal data (events, client addresses): readable by the owner only. */
+export const SEGMENT_FILE_MODE = 0o600;
 
 const HEADER = 8;
 const BODY_PREFIX = 10;
@@ -35,7 +45,9 @@ export class SegmentFile {
     readonly base: number,
     recoverTail: boolean,
   ) {
-    this.fd = openSync(path, 'a+');
+    this.fd = openSync(path, 'a+', SEGMENT_FILE_MODE);
+    // A segment created before files were private (or under a loose umask) becomes private on open.
+    fchmodSync(this.fd, SEGMENT_FILE_MODE);
     this.scan(recoverTail);
   }
 
@@ -81,8 +93,25 @@ export class SegmentFile {
     return out;
   }
 
+  /** Every record of the segment, in order. */
+  readAll(): StoredRecord[] {
+    return this.positions.length ? this.read(this.base, this.positions.length, Number.MAX_SAFE_INTEGER) : [];
+  }
+
   close(): void {
     closeSync(this.fd);
+  }
+
+  /** Writes `records` as a complete new segment file at `path` and fsyncs it (the caller renames it into place). */
+  static write(path: string, records: StoredRecord[]): void {
+    const fd = openSync(path, 'w', SEGMENT_FILE_MODE);
+    try {
+      const joined = Buffer.concat(records.map(encodeRecord));
+      writeSync(fd, joined, 0, joined.length, 0);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private scan(recoverTail: boolean): void {

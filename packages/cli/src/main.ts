@@ -1,5 +1,6 @@
 // `spoor <command>`: the only file of the CLI that reads the environment.
 import { keysCommand } from './commands/keys.js';
+import { retentionCommand } from './commands/retention.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serviceCommands, startCommand } from './commands/start.js';
 import { demoCommand } from './commands/demo.js';
@@ -8,12 +9,16 @@ import { replayCommand } from './commands/replay.js';
 import type { Command } from './commands/command.js';
 import { parseSpoorEnv } from './spoor-env.js';
 
-const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, replayCommand, keysCommand, emailLinksCommand, demoCommand];
+const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, replayCommand, keysCommand, retentionCommand, emailLinksCommand, demoCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return ['usage: spoor <command> [options]', '', ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`), '', 'spoor <command> --help for its options'].join('\n');
 }
+
+// Everything Spoor writes (data dir, file log, chDB's parts, keys, secrets) may hold personal data or secrets:
+// files 0600 and directories 0700 unless a creator says otherwise, chDB's own files included.
+process.umask(0o077);
 
 const [name, ...args] = process.argv.slice(2);
 const command = commands.find((c) => c.name === name);

@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCollectorEnv } from './collector-env.js';
 
@@ -14,5 +17,13 @@ describe('collector env', () => {
     expect(() => parseCollectorEnv({ KAFKA_BROKERS: 'a:1' })).toThrow(/LINK_SIGNING_SECRETS: required/);
     expect(() => parseCollectorEnv({ KAFKA_BROKERS: 'a:1', LINK_SIGNING_SECRETS: 'short' })).toThrow(/at least 32/);
     expect(() => parseCollectorEnv({ KAFKA_BROKERS: 'a:1', LINK_SIGNING_SECRETS: secret, PORT: 'eighty' })).toThrow(/^collector configuration: PORT/);
+  });
+  it('reads secrets from a file only its owner can read', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'spoor-secret-')), 'link-secrets');
+    writeFileSync(file, `${secret}\n${'z'.repeat(40)}\n`);
+    chmodSync(file, 0o644);
+    expect(() => parseCollectorEnv({ KAFKA_BROKERS: 'a:1', LINK_SIGNING_SECRET_FILE: file })).toThrow(/LINK_SIGNING_SECRET_FILE: readable by others: chmod 600/);
+    chmodSync(file, 0o600);
+    expect(parseCollectorEnv({ KAFKA_BROKERS: 'a:1', LINK_SIGNING_SECRET_FILE: file }).linkSecrets).toEqual([secret, 'z'.repeat(40)]);
   });
 });

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { describeZodError, TOPICS } from '@spoor/events';
+import { DEFAULT_LOG_RETENTION_HOURS, MAX_LOG_RETENTION_HOURS } from '@spoor/infra';
 
 const list = z
   .string()
@@ -26,6 +27,8 @@ export const collectorEnvSchema = z
     KAFKA_TOPIC_PARTITIONS: int(6, 1),
     SPOOR_RAW_TOPIC: z.string().default(TOPICS.raw),
     SPOOR_DLQ_TOPIC: z.string().default(TOPICS.deadLetter),
+    /** Hours the raw and dead-letter topics keep a record (their retention.ms, set when ensuring the topics). */
+    SPOOR_LOG_RETENTION_HOURS: z.coerce.number().int().min(1).max(MAX_LOG_RETENTION_HOURS).default(DEFAULT_LOG_RETENTION_HOURS),
     REDIS_URL: z.string().url().optional(),
     SITES_FILE: z.string().optional(),
     CLICKHOUSE_URL: z.string().optional(),
@@ -34,8 +37,12 @@ export const collectorEnvSchema = z
     SITES_CACHE_TTL_SECONDS: int(60, 1),
     LINK_SIGNING_SECRETS: list,
     LINK_SIGNING_SECRET_FILE: z.string().optional(),
-    IDENTITY_TOKEN_TTL_SECONDS: int(3600, 60),
+    IDENTITY_TOKEN_TTL_SECONDS: int(900, 60),
     TRUSTED_PROXIES: list,
+    // The same vocabulary as the processor's: how much of the client address Spoor keeps, applied here before the log.
+    IP_ANONYMISATION: z.enum(['truncate', 'drop']).default('truncate'),
+    IP_V4_PREFIX_BITS: z.coerce.number().int().min(0).max(32).default(24),
+    IP_V6_PREFIX_BITS: z.coerce.number().int().min(0).max(128).default(48),
     MACHINE_OPEN_RANGES: list,
     RATE_LIMITS: flag(true),
     RATE_LIMIT_LEASES: flag(true),
@@ -53,6 +60,8 @@ export const collectorEnvSchema = z
     const secrets = [...env.LINK_SIGNING_SECRETS];
     if (env.LINK_SIGNING_SECRET_FILE) {
       try {
+        // Whoever reads the file can sign links for every site without keys of its own: owner only.
+        if ((statSync(env.LINK_SIGNING_SECRET_FILE).mode & 0o077) !== 0) throw new Error('readable by others: chmod 600 it');
         secrets.push(...readFileSync(env.LINK_SIGNING_SECRET_FILE, 'utf8').split('\n').map((s) => s.trim()).filter(Boolean));
       } catch (err) {
         ctx.addIssue({ code: 'custom', path: ['LINK_SIGNING_SECRET_FILE'], message: (err as Error).message });

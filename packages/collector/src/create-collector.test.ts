@@ -28,7 +28,7 @@ describe('POST /v1/events', () => {
       deviceTs: events[0]!.ts,
       sentAt: batch([]).sentAt,
       receivedAt: 1_763_900_000_000,
-      clientIp: '203.0.113.9',
+      clientIp: '203.0.113.0',
       userAgent: 'UA/1.0',
       collectorId: 'collector-test',
       origin: RawEventOrigin.BROWSER,
@@ -216,7 +216,8 @@ describe('POST /v1/events', () => {
     await app.request(post(batch([pageView()]), { headers }), undefined, fromAddress('10.0.0.2'));
     await app.request(post(batch([pageView()]), { headers }), undefined, fromAddress('203.0.113.66'));
     const ips = rawEventsIn(log.messagesOn('raw')).map((m) => m.raw.clientIp);
-    expect(ips).toEqual(['192.0.2.50', '203.0.113.66']);
+    // Truncated before the log (IP_ANONYMISATION): the /24 of the right hop.
+    expect(ips).toEqual(['192.0.2.0', '203.0.113.0']);
   });
 
   it('verifies an email identity token in identify and strips it', async () => {

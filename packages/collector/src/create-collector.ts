@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { LIMITS, TOPICS } from '@spoor/events';
+import { createMemoryKeyValue, DEFAULT_IP_ANONYMISATION, type IpAnonymisation, type KeyValue } from '@spoor/infra';
 import { checkSecrets } from './email/link-token.js';
 import { clickRoute } from './email/click-route.js';
 import { createOpenClassifier, type OpenClassifierOptions } from './email/classify-open.js';
@@ -22,18 +23,31 @@ export interface CollectorDeps {
   /** Readiness: is the event log reachable (EventLog.ping)? */
   logReachable: () => Promise<boolean>;
   sites: SiteRegistry;
-  /** HMAC secrets for email links; the first signs, all verify (rotation). Each at least 32 characters. */
+  /**
+   * Global HMAC secrets for email links; the first signs, all verify (rotation). Each at least 32 characters. They sign
+   * the links of sites without keys of their own and verify every token without a key id (see link-token.ts).
+   */
   linkSecrets: readonly string[];
   /** Names this instance in every RawEvent it produces. */
   collectorId: string;
   topics?: { raw: string; deadLetter: string };
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or `loopback` / `uniquelocal`). */
   trustedProxies?: readonly string[];
+  /**
+   * What is left of the client address in what the collector produces (default: truncate to /24 and /48). The full
+   * address never reaches the log; it lives only in the request's memory (rate limiting, the email-open check).
+   */
+  ipAnonymisation?: IpAnonymisation;
   rateLimits?: RateLimits;
   metrics?: CollectorMetrics;
   openClassifier?: OpenClassifierOptions;
-  /** Lifetime of the identity token appended to email landing URLs. */
+  /** Lifetime of the identity token appended to email landing URLs (default 15 minutes). */
   identityTokenTtlMs?: number;
+  /**
+   * Shared state binding each identity token to the first anonymous id presenting it: Redis when several collectors
+   * serve one site (REDIS_URL), else in-process memory (the default), which binds per process only.
+   */
+  keyValue?: KeyValue;
   /** Retry-After (seconds) on 503 when the event log is down. */
   retryAfterSeconds?: number;
   maxBodyBytes?: number;
@@ -44,6 +58,9 @@ export interface CollectorDeps {
   now?: () => number;
   log?: (message: string, error: unknown) => void;
 }
+
+/** Long enough for the landing page to load and send its identify, short enough that a forwarded link is stale. */
+export const DEFAULT_IDENTITY_TOKEN_TTL_MS = 15 * 60 * 1000;
 
 const ROUTES = new Set(['/v1/events', '/v1/import', '/v1/o.gif', '/v1/c', '/healthz', '/readyz', '/metrics']);
 
@@ -57,6 +74,7 @@ export function createCollector(deps: CollectorDeps): Hono {
     rateLimits: deps.rateLimits ?? unlimited,
     metrics,
     trust: compileTrustedProxies(deps.trustedProxies ?? []),
+    ipAnonymisation: deps.ipAnonymisation ?? DEFAULT_IP_ANONYMISATION,
     collectorId: deps.collectorId,
     linkSecrets: deps.linkSecrets,
     topics: deps.topics ?? { raw: TOPICS.raw, deadLetter: TOPICS.deadLetter },
@@ -71,12 +89,12 @@ export function createCollector(deps: CollectorDeps): Hono {
     metrics.inFlightBytes.set(deps.producer.queuedBytes());
   });
   app.route('/', opsRoutes({ metrics, logReachable: deps.logReachable, isShuttingDown }));
-  app.route('/', eventsRoute({ ...routeDeps, maxBodyBytes: deps.maxBodyBytes }));
+  app.route('/', eventsRoute({ ...routeDeps, maxBodyBytes: deps.maxBodyBytes, identityBindings: deps.keyValue ?? createMemoryKeyValue({ maxEntries: 100_000 }) }));
   if (deps.authenticateImport) {
     app.route('/', importRoute({ ...routeDeps, authenticate: deps.authenticateImport, maxBodyBytes: deps.maxBodyBytes ?? LIMITS.maxBatchBytes }));
   }
   app.route('/', openPixelRoute({ ...routeDeps, classifyOpen: createOpenClassifier(deps.openClassifier) }));
-  app.route('/', clickRoute({ ...routeDeps, identityTokenTtlMs: deps.identityTokenTtlMs ?? 60 * 60 * 1000 }));
+  app.route('/', clickRoute({ ...routeDeps, identityTokenTtlMs: deps.identityTokenTtlMs ?? DEFAULT_IDENTITY_TOKEN_TTL_MS }));
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`, code: 'not_found' }, 404));
   app.onError(onCollectorError({ retryAfterSeconds: deps.retryAfterSeconds ?? 5, log: deps.log }));
   return app;

@@ -1,4 +1,4 @@
-import { createClickHouse, createKafkaEventLog, normaliseClickHouseConfig } from '@spoor/infra';
+import { connectRedisKeyValue, createClickHouse, createKafkaEventLog, normaliseClickHouseConfig } from '@spoor/infra';
 import { Redis } from 'ioredis';
 import { parseCollectorEnv } from './collector-env.js';
 import { createCollector } from './create-collector.js';
@@ -15,9 +15,10 @@ import type { SiteRegistry } from './sites/site-registry.js';
 const env = parseCollectorEnv(process.env);
 
 const eventLog = createKafkaEventLog({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, compression: env.KAFKA_COMPRESSION, logLevel: 'error' });
+const retentionMs = env.SPOOR_LOG_RETENTION_HOURS * 3_600_000;
 await eventLog.ensureTopics([
-  { name: env.SPOOR_RAW_TOPIC, partitions: env.KAFKA_TOPIC_PARTITIONS },
-  { name: env.SPOOR_DLQ_TOPIC, partitions: Math.min(env.KAFKA_TOPIC_PARTITIONS, 3) },
+  { name: env.SPOOR_RAW_TOPIC, partitions: env.KAFKA_TOPIC_PARTITIONS, retentionMs },
+  { name: env.SPOOR_DLQ_TOPIC, partitions: Math.min(env.KAFKA_TOPIC_PARTITIONS, 3), retentionMs },
 ]);
 // Several idempotent producers (lanes), each with one send in flight: see createCoalescingProducer.
 const kafkaProducers = await Promise.all(Array.from({ length: env.PRODUCER_LANES }, () => eventLog.producer()));
@@ -48,6 +49,9 @@ if (env.REDIS_URL && env.RATE_LIMITS) {
   await redis.connect().catch(() => undefined);
 }
 
+// Identity tokens are bound to the first browser presenting them; with Redis the binding holds across instances.
+const keyValue = env.REDIS_URL ? await connectRedisKeyValue({ url: env.REDIS_URL, prefix: 'spoor:collector:' }) : undefined;
+
 let closeSites = async () => {};
 let sites: SiteRegistry;
 if (env.SITES_FILE) {
@@ -68,6 +72,7 @@ const app = createCollector({
   collectorId: env.COLLECTOR_ID,
   topics: { raw: env.SPOOR_RAW_TOPIC, deadLetter: env.SPOOR_DLQ_TOPIC },
   trustedProxies: env.TRUSTED_PROXIES,
+  ipAnonymisation: { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS },
   rateLimits: env.RATE_LIMITS
     ? createRateLimits({
         perIp: { perSecond: env.RATE_LIMIT_IP_PER_SECOND, burst: env.RATE_LIMIT_IP_BURST },
@@ -79,6 +84,7 @@ const app = createCollector({
   metrics,
   openClassifier: { extraMachineRanges: env.MACHINE_OPEN_RANGES },
   identityTokenTtlMs: env.IDENTITY_TOKEN_TTL_SECONDS * 1000,
+  ...(keyValue ? { keyValue } : {}),
   retryAfterSeconds: env.RETRY_AFTER_SECONDS,
   isShuttingDown: () => shuttingDown,
 });
@@ -93,6 +99,7 @@ const running = await serveCollector({
     await Promise.all(kafkaProducers.map((p) => p.close()));
     await eventLog.close();
     redis?.disconnect();
+    await keyValue?.close();
     await closeSites();
   },
 });

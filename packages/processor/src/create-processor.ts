@@ -4,6 +4,7 @@ import { createSeenSet } from './dedupe/seen-set.js';
 import type { Enricher } from './enrich/enrich-event.js';
 import type { EventStore } from './load/event-store.js';
 import { createCoalescingLoader, createDirectLoader } from './pipeline/event-loader.js';
+import { createErasureRegisterReader } from './erasure/erasure-register.js';
 import { createBatchHandler, type BatchStats } from './pipeline/handle-batch.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './pipeline/retry.js';
 
@@ -53,6 +54,8 @@ export interface ProcessorTotals {
   loaded: number;
   deadLettered: number;
   droppedDuplicates: number;
+  /** Events of erased people, dropped by the erasure register. */
+  droppedErased: number;
   alreadyStored: number;
   retries: number;
   lastError: string | null;
@@ -71,7 +74,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const topics = deps.topics ?? TOPICS;
   const sessionTimeoutMs = deps.sessionTimeoutMs ?? 30_000;
   const readinessWindowMs = deps.readinessWindowMs ?? 60_000;
-  const totals: ProcessorTotals = { batches: 0, messages: 0, loaded: 0, deadLettered: 0, droppedDuplicates: 0, alreadyStored: 0, retries: 0, lastError: null };
+  const totals: ProcessorTotals = { batches: 0, messages: 0, loaded: 0, deadLettered: 0, droppedDuplicates: 0, droppedErased: 0, alreadyStored: 0, retries: 0, lastError: null };
   let consumer: EventLogConsumer | undefined;
   let producer: EventLogProducer | undefined;
   let started = false;
@@ -91,6 +94,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     enrich: deps.enrich,
     loader: concurrency > 1 && deps.coalesce !== false ? createCoalescingLoader({ ...loaderDeps, windowMs: 20, expectedCallers: Math.max(1, Math.min(concurrency, deps.coalesceGroup ?? concurrency)) }) : createDirectLoader(loaderDeps),
     seenSet: deps.keyValue ? createSeenSet(deps.keyValue) : null,
+    erasures: deps.store.readErasureRegister ? createErasureRegisterReader({ readErasureRegister: deps.store.readErasureRegister }) : null,
     deadLetters: { send: (messages) => producer!.send(topics.deadLetter, messages) },
     retry,
     heartbeatEveryMs: Math.max(500, Math.floor(sessionTimeoutMs / 6)),
@@ -101,6 +105,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       totals.loaded += stats.loaded;
       totals.deadLettered += stats.deadLettered;
       totals.droppedDuplicates += stats.dropped.inBatch + stats.dropped.seenSet;
+      totals.droppedErased += stats.dropped.erased;
       if (stats.report) totals.alreadyStored += Object.values(stats.report.alreadyStored).reduce((a, b) => a + b, 0);
       deps.onBatch?.(stats);
     },

@@ -14,3 +14,5 @@ export type { EventStore } from './load/event-store.js';
 export { decodeMessage } from './pipeline/decode-message.js';
 export { replayFromArchive, type ReplayOptions, type ReplayReport } from './replay/replay-from-archive.js';
 export { replayFromLog, type LogReplayOptions } from './replay/replay-from-log.js';
+export { eraseFromLog, type LogErasureSubject } from './erasure/erase-from-log.js';
+export { dropIfErased, ErasedIds, type ErasureEntry } from './erasure/erasure-register.js';

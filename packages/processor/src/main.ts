@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { connectRedisKeyValue, createClickHouse, createKafkaEventLog, migrate, normaliseClickHouseConfig } from '@spoor/infra';
+import { applyRetention, connectRedisKeyValue, createClickHouse, createKafkaEventLog, migrate, normaliseClickHouseConfig } from '@spoor/infra';
 import { createProcessor } from './create-processor.js';
 import { loadEnricher } from './enrich/load-enricher.js';
 import { createClickHouseEventStore } from './load/clickhouse-event-store.js';
@@ -8,13 +8,18 @@ import { enricherOptionsFromEnv, isTrue, parseProcessorEnv } from './processor-e
 const env = parseProcessorEnv(process.env);
 const clickhouseConfig = normaliseClickHouseConfig({ url: env.CLICKHOUSE_URL, dataDir: env.SPOOR_DATA_DIR, database: env.CLICKHOUSE_DATABASE, cluster: env.CLICKHOUSE_CLUSTER });
 const clickhouse = createClickHouse(clickhouseConfig);
-if (isTrue(env.MIGRATE_ON_START)) await migrate(clickhouse, { database: clickhouseConfig.database, cluster: clickhouseConfig.kind === 'server' ? clickhouseConfig.cluster : undefined });
+if (isTrue(env.MIGRATE_ON_START)) {
+  const schema = { database: clickhouseConfig.database, cluster: clickhouseConfig.kind === 'server' ? clickhouseConfig.cluster : undefined };
+  await migrate(clickhouse, schema);
+  await applyRetention(clickhouse, { ...schema, defaultDays: env.SPOOR_RETENTION_DAYS });
+}
 
 const log = createKafkaEventLog({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'spoor-processor' });
 // Topics normally exist (the collector or an operator made them); creating them here makes a fresh install start in any order.
+const retentionMs = env.SPOOR_LOG_RETENTION_HOURS * 3_600_000;
 await log.ensureTopics([
-  { name: env.SPOOR_TOPIC_RAW, partitions: env.SPOOR_TOPIC_PARTITIONS },
-  { name: env.SPOOR_TOPIC_DLQ, partitions: 1 },
+  { name: env.SPOOR_TOPIC_RAW, partitions: env.SPOOR_TOPIC_PARTITIONS, retentionMs },
+  { name: env.SPOOR_TOPIC_DLQ, partitions: 1, retentionMs },
 ]);
 const keyValue = env.REDIS_URL ? await connectRedisKeyValue({ url: env.REDIS_URL }) : null;
 const enrich = await loadEnricher(enricherOptionsFromEnv(env));

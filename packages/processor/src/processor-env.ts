@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TOPICS } from '@spoor/events';
+import { DEFAULT_LOG_RETENTION_HOURS, DEFAULT_RETENTION_DAYS, MAX_LOG_RETENTION_HOURS, MAX_RETENTION_DAYS } from '@spoor/infra';
 import type { EnricherOptions } from './enrich/load-enricher.js';
 
 const optionalText = z.string().trim().min(1).optional();
@@ -29,6 +30,10 @@ export const processorEnvSchema = z.object({
   IP_V6_PREFIX_BITS: z.coerce.number().int().min(0).max(128).default(48),
   UA_CACHE_SIZE: positiveInt(10_000),
   MIGRATE_ON_START: z.enum(['0', '1', 'true', 'false']).default('1'),
+  /** Days ClickHouse keeps event data of sites without their own setting; applied with the migrations (docs/retention.md). */
+  SPOOR_RETENTION_DAYS: z.coerce.number().int().min(0).max(MAX_RETENTION_DAYS).default(DEFAULT_RETENTION_DAYS),
+  /** Hours the raw and dead-letter topics keep a record (their retention.ms, set when ensuring the topics). */
+  SPOOR_LOG_RETENTION_HOURS: z.coerce.number().int().min(1).max(MAX_LOG_RETENTION_HOURS).default(DEFAULT_LOG_RETENTION_HOURS),
 });
 
 export type ProcessorEnv = z.infer<typeof processorEnvSchema>;

@@ -29,6 +29,11 @@ JSON=(-H 'content-type: application/json')
 cat > "$OUT" <<'MD'
 # Spoor query API
 
+This page: the analysts' endpoints (overview, funnels, exits, abandoned carts). Marketing, support and privacy endpoints
+(RFM, audiences and exports, customer profiles, ABC, erasure) are in [api-customers.md](api-customers.md).
+`npm start` serves all of them under `/api/v1` on one port with the rest of Spoor; alone, the service runs as
+`npx spoor query-api` or `npm start -w @spoor/query-api`.
+
 Analytics over the Spoor ClickHouse tables, served by `packages/query-api` (`npm start -w @spoor/query-api`,
 env: `PORT` (8790), `CLICKHOUSE_URL` or `SPOOR_DATA_DIR` (embedded chDB), `CLICKHOUSE_DATABASE`, `QUERY_MAX_EXECUTION_TIME` (20 s),
 `QUERY_MAX_RANGE_DAYS` (400), `QUERY_MAX_ROWS` (1000)). The OpenAPI document, generated from the same zod schemas that
@@ -36,17 +41,33 @@ validate requests, is at `GET /openapi.json`.
 
 ## Conventions
 - **Auth**: a secret API key as `Authorization: Bearer <key>` (only its SHA-256 is stored, table `api_keys`). Keys are scoped
-  to sites; every request names its `site` (query string, or JSON body for POST). Unknown/revoked key → 401; a site outside
-  the key's scope → 403. The public write key of a site is not an API key (401).
+  to sites. Unknown/revoked key → 401; a site outside the key's scope → 403. The public write key of a site is not an API
+  key (401). Failed key lookups are rate limited per client address (20 at once, 2 more per second; the socket's peer
+  address — `X-Forwarded-For` is not believed unless the embedding passes a `clientAddress` that trusts a proxy): past
+  that, every request from the address is 429 `too_many_failed_keys` with `Retry-After`, and its keys are not looked up.
+- **Site**: every request names exactly one `site`: in the JSON body for POST, in the query string for GET and DELETE.
+  It is resolved and checked once, before any route, and is the only site a route can read. Naming it again elsewhere
+  (the query string of a POST, a repeated `?site=`, a `site` in a DELETE's body) is allowed only with the identical
+  string; any difference — another site, other case, whitespace, look-alike characters — is 400 `site`.
 - **Dates**: `from` (inclusive) and `to`: a date (`2026-11-01`, UTC day; as `to` it includes the whole day) or an ISO date-time
-  with offset (as `to`, exclusive). Default: the last 30 days. Longest range: 400 days (configurable).
+  with offset (`2026-11-01T10:00:00Z`, `…+01:00`; as `to`, exclusive). Default: the last 30 days. Longest range: 400 days
+  (configurable). Every date (`from`, `to`, `as_of`) lies between 1970-01-01 and 2200-12-31 UTC and is a real calendar
+  day (`2026-02-31` is refused); outside is 400 naming it.
 - **Limits**: lists hold `limit` rows (default 10, at most 1000); each ClickHouse query runs with `max_execution_time`.
+  Request bodies: at most 128 KiB (`maxBodyBytes` of `createQueryApi`), else 413 `payload_too_large` before the body is
+  read. Funnels take 2–10 steps (11 is 400 `steps`).
+- **Input**: unknown query parameters and body fields are 400 naming them (`colour`, `steps.0.colour`); a repeated
+  parameter (other than an identical `site`) is 400. Text anywhere (parameters, path ids, body strings and keys) must be well-formed Unicode without NUL
+  (a lone surrogate or U+0000 is 400 naming the field); JSON numbers must be finite and within ±2^53 (`1e308` is 400);
+  JSON bodies nest at most 32 levels, and a key named twice in one object is 400 naming it. Unknown paths under `/api/` are a JSON 404 (also under `spoor start`, whose demo
+  shop never answers `/api/*`, `/v1/*`, `/openapi.json`, `/healthz`, `/readyz` or `/metrics`).
 - **Bots** (`is_bot`) are excluded unless `include_bots=true` (`"include_bots": true` in bodies).
 - **People**: a visitor is identity-stitched: the customer with the latest identity link of the anonymous id (table
   `identities`), else the anonymous id. Two devices of one customer are one visitor. A shown `customer_id` also falls back
   to a customer id carried by the events themselves.
 - **Errors**: `{"error": {"code", "message", "parameter"?}}` — 400 `bad_parameter` names the parameter (dotted path in
-  bodies, e.g. `steps.1.type`), 401, 403, 404, 504 when a query exceeds the execution limit, 503 when ClickHouse is unavailable.
+  bodies, e.g. `steps.1.type`), 401, 403, 404, 413, 429 (with `Retry-After`), 504 when a query exceeds the execution
+  limit, 503 when ClickHouse is unavailable.
   Client input never causes a 500. All SQL uses ClickHouse `{name:Type}` parameters; column names come from allowlists.
 
 ## Funnel semantics
@@ -58,7 +79,8 @@ validate requests, is at `GET /openapi.json`.
   heartbeats ignored) must be the next step, else that attempt ends.
 - Each unit counts once, with its furthest attempt (if several reach that step: the one with the latest entry). Medians are
   over the units that reached the step, from that attempt's first completion of each step. Breakdown values are those of
-  the entry event.
+  the entry event; when several step-1 events share the entry's millisecond, the smallest value (byte order) wins, in
+  `/funnels` and `/funnels/people` alike.
 - `/funnels/people` lists units whose furthest step is exactly `step` (reached it, not the next): the abandonment list.
 
 ## Exits and carts

@@ -17,6 +17,10 @@ import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
+import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
+import type { RequestAddress } from './auth/request-address.js';
+import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from './params/limit-request-body.js';
+import { requireWellFormedInput } from './params/require-well-formed-input.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
 import { cartRoutes } from './routes/carts.js';
 import { exitRoutes } from './routes/exits.js';
@@ -37,7 +41,15 @@ export interface QueryApiDeps {
   logError?: ErrorLogger;
   /** Run after a customer erasure to clear state outside ClickHouse (the processor's Redis caches, …). */
   erasureHooks?: ErasureHook[];
+  /** Largest request body accepted, bytes; larger is 413 before it is read. Default 128 KiB. */
+  maxBodyBytes?: number;
+  /** Budget of failed API key lookups per client address (default: 20 at once, 2 more per second). */
+  failedKeyLookups?: FailedKeyLimiterOptions;
+  /** The client's address for per-client limits; default the socket peer (X-Forwarded-For is not believed). */
+  clientAddress?: RequestAddress;
 }
+
+export { DEFAULT_MAX_BODY_BYTES };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -53,7 +65,7 @@ export function createQueryApi(deps: QueryApiDeps) {
     ...routeDeps,
     // Writes include erasures, which scan and rewrite whole tables: a budget of their own, not the analytics one.
     writer: createStoreWriter({ client: clickhouse, database: deps.database, maxExecutionTimeSeconds: 600 }),
-    rfmPopulation: createRfmPopulationCache(runner),
+    rfmPopulation: createRfmPopulationCache(runner, { database: deps.database }),
     erasureHooks: deps.erasureHooks ?? [],
   };
 
@@ -72,7 +84,13 @@ export function createQueryApi(deps: QueryApiDeps) {
 
   app.use(
     '/api/v1/*',
-    requireApiKey({ store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner) }),
+    limitRequestBody({ maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
+    requireApiKey({
+      store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner),
+      failedLookups: createFailedKeyLimiter(deps.failedKeyLookups),
+      ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
+    }),
+    requireWellFormedInput(),
     requireSiteAccess(),
     limitQueryConcurrency({
       perKey: limits.concurrentPerKey,

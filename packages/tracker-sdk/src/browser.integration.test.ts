@@ -204,8 +204,8 @@ describe('tracker in a real browser', () => {
     expectValidOnce(rx);
   });
 
-  it('Global Privacy Control set in the browser and respectGpc: nothing is stored or sent', async () => {
-    const { rx, url, page } = await shop({ respectGpc: true }, `Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })`);
+  it('Global Privacy Control set in the browser, default configuration: nothing is stored or sent', async () => {
+    const { rx, url, page } = await shop({}, `Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })`);
     await page.goto(url + '/product/boots-01');
     await page.click('#add');
     await page.evaluate(() => (window as unknown as { spoor(...a: unknown[]): void }).spoor('consent', true));
@@ -215,6 +215,14 @@ describe('tracker in a real browser', () => {
     await closeTab(page);
     await pause(500);
     expect(rx.requests).toHaveLength(0);
+  });
+
+  it('Global Privacy Control with respectGpc: false (a site with another legal basis): the tracker sends', async () => {
+    const { rx, url, page } = await shop({ respectGpc: false }, `Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })`);
+    await page.goto(url + '/product/boots-01');
+    await page.click('#add');
+    await waitFor('events despite GPC', () => types(rx.accepted()).includes('add_to_cart'));
+    expect(types(rx.accepted())).toEqual(['page_view', 'product_view', 'add_to_cart']);
   });
 
   it('opt-in consent: nothing stored or sent before consent; the page counts once consent is given', async () => {

@@ -17,11 +17,18 @@ describe('mayTrack', () => {
 });
 
 describe('privacySignal', () => {
-  it('honours DNT and GPC only when configured', () => {
+  it('honours DNT only when configured', () => {
     expect(privacySignal({ doNotTrack: '1' }, false, false)).toBe(false);
+    expect(privacySignal({ doNotTrack: '1' })).toBe(false);
     expect(privacySignal({ doNotTrack: '1' }, true, false)).toBe(true);
-    expect(privacySignal({ globalPrivacyControl: true }, false, false)).toBe(false);
+  });
+
+  it('honours GPC by default; only an explicit respectGpc: false turns it off', () => {
+    expect(privacySignal({ globalPrivacyControl: true })).toBe(true);
+    expect(privacySignal({ globalPrivacyControl: true }, undefined, undefined)).toBe(true);
     expect(privacySignal({ globalPrivacyControl: true }, false, true)).toBe(true);
+    expect(privacySignal({ globalPrivacyControl: true }, false, false)).toBe(false);
     expect(privacySignal({ doNotTrack: '0', globalPrivacyControl: false }, true, true)).toBe(false);
+    expect(privacySignal({})).toBe(false);
   });
 });

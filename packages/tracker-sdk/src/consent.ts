@@ -10,7 +10,11 @@ export function mayTrack(mode: ConsentMode | undefined, stored: string | null, b
   return !blocked && (stored == '1' || (mode != 'opt-in' && stored != '0'));
 }
 
-/** Whether the navigator carries a privacy signal the configuration says to honour. */
+/**
+ * Whether the navigator carries a privacy signal the configuration says to honour. Global Privacy Control is a legal
+ * opt-out (CCPA) and is honoured unless `gpc` is false; Do-Not-Track has no legal force and was abandoned by its own
+ * standard, so it is honoured only when `dnt` is true (see docs/tracker.md).
+ */
 export function privacySignal(nav: { doNotTrack?: string | null; globalPrivacyControl?: boolean }, dnt?: boolean, gpc?: boolean): boolean {
-  return !!((dnt && nav.doNotTrack == '1') || (gpc && nav.globalPrivacyControl));
+  return !!((dnt && nav.doNotTrack == '1') || (gpc !== false && nav.globalPrivacyControl));
 }

@@ -16,9 +16,9 @@ export interface Config {
   collector: string;
   /** `opt-out` (default): track until `consent(false)`. `opt-in`: nothing stored or sent before `consent(true)`. */
   consent?: ConsentMode;
-  /** Honour the browser's Do-Not-Track setting (default false). */
+  /** Honour the browser's Do-Not-Track setting, `navigator.doNotTrack == '1'` (default false: DNT has no legal force). */
   respectDnt?: boolean;
-  /** Honour Global Privacy Control, `navigator.globalPrivacyControl` (default false). */
+  /** Honour Global Privacy Control, `navigator.globalPrivacyControl` (default true: a legal opt-out under CCPA). */
   respectGpc?: boolean;
   /** Keep ids, session and outbox in memory only: no cookie, no localStorage (default false). */
   cookieless?: boolean;

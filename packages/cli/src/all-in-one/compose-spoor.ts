@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -18,12 +19,12 @@ import {
   createRateLimits,
   type ImportAuthenticator,
 } from '@spoor/collector';
-import { createClickHouseEventStore, createProcessor, loadEnricher, type Processor } from '@spoor/processor';
-import { createClickHouseApiKeyStore, createQueryApi, createQueryRunner, hashApiKey } from '@spoor/query-api';
+import { createClickHouseEventStore, createProcessor, eraseFromLog, loadEnricher, type Processor } from '@spoor/processor';
+import { createClickHouseApiKeyStore, createQueryApi, createQueryRunner, hashApiKey, type ErasureHook } from '@spoor/query-api';
 import { openClickHouse } from '../clickhouse-from-env.js';
 import type { SpoorEnv } from '../spoor-env.js';
 import { ensureDemoSite } from './demo-site.js';
-import { demoStoreRoutes } from './demo-store-routes.js';
+import { apiNotFound, demoStoreRoutes } from './demo-store-routes.js';
 import { linkSecrets } from './link-secret.js';
 
 export type Role = 'collector' | 'processor' | 'query-api' | 'demo';
@@ -47,9 +48,13 @@ export interface ComposedSpoor {
  */
 export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publicOrigins: string[]): Promise<ComposedSpoor> {
   const dataDir = resolve(env.SPOOR_DATA_DIR);
+  // The data dir holds events, keys and the link secret: the owner's only.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const banner: string[] = [];
+  const ipAnonymisation = { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS };
   const closers: Array<() => Promise<unknown>> = [];
-  const { client, config } = await openClickHouse(env);
+  const { client, config } = await openClickHouse(env, { applyRetention: true });
   closers.push(() => client.close());
   banner.push(`store: ${config.kind === 'server' ? 'ClickHouse server' : `chDB at ${config.path}`} (database ${config.database})`);
 
@@ -58,15 +63,16 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     log = env.KAFKA_BROKERS
       ? createKafkaEventLog({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'spoor' })
       : createFileEventLog({ dir: join(dataDir, 'log') });
+    const retentionMs = env.SPOOR_LOG_RETENTION_HOURS * 3_600_000;
     await log.ensureTopics([
-      { name: env.SPOOR_TOPIC_RAW, partitions: env.KAFKA_BROKERS ? 6 : 1 },
-      { name: env.SPOOR_TOPIC_DLQ, partitions: 1 },
+      { name: env.SPOOR_TOPIC_RAW, partitions: env.KAFKA_BROKERS ? 6 : 1, retentionMs },
+      { name: env.SPOOR_TOPIC_DLQ, partitions: 1, retentionMs },
     ]);
     closers.unshift(() => log!.close());
     banner.push(`log: ${env.KAFKA_BROKERS ? `Kafka at ${env.KAFKA_BROKERS}` : `file log at ${join(dataDir, 'log')} (fsync before every 2xx)`}`);
   }
   let keyValue: KeyValue | undefined;
-  if (roles.has('processor')) {
+  if (roles.has('processor') || roles.has('collector')) {
     keyValue = env.REDIS_URL ? await connectRedisKeyValue({ url: env.REDIS_URL }) : createMemoryKeyValue();
     closers.unshift(() => keyValue!.close());
     banner.push(`state: ${env.REDIS_URL ? `Redis at ${env.REDIS_URL}` : 'in-process'}`);
@@ -78,7 +84,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     processor = createProcessor({
       log: log!,
       store: createClickHouseEventStore(client, config.database),
-      enrich: await loadEnricher({ geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [] }),
+      enrich: await loadEnricher({ geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [], ipAnonymisation }),
       keyValue: keyValue ?? null,
       groupId: env.SPOOR_PROCESSOR_GROUP,
       topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
@@ -117,13 +123,21 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
         sites: createCachedSiteRegistry(createClickHouseSiteRegistry(client, config.database), { ttlMs: 5_000 }),
         linkSecrets: linkSecrets(dataDir, env.SPOOR_LINK_SECRET),
         collectorId: `${hostname()}-${process.pid}`,
+        trustedProxies: env.TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
+        ipAnonymisation,
         topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
         rateLimits: createRateLimits({ perIp: { perSecond: 200, burst: 2_000 }, perSite: { perSecond: 20_000, burst: 200_000 } }),
         authenticateImport,
+        ...(keyValue ? { keyValue } : {}),
       }),
     );
   }
-  if (roles.has('query-api')) app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys }));
+  // An erasure also rewrites this process's log (the file log: the person's records go; on Kafka it says what the
+  // register guarantees instead).
+  const erasureHooks: ErasureHook[] = log
+    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ }, subject) }]
+    : [];
+  if (roles.has('query-api')) app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys, erasureHooks }));
   if (roles.has('demo')) {
     const { keys, created } = await ensureDemoSite(client, config.database, dataDir, publicOrigins);
     if (created) {
@@ -132,6 +146,8 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     }
     app.route('/', demoStoreRoutes(keys.writeKey));
   }
+  // Unknown paths answer like the services do (JSON), whichever roles run.
+  app.notFound((c) => c.json(apiNotFound(c.req.method, c.req.path), 404));
   return {
     app,
     clickhouse: { client, database: config.database },

@@ -3,12 +3,19 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join, normalize } from 'node:path';
 import { Hono } from 'hono';
 
+/** Paths the services own (query API, collector, OpenAPI, health): never answered by the shop. */
+export const API_PATH = /^\/(?:api|v1)(?:\/|$)|^\/(?:openapi\.json|healthz|readyz|metrics)(?:\/|$)/;
+
+/** The query API's error body (`{ error: { code, message } }`) for a path no service has. */
+export const apiNotFound = (method: string, path: string) => ({ error: { code: 'not_found', message: `no such endpoint: ${method} ${path}` } });
+
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 /**
  * The demo storefront (packages/tracker-sdk/demo) with the built tracker as /spoor.js and this server's demo
  * site as /config.js: the documented snippet, talking to the collector on the same origin. Registered last, so
- * every GET no service claimed falls through to the shop (a single-page app: index.html for page paths).
+ * every GET no service claimed falls through to the shop (a single-page app: index.html for page paths) — except
+ * the services' own namespaces (API_PATH), which answer a JSON 404.
  */
 export function demoStoreRoutes(writeKey: string): Hono {
   const sdkRoot = dirname(createRequire(import.meta.url).resolve('@spoor/tracker-sdk/package.json'));
@@ -25,6 +32,9 @@ export function demoStoreRoutes(writeKey: string): Hono {
     }
   });
   app.get('/config.js', (c) => c.body(configJs, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }));
+  // The services' namespaces are never the shop's: an unknown API path is a JSON 404 whatever the method, never the
+  // shop's HTML with a 200 (a client with a typo must see it failed).
+  app.all('*', async (c, next) => (API_PATH.test(c.req.path) ? c.json(apiNotFound(c.req.method, c.req.path), 404) : next()));
   app.get('*', async (c) => {
     const ext = extname(c.req.path);
     const path = ext ? normalize(join(demoDir, c.req.path)) : join(demoDir, 'index.html');

@@ -3,27 +3,59 @@ import { parseArgs } from 'node:util';
 import { buildCampaignLinks } from '@spoor/collector';
 import type { Command } from './command.js';
 import { linkSecrets } from '../all-in-one/link-secret.js';
+import { openClickHouse } from '../clickhouse-from-env.js';
+import { listLinkKeys } from '../admin/site-admin.js';
+
+const DAY_MS = 86_400_000;
 
 export const emailLinksCommand: Command = {
   name: 'email-links',
   summary: 'print the signed open-pixel and click URLs for one customer\'s copy of an email campaign (JSON)',
-  usage: 'spoor email-links --site <id> --campaign <id> --customer <id> [--target <https://shop.example/…>]… [--url <collector base URL>]',
+  usage:
+    'spoor email-links --site <id> --campaign <id> --customer <id> [--target <https://shop.example/…>]… [--url <collector base URL>] [--open-days <365>] [--click-days <90>]',
   async run(args, env) {
     const { values } = parseArgs({
       args,
-      options: { site: { type: 'string' }, campaign: { type: 'string' }, customer: { type: 'string' }, target: { type: 'string', multiple: true }, url: { type: 'string' } },
+      options: {
+        site: { type: 'string' },
+        campaign: { type: 'string' },
+        customer: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        url: { type: 'string' },
+        'open-days': { type: 'string' },
+        'click-days': { type: 'string' },
+      },
     });
+    const days = (text: string | undefined, name: string) => {
+      if (text === undefined) return undefined;
+      const n = Number(text);
+      if (!Number.isInteger(n) || n < 1 || n > 3650) throw new Error(`--${name}: expected whole days from 1 to 3650`);
+      return n * DAY_MS;
+    };
     if (!values.site || !values.campaign || !values.customer) {
       console.error(`usage: ${this.usage}`);
       return 2;
     }
-    // The same secret the running collector verifies with: SPOOR_LINK_SECRET, or the one generated into the data dir.
+    let openTtlMs: number | undefined;
+    let clickTtlMs: number | undefined;
+    try {
+      openTtlMs = days(values['open-days'], 'open-days');
+      clickTtlMs = days(values['click-days'], 'click-days');
+    } catch (err) {
+      console.error((err as Error).message);
+      return 2;
+    }
+    // The keys the running collector verifies with: the site's own link keys (newest signs), else the global secret
+    // (SPOOR_LINK_SECRET, or the one generated into the data dir).
+    const siteKeys = await readSiteKeys(env, values.site);
     const links = buildCampaignLinks({
       collectorUrl: values.url ?? env.SPOOR_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
       siteId: values.site,
       campaignId: values.campaign,
       customerId: values.customer,
-      secrets: linkSecrets(resolve(env.SPOOR_DATA_DIR), env.SPOOR_LINK_SECRET),
+      keys: { site: siteKeys, fallback: linkSecrets(resolve(env.SPOOR_DATA_DIR), env.SPOOR_LINK_SECRET) },
+      ...(openTtlMs ? { openTtlMs } : {}),
+      ...(clickTtlMs ? { clickTtlMs } : {}),
     });
     const clicks = (values.target ?? []).map((target) => ({ target, url: links.clickUrl(target) }));
     console.log(JSON.stringify({ openPixelUrl: links.openPixelUrl, clicks }, null, 2));
@@ -31,3 +63,24 @@ export const emailLinksCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The site's link keys still verifying, newest first. The embedded store (chDB) admits one process per data directory,
+ * so while `spoor start` runs they cannot be read from here: the links are then signed with the global secret, which
+ * every collector also accepts (tokens without a key id), and the note says so.
+ */
+async function readSiteKeys(env: Parameters<Command['run']>[1], siteId: string): Promise<Array<{ keyId: string; secret: string }>> {
+  let opened;
+  try {
+    opened = await openClickHouse(env);
+  } catch (err) {
+    console.error(`note: the site's own link keys could not be read (${(err as Error).message.split('\n')[0]}); signed with the global secret, which the collector accepts too`);
+    return [];
+  }
+  try {
+    const keys = await listLinkKeys(opened.client, opened.config.database, siteId, { withSecrets: true });
+    return keys.filter((k) => !k.retired).map((k) => ({ keyId: k.keyId, secret: k.secret }));
+  } finally {
+    await opened.client.close();
+  }
+}

@@ -1,31 +1,57 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { openClickHouse } from '../clickhouse-from-env.js';
-import { createSiteKeys } from '../admin/site-admin.js';
+import { createLinkKey, createSiteKeys, listLinkKeys, retireLinkKey } from '../admin/site-admin.js';
+
+const GPC = { honour: true, ignore: false } as const;
 
 export const keysCommand: Command = {
   name: 'keys',
-  summary: 'create a site\'s write key and a secret API key (prints JSON)',
-  usage: 'spoor keys create --site <id> [--name <name>] [--origin <https://shop.example>]… [--redirect-host <shop.example>]…',
+  summary: 'create a site\'s write key and a secret API key, or manage its email-link signing keys (prints JSON)',
+  usage: [
+    'spoor keys create --site <id> [--name <name>] [--origin <https://shop.example>]… [--redirect-host <shop.example>]… [--gpc honour|ignore]',
+    '       spoor keys link-key create --site <id>            (a new signing key for the site\'s email links; the newest signs)',
+    '       spoor keys link-key retire --site <id> --key <id>  (links signed with it stop verifying)',
+    '       spoor keys link-key list --site <id>',
+  ].join('\n'),
   async run(args, env) {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
-      options: { site: { type: 'string' }, name: { type: 'string' }, origin: { type: 'string', multiple: true }, 'redirect-host': { type: 'string', multiple: true } },
+      options: {
+        site: { type: 'string' },
+        name: { type: 'string' },
+        origin: { type: 'string', multiple: true },
+        'redirect-host': { type: 'string', multiple: true },
+        gpc: { type: 'string' },
+        key: { type: 'string' },
+      },
     });
-    if (positionals[0] !== 'create' || !values.site) {
+    const [verb, sub] = positionals;
+    const linkKeyVerb = verb === 'link-key' && (sub === 'create' || sub === 'retire' || sub === 'list');
+    if ((verb !== 'create' && !linkKeyVerb) || !values.site || (sub === 'retire' && !values.key)) {
       console.error(`usage: ${this.usage}`);
+      return 2;
+    }
+    if (values.gpc !== undefined && !(values.gpc in GPC)) {
+      console.error('--gpc: expected "honour" (the default: requests with Sec-GPC: 1 store nothing) or "ignore"');
       return 2;
     }
     const { client, config } = await openClickHouse(env);
     try {
-      const keys = await createSiteKeys(client, config.database, {
-        siteId: values.site,
-        ...(values.name ? { name: values.name } : {}),
-        ...(values.origin ? { allowedOrigins: values.origin } : {}),
-        ...(values['redirect-host'] ? { allowedRedirectHosts: values['redirect-host'] } : {}),
-      });
-      console.log(JSON.stringify(keys, null, 2));
+      let result: unknown;
+      if (verb === 'create') {
+        result = await createSiteKeys(client, config.database, {
+          siteId: values.site,
+          ...(values.name ? { name: values.name } : {}),
+          ...(values.origin ? { allowedOrigins: values.origin } : {}),
+          ...(values['redirect-host'] ? { allowedRedirectHosts: values['redirect-host'] } : {}),
+          ...(values.gpc !== undefined ? { honourGpc: GPC[values.gpc as keyof typeof GPC] } : {}),
+        });
+      } else if (sub === 'create') result = await createLinkKey(client, config.database, values.site);
+      else if (sub === 'retire') result = await retireLinkKey(client, config.database, values.site, values.key!);
+      else result = (await listLinkKeys(client, config.database, values.site)).map(({ secret: _secret, ...info }) => info);
+      console.log(JSON.stringify(result, null, 2));
       return 0;
     } finally {
       await client.close();

@@ -1,4 +1,4 @@
-import { signClickToken, signOpenToken } from './link-token.js';
+import { signClickToken, signOpenToken, type LinkKeys } from './link-token.js';
 
 export interface CampaignLinkOptions {
   /** Public base URL of the collector, e.g. `https://t.shop.example`. */
@@ -6,9 +6,17 @@ export interface CampaignLinkOptions {
   siteId: string;
   campaignId: string;
   customerId: string;
-  secrets: readonly string[];
+  /**
+   * What signs: the site's own keys (the newest signs, its key id goes into the token) and the global fallback
+   * secrets, or just the global secrets as an array. `secrets` is the older name for the array form.
+   */
+  keys?: LinkKeys;
+  secrets?: readonly string[];
   /** Defaults to now; the collector uses it to spot opens seconds after sending (scanners). */
   issuedAt?: number;
+  /** Lifetime of the open pixel link (default 365 days) and of the click links (default 90 days). */
+  openTtlMs?: number;
+  clickTtlMs?: number;
 }
 
 /**
@@ -17,18 +25,20 @@ export interface CampaignLinkOptions {
  * so check targets against the site's allowed redirect hosts before sending.
  */
 export function buildCampaignLinks(options: CampaignLinkOptions) {
+  const keys = options.keys ?? options.secrets;
+  if (!keys) throw new Error('buildCampaignLinks: keys (or secrets) required');
   const base = new URL(options.collectorUrl);
   const issuedAt = options.issuedAt ?? Date.now();
   const common = { siteId: options.siteId, campaignId: options.campaignId, customerId: options.customerId, issuedAt };
   const openPixelUrl = new URL('/v1/o.gif', base);
-  openPixelUrl.searchParams.set('t', signOpenToken(common, options.secrets));
+  openPixelUrl.searchParams.set('t', signOpenToken({ ...common, ...(options.openTtlMs ? { ttlMs: options.openTtlMs } : {}) }, keys));
   return {
     openPixelUrl: openPixelUrl.toString(),
     clickUrl(targetUrl: string): string {
       const target = new URL(targetUrl);
       if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error(`click target must be http(s): ${targetUrl}`);
       const url = new URL('/v1/c', base);
-      url.searchParams.set('t', signClickToken({ ...common, targetUrl: target.toString() }, options.secrets));
+      url.searchParams.set('t', signClickToken({ ...common, targetUrl: target.toString(), ...(options.clickTtlMs ? { ttlMs: options.clickTtlMs } : {}) }, keys));
       return url.toString();
     },
   };

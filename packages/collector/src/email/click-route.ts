@@ -5,8 +5,9 @@ import { CollectorError } from '../http/collector-error.js';
 import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { clientAddress } from '../http/client-address.js';
 import { boundedUserAgent, rawEventRecords } from '../produce/log-messages.js';
-import { redirectHostAllowed } from '../sites/site-registry.js';
-import { IDENTITY_TOKEN_PARAM, signIdentityToken, verifyClickToken } from './link-token.js';
+import { gpcHonoured } from '../http/privacy-signal.js';
+import { redirectHostAllowed, siteKeyring } from '../sites/site-registry.js';
+import { IDENTITY_TOKEN_PARAM, readToken, signIdentityToken, verifyClickToken } from './link-token.js';
 import { emailEvent } from './email-event.js';
 
 /**
@@ -23,15 +24,18 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
       deps.metrics.emailTokensInvalid.inc({ kind: 'click' });
       return new CollectorError('bad_request', message);
     };
-    const token = verifyClickToken(c.req.query('t'), deps.linkSecrets);
-    if (!token) throw refuse('t: click token missing, altered or not signed by this collector');
+    const now = deps.now();
+    // The token names its site, whose keys then check it: a site's key never vouches for another site's token.
+    const read = readToken(c.req.query('t'));
+    if (!read?.siteId) throw refuse('t: click token missing, altered or not signed by this collector');
     let site;
     try {
-      site = await deps.sites.byId(token.siteId);
+      site = await deps.sites.byId(read.siteId);
     } catch {
       throw new CollectorError('sites_unavailable', 'site registry unavailable: retry later', 5);
     }
-    if (!site) throw refuse('t: the site of this link no longer exists');
+    const token = site && verifyClickToken(read, siteKeyring(site, deps.linkSecrets), now);
+    if (!token || !site) throw refuse('t: click token missing, altered, expired, or not signed for an existing site');
     let target: URL;
     try {
       target = new URL(token.targetUrl);
@@ -41,7 +45,14 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
     if ((target.protocol !== 'https:' && target.protocol !== 'http:') || !redirectHostAllowed(site, target.hostname)) {
       throw refuse(`t: redirect to ${target.hostname || target.protocol} is not allowed for this site`);
     }
-    const now = deps.now();
+    // GPC on (Sec-GPC: 1, a top-level navigation from the reader's browser): the reader still gets where the link
+    // points, but nothing is recorded and no identity token ties this browser to the customer.
+    if (gpcHonoured(c, site)) {
+      deps.metrics.privacySignalDiscarded.inc({ route: '/v1/c' });
+      c.header('Cache-Control', 'no-store');
+      c.header('Referrer-Policy', 'no-referrer');
+      return c.redirect(target.toString(), 302);
+    }
     const event = emailEvent({
       type: 'email_click',
       customerId: token.customerId,
@@ -54,11 +65,14 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const userAgent = boundedUserAgent(c.req.header('user-agent'));
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_CLICK };
-    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }]) }]);
+    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }], deps.ipAnonymisation) }]);
     const landing = new URL(target);
     landing.searchParams.set(
       IDENTITY_TOKEN_PARAM,
-      signIdentityToken({ siteId: site.siteId, customerId: token.customerId, campaignId: token.campaignId, expiresAt: now + deps.identityTokenTtlMs }, deps.linkSecrets),
+      signIdentityToken(
+        { siteId: site.siteId, customerId: token.customerId, campaignId: token.campaignId, expiresAt: now + deps.identityTokenTtlMs },
+        siteKeyring(site, deps.linkSecrets),
+      ),
     );
     c.header('Cache-Control', 'no-store');
     c.header('Referrer-Policy', 'no-referrer');

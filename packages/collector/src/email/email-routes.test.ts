@@ -29,7 +29,7 @@ describe('GET /v1/o.gif', () => {
     expect(res.headers.get('cache-control')).toMatch(/no-store/);
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(PIXEL_GIF);
     const [open] = stored(log);
-    expect(open!.raw).toMatchObject({ type: 'email_open', siteId: 'shop', origin: RawEventOrigin.EMAIL_PIXEL, clientIp: '198.51.100.20' });
+    expect(open!.raw).toMatchObject({ type: 'email_open', siteId: 'shop', origin: RawEventOrigin.EMAIL_PIXEL, clientIp: '198.51.100.0' });
     expect(open!.event.props).toEqual({ campaignId: 'spring-sale', customerId: 'cust-42', machine: false });
     expect(open!.key).toBe('email:cust-42');
   });
@@ -50,7 +50,7 @@ describe('GET /v1/o.gif', () => {
   });
 
   it('answers the GIF but records nothing for a missing or tampered token, and counts it', async () => {
-    const { app, log } = unitCollector();
+    const { app, log } = unitCollector({ now: () => sentAt + HOUR });
     const url = new URL(links().openPixelUrl);
     const token = url.searchParams.get('t')!;
     const [body, mac] = token.split('.');
@@ -66,14 +66,14 @@ describe('GET /v1/o.gif', () => {
   });
 
   it('does not accept a click token as an open token', async () => {
-    const { app, log } = unitCollector();
+    const { app, log } = unitCollector({ now: () => sentAt + HOUR });
     const click = new URL(links().clickUrl('https://shop.example/sale')).searchParams.get('t')!;
     await app.request(`/v1/o.gif?t=${click}`);
     expect(log.messagesOn('raw')).toHaveLength(0);
   });
 
   it('answers 503 when the log is down (nothing acknowledged that was not stored)', async () => {
-    const { app, log } = unitCollector();
+    const { app, log } = unitCollector({ now: () => sentAt + 2 * HOUR });
     log.state.failing = true;
     const res = await app.request(pathOf(links().openPixelUrl), { headers: { 'user-agent': HUMAN_UA } });
     expect(res.status).toBe(503);
@@ -92,7 +92,7 @@ describe('GET /v1/c', () => {
     expect(location.searchParams.get('utm_source')).toBe('mail');
     expect(location.hash).toBe('#top');
     const identity = verifyIdentityToken(location.searchParams.get('spoor_it'), SECRETS, now);
-    expect(identity).toEqual({ siteId: 'shop', customerId: 'cust-42', campaignId: 'spring-sale', expiresAt: now + 600_000 });
+    expect(identity).toEqual({ siteId: 'shop', customerId: 'cust-42', campaignId: 'spring-sale', expiresAt: now + 600_000, tokenId: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/) });
     expect(verifyIdentityToken(location.searchParams.get('spoor_it'), SECRETS, now + 600_001)).toBeUndefined();
     const [click] = stored(log);
     expect(click!.raw).toMatchObject({ type: 'email_click', origin: RawEventOrigin.EMAIL_CLICK, siteId: 'shop' });
@@ -100,7 +100,7 @@ describe('GET /v1/c', () => {
   });
 
   it('allows wildcard subdomains from the allowlist', async () => {
-    const { app } = unitCollector();
+    const { app } = unitCollector({ now: () => sentAt + HOUR });
     const res = await app.request(pathOf(links().clickUrl('https://img.cdn.shop.example/x.png')));
     expect(res.status).toBe(302);
   });
@@ -112,7 +112,7 @@ describe('GET /v1/c', () => {
     ['another site’s host', () => links({ siteId: 'other' }).clickUrl('https://shop.example/')],
     ['unknown site', () => links({ siteId: 'ghost' }).clickUrl('https://shop.example/')],
   ])('answers 400 and records nothing for an %s', async (_name, make) => {
-    const { app, log } = unitCollector();
+    const { app, log } = unitCollector({ now: () => sentAt + HOUR });
     const res = await app.request(pathOf(make()));
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
@@ -120,7 +120,7 @@ describe('GET /v1/c', () => {
   });
 
   it('answers 400 for a tampered, foreign-secret, open-kind or missing token', async () => {
-    const { app, log } = unitCollector();
+    const { app, log } = unitCollector({ now: () => sentAt + HOUR });
     const good = new URL(links().clickUrl('https://shop.example/')).searchParams.get('t')!;
     const [body, mac] = good.split('.');
     const payload = JSON.parse(Buffer.from(body!, 'base64url').toString());
@@ -137,7 +137,7 @@ describe('GET /v1/c', () => {
 
   it('verifies with a rotated-out secret still listed', async () => {
     const old = 'old-secret-still-verifying-0123456789abc';
-    const { app } = unitCollector({ linkSecrets: [SECRETS[0]!, old] });
+    const { app } = unitCollector({ linkSecrets: [SECRETS[0]!, old], now: () => sentAt + HOUR });
     const res = await app.request(pathOf(links({ secrets: [old] }).clickUrl('https://shop.example/')));
     expect(res.status).toBe(302);
   });

@@ -4,7 +4,9 @@ import type { CollectorRouteDeps } from '../http/route-deps.js';
 import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { clientAddress } from '../http/client-address.js';
 import { boundedUserAgent, rawEventRecords } from '../produce/log-messages.js';
-import { verifyOpenToken } from './link-token.js';
+import { gpcHonoured } from '../http/privacy-signal.js';
+import { siteKeyring } from '../sites/site-registry.js';
+import { readToken, verifyOpenToken } from './link-token.js';
 import type { OpenClassifier } from './classify-open.js';
 import { emailEvent } from './email-event.js';
 
@@ -20,11 +22,18 @@ export function openPixelRoute(deps: CollectorRouteDeps & { classifyOpen: OpenCl
   app.get('/v1/o.gif', async (c) => {
     const clientIp = clientAddress(c, deps.trust);
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeIp(clientIp), 'ip');
-    const token = verifyOpenToken(c.req.query('t'), deps.linkSecrets);
-    const site = token && (await deps.sites.byId(token.siteId).catch(() => undefined));
     const now = deps.now();
+    // The token names its site, whose keys then check it: a site's key never vouches for another site's token.
+    const read = readToken(c.req.query('t'));
+    const site = read?.siteId ? await deps.sites.byId(read.siteId).catch(() => undefined) : undefined;
+    const token = site && verifyOpenToken(read, siteKeyring(site, deps.linkSecrets), now);
     if (!token || !site) {
       deps.metrics.emailTokensInvalid.inc({ kind: 'open' });
+      return pixel();
+    }
+    // A webmail page in a browser with GPC on sends Sec-GPC with the image request: the open is not recorded.
+    if (gpcHonoured(c, site)) {
+      deps.metrics.privacySignalDiscarded.inc({ route: '/v1/o.gif' });
       return pixel();
     }
     const userAgent = boundedUserAgent(c.req.header('user-agent'));
@@ -43,7 +52,7 @@ export function openPixelRoute(deps: CollectorRouteDeps & { classifyOpen: OpenCl
     }
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeSite(site.siteId, 1), 'site');
     const context = { receivedAt: now, clientIp, userAgent, siteId: site.siteId, collectorId: deps.collectorId, origin: RawEventOrigin.EMAIL_PIXEL };
-    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }]) }]);
+    await deps.producer.send([{ topic: deps.topics.raw, messages: rawEventRecords([{ event, sentAt: now, context }], deps.ipAnonymisation) }]);
     deps.metrics.emailOpens.inc({ machine: String(verdict.machine) });
     return pixel();
   });

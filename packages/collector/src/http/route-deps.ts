@@ -1,3 +1,4 @@
+import type { IpAnonymisation } from '@spoor/infra';
 import type { CoalescingProducer } from '../produce/coalescing-producer.js';
 import type { CollectorMetrics } from '../ops/collector-metrics.js';
 import type { RateLimits } from '../rate-limit/rate-limits.js';
@@ -11,6 +12,8 @@ export interface CollectorRouteDeps {
   rateLimits: RateLimits;
   metrics: CollectorMetrics;
   trust: TrustProxy;
+  /** Applied to the client address of every produced event (rawEventRecords). */
+  ipAnonymisation: IpAnonymisation;
   collectorId: string;
   linkSecrets: readonly string[];
   topics: { raw: string; deadLetter: string };

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { LIMITS, RawEventOrigin } from '@spoor/events';
+import { LIMITS, RawEventOrigin, type ClientEvent } from '@spoor/events';
 import type { LogMessage } from '@spoor/infra';
 import type { CollectorRouteDeps } from '../http/route-deps.js';
 import { CollectorError } from '../http/collector-error.js';
@@ -8,12 +8,16 @@ import { clientAddress } from '../http/client-address.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
 import { boundedUserAgent, deadLetterMessage, rawEventRecords, type AcceptedEvent, type ServerContext } from '../produce/log-messages.js';
 import { rejectionReason } from '../ops/collector-metrics.js';
-import { originAllowed, type Site, type SiteRegistry } from '../sites/site-registry.js';
+import type { KeyValue } from '@spoor/infra';
+import { gpcHonoured } from '../http/privacy-signal.js';
+import { originAllowed, siteKeyring, type Site, type SiteRegistry } from '../sites/site-registry.js';
 import { checkEvents, parseBatchBody } from './parse-batch.js';
-import { checkIdentityToken } from './identity-check.js';
+import { bindIdentityTokens, checkIdentityToken, type PendingBinding } from './identity-check.js';
 
 export interface EventsRouteDeps extends CollectorRouteDeps {
   maxBodyBytes?: number;
+  /** Where identity tokens are bound to the first anonymous id presenting them (see identity-check.ts). */
+  identityBindings: KeyValue;
 }
 
 const ACCEPTED_TYPES = new Set(['application/json', 'text/plain', '']);
@@ -71,6 +75,13 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
     }
     const origin = c.req.header('origin');
     if (origin && !originAllowed(site, origin)) throw new CollectorError('origin_not_allowed', `Origin: ${origin.slice(0, 200)} is not allowed for this site`);
+    // Global Privacy Control: nothing of this batch is stored, not even in the dead-letter topic. A 2xx, so the SDK
+    // drops the batch instead of retrying it; `accepted: 0` says that nothing was kept.
+    if (gpcHonoured(c, site)) {
+      refuseIfLimited(deps.metrics, await ipCheck, 'ip');
+      deps.metrics.privacySignalDiscarded.inc({ route: '/v1/events' });
+      return c.json({ accepted: 0, rejected: [], discarded: envelope.events.length, reason: 'Sec-GPC: 1 (Global Privacy Control) is honoured for this site' }, 202);
+    }
     const [ipDecision, siteDecision] = await Promise.all([ipCheck, deps.rateLimits.consumeSite(site.siteId, envelope.events.length)]);
     refuseIfLimited(deps.metrics, ipDecision, 'ip');
     refuseIfLimited(deps.metrics, siteDecision, 'site');
@@ -85,7 +96,15 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
       origin: RawEventOrigin.BROWSER,
     };
     const siteId = site.siteId;
-    const checked = checkEvents(envelope.events, (event) => checkIdentityToken(event, siteId, deps.linkSecrets, now));
+    const keys = siteKeyring(site, deps.linkSecrets);
+    const pending = new Map<ClientEvent, PendingBinding>();
+    const checked = await bindIdentityTokens(
+      checkEvents(envelope.events, (event) => checkIdentityToken(event, siteId, keys, now, pending)),
+      pending,
+      siteId,
+      deps.identityBindings,
+      now,
+    );
     const accepted: AcceptedEvent[] = [];
     const deadLetters: LogMessage[] = [];
     const rejected: Array<{ index: number; error: string }> = [];
@@ -98,7 +117,7 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
       }
     }
     await deps.producer.send([
-      { topic: deps.topics.raw, messages: rawEventRecords(accepted) },
+      { topic: deps.topics.raw, messages: rawEventRecords(accepted, deps.ipAnonymisation) },
       { topic: deps.topics.deadLetter, messages: deadLetters },
     ]);
     if (accepted.length) deps.metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted.length);

@@ -39,7 +39,7 @@ describe('POST /v1/import (server-side backfill)', () => {
     const stored = rawEventsIn(log.messagesOn('raw')).map((m) => m.raw);
     expect(stored.map((r) => [r?.type, r?.deviceTs, r?.origin, r?.clientIp, r?.userAgent])).toEqual([
       ['email_open', DAYS_AGO, RawEventOrigin.SERVER, '', ''],
-      ['page_view', DAYS_AGO + 5000, RawEventOrigin.SERVER, '198.51.100.23', 'Mozilla/5.0 (iPhone)'],
+      ['page_view', DAYS_AGO + 5000, RawEventOrigin.SERVER, '198.51.100.0', 'Mozilla/5.0 (iPhone)'],
     ]);
     expect(JSON.parse(stored[1]!.eventJson)).not.toHaveProperty('context');
   });
@@ -69,6 +69,20 @@ describe('POST /v1/import (server-side backfill)', () => {
     ]);
     const letters = log.messagesOn('dlq').map((m) => decodeDeadLetter(m.value));
     expect(letters.map((l) => l.ok && l.value.source)).toEqual(['import.events[1]', 'import.events[2]']);
+  });
+
+  it('never keeps a verification claim: verifiedBy and landing tokens sent by the importer are dropped', async () => {
+    const { app, log } = unitCollector({ authenticateImport, now: () => TS });
+    const identify = (traits: Record<string, unknown>) => pageView({ type: 'identify', props: { customerId: 'cust-1', traits } });
+    const events = [
+      identify({ verifiedBy: 'email-link', plan: 'vip' }),
+      identify({ verifiedBy: 'anything-else' }),
+      identify({ spoor_it: 'eyJrIjoiaWRlbnRpdHkifQ.AAAA', verifiedBy: 'email-link' }),
+    ];
+    const res = await app.request(importRequest({ sentAt: TS, events }));
+    expect(await res.json()).toEqual({ accepted: 3, rejected: [] });
+    const traits = rawEventsIn(log.messagesOn('raw')).map((m) => JSON.parse(m.raw.eventJson).props.traits);
+    expect(traits).toEqual([{ plan: 'vip' }, {}, {}]);
   });
 
   it('does not exist when no authenticator is configured', async () => {

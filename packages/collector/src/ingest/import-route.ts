@@ -8,6 +8,7 @@ import type { CollectorRouteDeps } from '../http/route-deps.js';
 import { boundedUserAgent, deadLetterMessage, rawEventRecords, type AcceptedEvent, type ServerContext } from '../produce/log-messages.js';
 import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { checkEvents, parseBatchBody } from './parse-batch.js';
+import { dropVerificationClaims } from './identity-check.js';
 
 /** Who a secret API key is, and which sites it may write to. */
 export type ImportAuthenticator = (apiKey: string) => Promise<{ keyId: string; siteIds: readonly string[] } | undefined>;
@@ -46,7 +47,8 @@ export function importRoute(deps: ImportRouteDeps): Hono {
     const receivedAt = deps.now();
     const contexts = inputs.map((input) => importContext(input, siteId, receivedAt, deps.collectorId));
     const stripped = inputs.map((input, i) => (contexts[i]!.ok ? withoutContext(input) : input));
-    const checked = checkEvents(stripped, undefined, { allowServerOnlyTypes: true });
+    // An import has no landing token to show: a `verifiedBy` it sends is a claim nobody checked, and is dropped.
+    const checked = checkEvents(stripped, dropVerificationClaims, { allowServerOnlyTypes: true });
     const accepted: AcceptedEvent[] = [];
     const deadLetters: LogMessage[] = [];
     const rejected: Array<{ index: number; error: string }> = [];
@@ -60,7 +62,7 @@ export function importRoute(deps: ImportRouteDeps): Hono {
       }
     }
     await deps.producer.send([
-      { topic: deps.topics.raw, messages: rawEventRecords(accepted) },
+      { topic: deps.topics.raw, messages: rawEventRecords(accepted, deps.ipAnonymisation) },
       { topic: deps.topics.deadLetter, messages: deadLetters },
     ]);
     if (accepted.length) deps.metrics.events.inc({ outcome: 'accepted', reason: '' }, accepted.length);

@@ -48,6 +48,12 @@ export function createCollectorMetrics(options: { defaultMetrics?: boolean } = {
       labelNames: ['machine'] as const,
       registers: [registry],
     }),
+    privacySignalDiscarded: new Counter({
+      name: 'spoor_collector_privacy_signal_discarded_total',
+      help: 'Requests answered without storing anything because they carried Sec-GPC: 1 for a site that honours it, by route',
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
     rateLimited: new Counter({
       name: 'spoor_collector_rate_limited_total',
       help: 'Requests refused with 429, by limit',

@@ -1,5 +1,5 @@
 import { encodeDeadLetter, encodeRawEvent, frameRawEventBatch, LIMITS, RAW_EVENT_BATCH_FORMAT, VALUE_FORMAT_HEADER, type ClientEvent, type RawEventOrigin } from '@spoor/events';
-import type { LogMessage } from '@spoor/infra';
+import { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation, type LogMessage } from '@spoor/infra';
 
 /** What the collector knows about a request that the client cannot be trusted to say. */
 export interface ServerContext {
@@ -34,7 +34,7 @@ const BATCH_HEADERS = Object.freeze({ [VALUE_FORMAT_HEADER]: RAW_EVENT_BATCH_FOR
  * kafkajs spends most of its CPU per record, not per byte: one record per request instead of one per event
  * is what makes producing cheap (see bench/performance-notes.md).
  */
-export function rawEventRecords(accepted: readonly AcceptedEvent[]): LogMessage[] {
+export function rawEventRecords(accepted: readonly AcceptedEvent[], ipAnonymisation: IpAnonymisation = DEFAULT_IP_ANONYMISATION): LogMessage[] {
   const byVisitor = new Map<string, Uint8Array[]>();
   for (const { event, sentAt, context } of accepted) {
     const encoded = encodeRawEvent({
@@ -46,7 +46,8 @@ export function rawEventRecords(accepted: readonly AcceptedEvent[]): LogMessage[
       deviceTs: event.ts,
       sentAt,
       receivedAt: context.receivedAt,
-      clientIp: context.clientIp,
+      // Anonymised before the log: the full address is never written anywhere (docs/processor.md, IP anonymisation).
+      clientIp: anonymiseIp(context.clientIp, ipAnonymisation),
       userAgent: context.userAgent,
       collectorId: context.collectorId,
       origin: context.origin,

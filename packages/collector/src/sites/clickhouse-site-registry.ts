@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { siteSchema, type Site, type SiteRegistry } from './site-registry.js';
+import { linkKeySchema, siteSchema, type Site, type SiteRegistry } from './site-registry.js';
 
 interface SiteRow {
   site_id: string;
@@ -7,6 +7,8 @@ interface SiteRow {
   write_key: string;
   allowed_origins: string[];
   allowed_redirect_hosts: string[];
+  honour_gpc: boolean | number;
+  link_keys: Array<[string, string]>;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -18,10 +20,19 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
  */
 export function createClickHouseSiteRegistry(client: ClickHouseClient, database: string): SiteRegistry {
   if (!IDENTIFIER.test(database)) throw new Error(`ClickHouse database name "${database}" is not a plain identifier`);
-  const select = `SELECT site_id, name, write_key, allowed_origins, allowed_redirect_hosts FROM ${database}.sites FINAL`;
+  // The site's link keys still verifying, newest first (the first signs): the newest row of each key wins, then the
+  // retired ones are left out. One query with the site, so a cached site carries its keys (retiring a key takes
+  // effect within the cache's TTL).
+  const keys = `SELECT site_id, arrayMap(x -> (x.2, x.3), arrayReverseSort(groupArray((created, key_id, key_secret)))) AS link_keys FROM (
+      SELECT site_id, key_id, argMax(secret, updated_at) AS key_secret, argMax(retired, updated_at) AS is_retired, min(created_at) AS created
+      FROM ${database}.site_link_keys GROUP BY site_id, key_id HAVING NOT is_retired
+    ) GROUP BY site_id`;
+  const select = `SELECT s.site_id AS site_id, s.name AS name, s.write_key AS write_key, s.allowed_origins AS allowed_origins,
+      s.allowed_redirect_hosts AS allowed_redirect_hosts, s.honour_gpc AS honour_gpc, k.link_keys AS link_keys
+    FROM (SELECT * FROM ${database}.sites FINAL WHERE {where}) AS s LEFT JOIN (${keys}) AS k ON k.site_id = s.site_id`;
 
   async function one(where: string, params: Record<string, string>): Promise<Site | undefined> {
-    const result = await client.query({ query: `${select} WHERE ${where} LIMIT 1`, query_params: params, format: 'JSONEachRow' });
+    const result = await client.query({ query: `${select.replace('{where}', where)} LIMIT 1`, query_params: params, format: 'JSONEachRow' });
     const [row] = await result.json<SiteRow>();
     if (!row) return undefined;
     const parsed = siteSchema.safeParse({
@@ -30,6 +41,12 @@ export function createClickHouseSiteRegistry(client: ClickHouseClient, database:
       writeKey: row.write_key,
       allowedOrigins: row.allowed_origins,
       allowedRedirectHosts: row.allowed_redirect_hosts,
+      honourGpc: Boolean(row.honour_gpc),
+      // A malformed key row (inserted by hand) is left out rather than costing the site its traffic.
+      linkKeys: (row.link_keys ?? [])
+        .map(([keyId, secret]) => ({ keyId, secret }))
+        .filter((k) => linkKeySchema.safeParse(k).success)
+        .slice(0, 100),
     });
     // A malformed row (say, an empty write key) is treated as no site rather than half-trusted.
     return parsed.success ? parsed.data : undefined;

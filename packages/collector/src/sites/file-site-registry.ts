@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { describeZodError } from '@spoor/events';
 import { siteSchema, type Site, type SiteRegistry } from './site-registry.js';
@@ -17,7 +17,12 @@ export function loadSitesFile(path: string): SiteRegistry {
   } catch (err) {
     throw new SitesFileError(`sites file ${path}: ${(err as Error).message}`);
   }
-  return createStaticSiteRegistry(parseSites(parsed, path));
+  const sites = parseSites(parsed, path);
+  // Link keys are signing secrets: a file holding them must be readable by its owner only.
+  if (sites.some((s) => s.linkKeys?.length) && (statSync(path).mode & 0o077) !== 0) {
+    throw new SitesFileError(`sites file ${path}: holds linkKeys (signing secrets) but is readable by others; chmod 600 it`);
+  }
+  return createStaticSiteRegistry(sites);
 }
 
 export function parseSites(input: unknown, source = 'sites'): Site[] {

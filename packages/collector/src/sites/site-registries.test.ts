@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,9 +17,20 @@ function fileWith(content: unknown): string {
 describe('sites file', () => {
   it('loads sites and finds them by write key and id, with defaults for optional lists', async () => {
     const registry = loadSitesFile(fileWith({ sites: [site, { siteId: 's2', writeKey: 'wk_s2_0123456789' }] }));
-    expect(await registry.byWriteKey(site.writeKey)).toEqual(site);
-    expect(await registry.byId('s2')).toEqual({ siteId: 's2', name: '', writeKey: 'wk_s2_0123456789', allowedOrigins: [], allowedRedirectHosts: [] });
+    expect(await registry.byWriteKey(site.writeKey)).toEqual({ ...site, honourGpc: true, linkKeys: [] });
+    expect(await registry.byId('s2')).toEqual({ siteId: 's2', name: '', writeKey: 'wk_s2_0123456789', allowedOrigins: [], allowedRedirectHosts: [], honourGpc: true, linkKeys: [] });
     expect(await registry.byWriteKey('nope')).toBeUndefined();
+  });
+
+  it('reads honourGpc and linkKeys, and refuses link keys in a file others can read', async () => {
+    const withKeys = { sites: [{ ...site, honourGpc: false, linkKeys: [{ keyId: 'k1', secret: 'k'.repeat(40) }] }] };
+    const open = fileWith(withKeys);
+    chmodSync(open, 0o644);
+    expect(() => loadSitesFile(open)).toThrow(/readable by others; chmod 600/);
+    const closed = fileWith(withKeys);
+    chmodSync(closed, 0o600);
+    expect(await loadSitesFile(closed).byId('s1')).toMatchObject({ honourGpc: false, linkKeys: [{ keyId: 'k1' }] });
+    expect(() => loadSitesFile(fileWith({ sites: [{ ...site, linkKeys: [{ keyId: 'k1', secret: 'short' }] }] }))).toThrow(/secret/);
   });
 
   it('refuses a broken file naming the problem', () => {

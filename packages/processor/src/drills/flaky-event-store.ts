@@ -24,6 +24,17 @@ export function createFlakyEventStore(inner: EventStore, isDown: () => boolean):
       }
       return inner.repairProjections(rows);
     },
+    ...(inner.readErasureRegister
+      ? {
+          readErasureRegister: async (known: string | null) => {
+            if (isDown()) {
+              injected++;
+              throw new Error('ClickHouse unavailable (drill)');
+            }
+            return inner.readErasureRegister!(known);
+          },
+        }
+      : {}),
     async insert(table, rows, token) {
       if (isDown()) {
         injected++;

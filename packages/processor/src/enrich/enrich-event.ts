@@ -95,7 +95,7 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     // A page host cannot contain NUL, so the key splits back unambiguously.
     const traffic = classifyTraffic(deps.referrers, input, referrerOf(`${host}\u0000${event.referrer ?? ''}`));
     const channel = assignChannel(traffic, campaign);
-    const identityLinks = resolveIdentity(event);
+    const identityLinks = resolveIdentity(event, raw.origin);
     const customerId = event.customerId ?? identityLinks[0]?.customerId ?? '';
     return { raw, event, time, geo, ipAnonymized, ua, host, path, campaign, traffic, channel, customerId, identityLinks };
   };

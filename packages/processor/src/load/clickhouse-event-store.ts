@@ -56,6 +56,19 @@ export function createClickHouseEventStore(shared: ClickHouseClient, database: s
       return new Set((await result.json<{ k: string }>()).map((r) => r.k));
     },
 
+    async readErasureRegister(known) {
+      // count and newest entry: any erasure changes one of them (a merge collapsing a repeated erasure lowers the count).
+      const [head] = await (
+        await client.query({ query: `SELECT count() AS n, toString(max(erased_at)) AS last FROM ${database}.erasure_register`, format: 'JSONEachRow' })
+      ).json<{ n: number; last: string }>();
+      const version = `${head?.n ?? 0}@${head?.last ?? ''}`;
+      if (version === known) return { version, entries: null };
+      const rows = await (
+        await client.query({ query: `SELECT DISTINCT site_id, toString(kind) AS kind, id_sha256 FROM ${database}.erasure_register`, format: 'JSONEachRow' })
+      ).json<{ site_id: string; kind: 'customer' | 'anonymous'; id_sha256: string }>();
+      return { version, entries: rows.map((r) => ({ siteId: r.site_id, kind: r.kind, idSha256: r.id_sha256 })) };
+    },
+
     async repairProjections(rows: KeyedRow[]) {
       if (!rows.length) return;
       const query_params = { sites: [...new Set(rows.map((r) => r.siteId))], keys: [...new Set(rows.map((r) => r.key))] };
@@ -80,9 +93,9 @@ export function createClickHouseEventStore(shared: ClickHouseClient, database: s
          SELECT site_id, toDate(ts) AS day, anonymous_id, customer_id, session_id, max(type NOT IN ('email_open', 'email_click')), max(ts)
          FROM ${database}.events WHERE ${only} AND NOT is_bot
          GROUP BY site_id, day, anonymous_id, customer_id, session_id`,
-        // customer_browsers_events_mv (0271_customer_lookup.sql)
-        `INSERT INTO ${database}.customer_browsers (site_id, customer_id, anonymous_id)
-         SELECT DISTINCT site_id, customer_id, anonymous_id FROM ${database}.events WHERE ${only} AND customer_id != ''`,
+        // customer_browsers_events_mv (0271_customer_lookup.sql, day since 0310_retention.sql)
+        `INSERT INTO ${database}.customer_browsers (site_id, customer_id, anonymous_id, day)
+         SELECT DISTINCT site_id, customer_id, anonymous_id, toDate(ts) FROM ${database}.events WHERE ${only} AND customer_id != ''`,
         // events_by_visitor_mv (0271_customer_lookup.sql): rows, not aggregates, so only the events it does not hold yet
         `INSERT INTO ${database}.events_by_visitor (site_id, anonymous_id, ts, event_id, type, session_id, customer_id, is_bot, machine_open,
            channel, source, path, campaign_id, cart_id, product_id, product_name, price, quantity)

@@ -1,3 +1,4 @@
+import type { ErasureRegisterSource } from '../erasure/erasure-register.js';
 import type { KeyedRow, TableName } from './build-rows.js';
 
 /**
@@ -15,4 +16,9 @@ export interface EventStore {
    * them again is always safe.
    */
   repairProjections(rows: KeyedRow[]): Promise<void>;
+  /**
+   * The erasure register (whose events must never be stored again). The ClickHouse store has it; a store without it
+   * (in-memory test stores) stores everything.
+   */
+  readErasureRegister?: ErasureRegisterSource['readErasureRegister'];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDeadLetter, decodeRawEvent, encodeRawEvent, frameRawEventBatch, RAW_EVENT_BATCH_FORMAT, VALUE_FORMAT_HEADER } from '@spoor/events';
+import { decodeDeadLetter, decodeRawEvent, encodeRawEvent, frameRawEventBatch, RAW_EVENT_BATCH_FORMAT, RawEventOrigin, VALUE_FORMAT_HEADER } from '@spoor/events';
 import { createMemoryKeyValue, type BatchControl, type ConsumedBatch, type KeyValue, type LogMessage } from '@spoor/infra';
 import { createSeenSet } from '../dedupe/seen-set.js';
 import { createEnricher } from '../enrich/enrich-event.js';
@@ -162,6 +162,10 @@ describe('batch handler', () => {
     // What the collector forwards after verifying a landing token itself.
     await handle(batchOf([encodeRawEvent({ ...base, eventId: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c3', type: 'identify', anonymousId: 'anon-verified', eventJson: JSON.stringify({ ...body, id: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c3', anonymousId: 'anon-verified', type: 'identify', props: { customerId: 'cust-9', traits: { verifiedBy: 'email-link' } } }) })]), control());
     expect(store.rows('identities').find((r) => r.anonymous_id === 'anon-verified')?.sources).toEqual(['email_link', 'identify']);
+    // The same marker on an import (origin SERVER, e.g. archived before the collector stripped it there) is not believed.
+    const imported = JSON.stringify({ ...body, id: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4', anonymousId: 'anon-imported', type: 'identify', props: { customerId: 'cust-9', traits: { verifiedBy: 'email-link' } } });
+    await handle(batchOf([encodeRawEvent({ ...base, eventId: '0b7c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4', type: 'identify', anonymousId: 'anon-imported', origin: RawEventOrigin.SERVER, eventJson: imported })]), control());
+    expect(store.rows('identities').find((r) => r.anonymous_id === 'anon-imported')?.sources).toEqual(['identify']);
     expect(store.rows('events').map((r) => String(r.props)).join()).not.toContain('spoor_it');
     expect(store.rows('raw_events').map((r) => String(r.event_json)).join()).toContain('spoor_it');
   });

@@ -2,6 +2,7 @@ import { encodeDeadLetter, encodeRawEvent, type DeadLetter } from '@spoor/events
 import { anonymiseIp } from '../enrich/anonymise-ip.js';
 import type { BatchControl, BatchOutcome, ConsumedBatch, LogMessage } from '@spoor/infra';
 import type { SeenSet } from '../dedupe/seen-set.js';
+import { dropIfErased, type ErasedIds } from '../erasure/erasure-register.js';
 import type { EnrichedEvent, Enricher } from '../enrich/enrich-event.js';
 import type { LoadReport } from '../load/load-batch.js';
 import type { EventLoader } from './event-loader.js';
@@ -16,7 +17,7 @@ export interface BatchStats {
   messages: number;
   loaded: number;
   deadLettered: number;
-  dropped: { inBatch: number; seenSet: number };
+  dropped: { inBatch: number; seenSet: number; erased: number };
   report: LoadReport | null;
   seenSetAvailable: boolean;
 }
@@ -28,6 +29,8 @@ export interface BatchHandlerDeps {
   deadLetters: DeadLetterSink;
   /** null turns the Redis fast path off (replay; or no Redis at all). */
   seenSet: SeenSet | null;
+  /** The erasure register (erasure/erasure-register.ts), read once per batch; null: nobody is ever dropped. */
+  erasures?: { current(): Promise<ErasedIds> } | null;
   retry: RetryPolicy;
   heartbeatEveryMs: number;
   now?: () => number;
@@ -55,6 +58,15 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       });
     }, deps.heartbeatEveryMs);
     try {
+      // Erasure register: read before anything is decided, so no event of a person erased before this batch is stored.
+      let erased: ErasedIds | null = null;
+      if (deps.erasures) {
+        const read = await retryWhileActive(() => deps.erasures!.current(), { policy: deps.retry, isActive, onError: (e, n) => deps.onRetry?.(e, n, 'load') });
+        if (!read.done) return 'retry-later';
+        erased = read.value;
+      }
+      let droppedErased = 0;
+
       const letters: LogMessage[] = [];
       const decoded: Array<DecodedEvent & { source: string }> = [];
       const inBatch = new Set<string>();
@@ -63,7 +75,9 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         // A record is one RawEvent or a RawEventBatch: each event gets its own result (and source, `…#part`).
         for (const { result, original: bytes, part } of decodeRecord(message.value, message.headers)) {
           const source = part === undefined ? sourceOf(message) : `${sourceOf(message)}#${part}`;
-          if (result.kind === 'ok') {
+          if (result.kind === 'ok' && erased && dropIfErased(result.value, erased).kind === 'drop') {
+            droppedErased++;
+          } else if (result.kind === 'ok') {
             const id = result.value.event.id.toLowerCase();
             if (inBatch.has(id)) droppedInBatch++;
             else {
@@ -113,7 +127,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         messages: batch.messages.length,
         loaded: enriched.length,
         deadLettered: letters.length,
-        dropped: { inBatch: droppedInBatch, seenSet: decoded.length - fresh.length },
+        dropped: { inBatch: droppedInBatch, seenSet: decoded.length - fresh.length, erased: droppedErased },
         report,
         seenSetAvailable,
       });

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { encodeRawEvent, RawEventOrigin, type RawEvent } from '@spoor/events';
 import type { Enricher } from '../enrich/enrich-event.js';
+import { createErasureRegisterReader, dropIfErased } from '../erasure/erasure-register.js';
 import { buildRows } from '../load/build-rows.js';
 import type { EventStore } from '../load/event-store.js';
 import { loadBatch } from '../load/load-batch.js';
@@ -21,6 +22,8 @@ export interface ReplayReport {
   read: number;
   loaded: number;
   invalid: number;
+  /** Archived events of erased people (the erasure register), skipped. */
+  erased: number;
 }
 
 /**
@@ -56,6 +59,7 @@ interface ArchiveRow {
  * archive. It goes through the same enrichment and the same per-table existence checks as the live processor,
  * so a replay that is interrupted and started again, or runs while the processor is live, never double counts.
  * The archive keeps only the anonymised address, so geo is looked up on it (city-level precision stays).
+ * Events of erased people (the erasure register) are skipped: a replay never brings them back.
  */
 export async function replayFromArchive(options: ReplayOptions): Promise<ReplayReport> {
   const { client, database } = options;
@@ -64,7 +68,10 @@ export async function replayFromArchive(options: ReplayOptions): Promise<ReplayR
     for (const table of DERIVED_TABLES) await client.command({ query: `TRUNCATE TABLE IF EXISTS ${database}.${table}` });
   }
   const pageSize = options.pageSize ?? 10_000;
-  const report: ReplayReport = { read: 0, loaded: 0, invalid: 0 };
+  const report: ReplayReport = { read: 0, loaded: 0, invalid: 0, erased: 0 };
+  // The erasure deletes the archive's rows too; the register also covers rows an erasure could not reach
+  // (a backup restored into raw_events, an erasure that failed half-way), and is re-read for every page.
+  const register = options.store.readErasureRegister ? createErasureRegisterReader({ readErasureRegister: options.store.readErasureRegister }) : null;
   let after = { site: '', id: '00000000-0000-0000-0000-000000000000' };
   for (;;) {
     const result = await client.query({
@@ -83,6 +90,7 @@ export async function replayFromArchive(options: ReplayOptions): Promise<ReplayR
     if (!rows.length) break;
     report.read += rows.length;
     const enriched = [];
+    const erased = register ? await register.current() : null;
     for (const row of rows) {
       const raw: RawEvent = {
         eventId: row.eid,
@@ -102,6 +110,10 @@ export async function replayFromArchive(options: ReplayOptions): Promise<ReplayR
       const decoded = decodeMessage(encodeRawEvent(raw));
       if (decoded.kind !== 'ok') {
         report.invalid++;
+        continue;
+      }
+      if (erased && dropIfErased(decoded.value, erased).kind === 'drop') {
+        report.erased++;
         continue;
       }
       enriched.push(await options.enrich(decoded.value));

@@ -43,23 +43,32 @@ export type AudienceProperty = keyof typeof AUDIENCE_PROPERTIES;
 
 export const COUNT_OPS = ['>=', '>', '=', '!=', '<=', '<'] as const;
 export const FILTER_OPS = ['eq', 'neq', 'contains', 'in', 'gt', 'gte', 'lt', 'lte'] as const;
-const NUMERIC_OPS = new Set(['gt', 'gte', 'lt', 'lte']);
+/**
+ * Which filter ops each kind of property takes — the whole matrix, so every (property, op) pair is either compiled
+ * (queries/audience-rules.ts) or refused with a 400 naming `value`/`op`, never half-compiled.
+ */
+export const OPS_BY_KIND = {
+  string: ['eq', 'neq', 'contains', 'in'],
+  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte'],
+} as const satisfies Record<'string' | 'number', readonly (typeof FILTER_OPS)[number][]>;
+
+/** A number a Float64 parameter and a JS number both hold exactly enough to compare: finite, within ±2^53. */
+const filterNumber = z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
 
 const propertyFilterSchema = z
   .object({
     property: z.enum(Object.keys(AUDIENCE_PROPERTIES) as [AudienceProperty, ...AudienceProperty[]]),
     op: z.enum(FILTER_OPS),
-    value: z.union([z.string().max(1024), z.number().finite(), z.array(z.string().max(1024)).min(1).max(AUDIENCE_LIMITS.maxInValues)]),
+    value: z.union([z.string().max(1024), filterNumber, z.array(z.string().max(1024)).min(1).max(AUDIENCE_LIMITS.maxInValues)]),
   })
   .strict()
   .superRefine((f, ctx) => {
     const kind = AUDIENCE_PROPERTIES[f.property].kind;
-    const bad = (message: string) => ctx.addIssue({ code: 'custom', path: ['value'], message });
-    if (f.op === 'in') {
+    const bad = (message: string, path = 'value') => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (!(OPS_BY_KIND[kind] as readonly string[]).includes(f.op)) bad(`"${f.op}" does not apply to ${f.property} (${kind}); use one of ${OPS_BY_KIND[kind].join(', ')}`, 'op');
+    else if (f.op === 'in') {
       if (!Array.isArray(f.value)) bad('"in" takes an array of strings');
     } else if (Array.isArray(f.value)) bad(`"${f.op}" takes a single value`);
-    else if (NUMERIC_OPS.has(f.op) && (kind !== 'number' || typeof f.value !== 'number')) bad(`"${f.op}" needs a numeric property and a number`);
-    else if (f.op === 'contains' && (kind !== 'string' || typeof f.value !== 'string')) bad('"contains" needs a text property and a string');
     else if (kind === 'number' && typeof f.value !== 'number') bad(`${f.property} is numeric: give a number`);
     else if (kind === 'string' && typeof f.value !== 'string') bad(`${f.property} is text: give a string`);
   });

@@ -6,6 +6,7 @@ interface Issue {
   path: PropertyKey[];
   message: string;
   errors?: Issue[][];
+  keys?: string[];
 }
 
 /**
@@ -14,6 +15,8 @@ interface Issue {
  * the one whose issue has the longest path — so `definition.all.0.where.0.property` is named, not `definition`.
  */
 export function deepestIssue(issue: Issue): { path: PropertyKey[]; message: string } {
+  // An unknown key is named itself (`definition.all.0.sql`), not its parent object.
+  if (issue.code === 'unrecognized_keys' && issue.keys?.[0] !== undefined) return { path: [...issue.path, issue.keys[0]], message: issue.message };
   if (issue.code !== 'invalid_union' || !issue.errors || issue.errors.length === 0) return { path: issue.path, message: issue.message };
   let best: { path: PropertyKey[]; message: string } | undefined;
   for (const branch of issue.errors) {

@@ -1,13 +1,6 @@
 import type { AudienceMemberRow } from '../queries/audience-members.js';
 import { hashedEmail, hashedPhone } from './contact-hashing.js';
-
-/** RFC 4180 field; a leading = or @ is prefixed with ' so a spreadsheet never runs it as a formula. */
-function field(value: string): string {
-  const safe = /^[=@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-const line = (values: string[]) => `${values.map(field).join(',')}\r\n`;
+import { csvLine as line } from './csv-field.js';
 
 export function membersCsv(members: AudienceMemberRow[]): string {
   return line(['person_id', 'customer_id', 'email', 'phone']) + members.map((m) => line([m.person_id, m.customer_id, m.email, m.phone])).join('');

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { classifyStoreError, type QueryParams } from './query-runner.js';
 
 /** Tables the query API itself writes (audiences) or erases from; anything else is refused. */
-export const WRITABLE_TABLES = ['audiences', 'erasure_log'] as const;
+export const WRITABLE_TABLES = ['audiences', 'erasure_log', 'erasure_register'] as const;
 export type WritableTable = (typeof WRITABLE_TABLES)[number];
 
 /**

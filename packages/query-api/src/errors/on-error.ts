@@ -21,7 +21,7 @@ export function createErrorHandler(log: ErrorLogger = logToStderr) {
     if (err instanceof QueryApiError) {
       const body: ErrorBody = { error: { code: err.code, message: err.message } };
       if (err instanceof BadParameterError) body.error.parameter = err.parameter;
-      if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+      if (err.retryAfterSeconds !== undefined) c.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       return c.json(body, err.status);
     }
     if (err instanceof HTTPException) {

@@ -3,8 +3,8 @@
  * onError (on-error.ts) turns them into `{ error: { code, message, parameter? } }`.
  */
 export abstract class QueryApiError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 422 | 429 | 503 | 504;
-  /** Seconds for a `Retry-After` header (429/503): when trying again is likely to succeed. */
+  abstract readonly status: 400 | 401 | 403 | 404 | 413 | 422 | 429 | 503 | 504;
+  /** Seconds until a retry may succeed: sent as `Retry-After` (429, 503). */
   readonly retryAfterSeconds?: number;
   abstract readonly code: string;
 }
@@ -71,6 +71,24 @@ export class TooManyQueriesError extends QueryApiError {
 export class QueryCapacityError extends QueryApiError {
   readonly status = 503;
   readonly code = 'query_capacity';
+  constructor(
+    message: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A request body over the query API's size limit, refused before it is read. */
+export class PayloadTooLargeError extends QueryApiError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+}
+
+/** Too many failed API key lookups from one client address: wait `retryAfterSeconds`. */
+export class TooManyFailedKeysError extends QueryApiError {
+  readonly status = 429;
+  readonly code = 'too_many_failed_keys';
   constructor(
     message: string,
     override readonly retryAfterSeconds: number,

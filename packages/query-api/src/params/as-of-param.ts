@@ -5,7 +5,7 @@ const DAY_MS = 86_400_000;
 
 /** `as_of` on the wire: the moment a score or audience is evaluated at; accepted like `to`. */
 export const asOfParam = dateParam('to').openapi({
-  description: 'Evaluate as of this moment. A date means the end of that UTC day (data of that day counts). Default: now.',
+  description: 'Evaluate as of this moment. A date means the end of that UTC day (data of that day counts). Default: now. Between 1970-01-01 and 2200-12-31.',
   example: '2026-11-30',
 });
 

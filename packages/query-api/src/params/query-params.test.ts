@@ -4,7 +4,7 @@ import { classifyStoreError } from '../clickhouse/query-runner.js';
 import { BadParameterError, QueryTimeoutError, StoreUnavailableError } from '../errors/query-api-errors.js';
 import { throwOnInvalid } from '../errors/validation-hook.js';
 import { pathPatternToLike } from '../queries/funnel-sql.js';
-import { resolveDateRange, toClickHouseTime } from './date-range.js';
+import { dateProblem, resolveDateRange, toClickHouseTime } from './date-range.js';
 import { DEFAULT_QUERY_LIMITS } from './query-limits.js';
 import { resolveRowLimit } from './row-limit.js';
 
@@ -28,6 +28,19 @@ describe('resolveDateRange', () => {
   });
   it('formats ClickHouse DateTime64 parameters in UTC', () => {
     expect(toClickHouseTime(new Date('2026-11-01T09:00:00.123Z'))).toBe('2026-11-01 09:00:00.123');
+  });
+});
+
+describe('dateProblem', () => {
+  it('accepts real dates and offset date-times from 1970-01-01 to 2200-12-31', () => {
+    for (const ok of ['1970-01-01', '2200-12-31', '2024-02-29', '2026-11-01T10:00:00Z', '2026-11-01T10:00+01:00', '2026-11-01T10:00:00.123456789-05:30', '2200-12-31T23:59:59.999Z']) {
+      expect(dateProblem(ok), ok).toBeUndefined();
+    }
+  });
+  it('refuses days that do not exist, missing offsets, and anything outside the bounds', () => {
+    for (const bad of ['2026-02-31', '2025-02-29', '2026-13-01', '2026-11-01T10:00:00', '2026-11-01T24:00:00Z', '2026-11-01 10:00:00Z', 'Tue Nov 10 2026', '9999-12-31', '0000-01-01', '1969-12-31', '2201-01-01', '+275760-09-13T00:00:00Z', '1969-12-31T23:59:59Z', '2201-01-01T00:00:00.001Z']) {
+      expect(dateProblem(bad), bad).toBeDefined();
+    }
   });
 });
 

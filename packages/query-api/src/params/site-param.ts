@@ -1,8 +1,13 @@
 import { z } from '@hono/zod-openapi';
 
-/** The site a request reads. Required on every /api/v1 request; the API key must be scoped to it. */
+/**
+ * The site a request reads, as documented in every route's schema. Required on every /api/v1 request, resolved and
+ * checked against the key's scope by auth/require-site-access.ts — the only reader. Here it parses to `undefined`,
+ * so a handler cannot read a site the middleware did not check: it has `c.get('site')` and nothing else
+ * (route-schemas.test.ts holds every route to this).
+ */
 export const siteParam = z
-  .string()
-  .min(1)
-  .max(128)
-  .openapi({ description: 'Site id the API key is scoped to.', example: 'shop-1' });
+  // `?site=a&site=a` arrives as an array; the middleware has already refused it unless every value is the same.
+  .preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().min(1).max(128))
+  .transform((): undefined => undefined)
+  .openapi({ description: 'Site id the API key is scoped to: in the query string, or in the JSON body for POST (named once).', example: 'shop-1' });

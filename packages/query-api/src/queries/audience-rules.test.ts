@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { audienceDefinitionSchema, AUDIENCE_LIMITS } from '../audiences/audience-definition.js';
+import { audienceDefinitionSchema, AUDIENCE_LIMITS, AUDIENCE_PROPERTIES, FILTER_OPS, OPS_BY_KIND } from '../audiences/audience-definition.js';
+import { deepestIssue } from '../audiences/definition-issue.js';
 import { compileAudience } from './audience-members.js';
 
 const NOW = new Date('2026-12-01T00:00:00Z');
@@ -52,5 +53,37 @@ describe('definition bounds', () => {
   });
   it('templates get their defaults', () => {
     expect(audienceDefinitionSchema.parse({ template: 'replenishment_due' })).toEqual({ template: 'replenishment_due', within_days: 7, min_purchases: 2 });
+  });
+});
+
+describe('every filter op on every property', () => {
+  const values = ['x', 1, 1e-7, -Number.MAX_SAFE_INTEGER, ['1'], ['a', 'b']];
+  it('either compiles to SQL with every value in a parameter, or is refused naming op or value', () => {
+    let compiled = 0;
+    for (const property of Object.keys(AUDIENCE_PROPERTIES)) {
+      for (const op of FILTER_OPS) {
+        for (const value of values) {
+          const parsed = audienceDefinitionSchema.safeParse({ all: [cond({ where: [{ property, op, value }] })] });
+          if (!parsed.success) {
+            expect(deepestIssue(parsed.error.issues[0] as Parameters<typeof deepestIssue>[0]).path.slice(-1)[0]).toMatch(/^(op|value)$/);
+            continue;
+          }
+          compiled += 1;
+          expect(OPS_BY_KIND[AUDIENCE_PROPERTIES[property as keyof typeof AUDIENCE_PROPERTIES].kind]).toContain(op);
+          const { sql } = compileAudience(parsed.data, NOW);
+          expect(sql).not.toMatch(/undefined|NaN/);
+        }
+      }
+    }
+    expect(compiled).toBeGreaterThan(50);
+  });
+  it('"in" on a numeric property is a 400 on op (it used to compile to SQL holding `undefined`)', () => {
+    const parsed = audienceDefinitionSchema.safeParse({ all: [cond({ where: [{ property: 'price', op: 'in', value: ['1'] }] })] });
+    expect(parsed.success).toBe(false);
+  });
+  it('numbers beyond ±2^53 are refused', () => {
+    for (const value of [1e308, -1e308, 2 ** 53 + 2]) {
+      expect(audienceDefinitionSchema.safeParse({ all: [cond({ where: [{ property: 'price', op: 'gt', value }] })] }).success).toBe(false);
+    }
   });
 });

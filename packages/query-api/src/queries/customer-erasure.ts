@@ -8,15 +8,21 @@ import { toClickHouseTime } from '../params/date-range.js';
  * Which rows are the customer's, per table. `{anon}` = every anonymous id ever linked to the customer or carrying
  * their id. On a device shared with someone else only rows without a customer id or with this one are taken;
  * a row naming another customer stays theirs. Table names are constants here, never input.
+ *
+ * The conditions compare SHA-256 hashes, never the ids: ClickHouse keeps the text of every mutation on disk
+ * (`mutation_N.txt` beside the parts; in Keeper on a cluster) long after it ran, so a DELETE written with the id in
+ * clear would leave exactly what it erased in the data directory. A hash costs a SHA-256 per row scanned, which a
+ * mutation reads anyway.
  */
-const OWNED = "(customer_id = {customer:String} OR (anonymous_id IN {anon:Array(String)} AND customer_id = ''))";
-const RAW_OWNED = `(JSONExtractString(event_json, 'customerId') = {customer:String}
-  OR JSONExtractString(event_json, 'props', 'customerId') = {customer:String}
-  OR (anonymous_id IN {anon:Array(String)} AND JSONExtractString(event_json, 'customerId') = '' AND JSONExtractString(event_json, 'props', 'customerId') = ''))`;
+const hashed = (column: string) => `lower(hex(SHA256(${column})))`;
+const OWNED = `(${hashed('customer_id')} = {customerHash:String} OR (${hashed('anonymous_id')} IN {anonHashes:Array(String)} AND customer_id = ''))`;
+const RAW_OWNED = `(${hashed("JSONExtractString(event_json, 'customerId')")} = {customerHash:String}
+  OR ${hashed("JSONExtractString(event_json, 'props', 'customerId')")} = {customerHash:String}
+  OR (${hashed('anonymous_id')} IN {anonHashes:Array(String)} AND JSONExtractString(event_json, 'customerId') = '' AND JSONExtractString(event_json, 'props', 'customerId') = ''))`;
 
 /** In deletion order: the projections first, the identity graph (which defines `anon`) last. */
 export const ERASURE_TABLES = [
-  { table: 'sessions', where: 'session_id IN {sessions:Array(String)}' },
+  { table: 'sessions', where: `${hashed('session_id')} IN {sessionHashes:Array(String)}` },
   { table: 'events_by_visitor', where: OWNED },
   { table: 'session_days', where: OWNED },
   { table: 'customer_browsers', where: OWNED },
@@ -36,7 +42,8 @@ SELECT groupUniqArray(anonymous_id) AS anon FROM (
   SELECT anonymous_id FROM {db:Identifier}.orders WHERE site_id = {site:String} AND customer_id = {customer:String}
 )`;
 
-const SESSIONS_SQL = `SELECT groupUniqArray(session_id) AS sessions FROM {db:Identifier}.events WHERE site_id = {site:String} AND ${OWNED}`;
+const SESSIONS_SQL = `SELECT groupUniqArray(session_id) AS sessions FROM {db:Identifier}.events WHERE site_id = {site:String}
+  AND (customer_id = {customer:String} OR (anonymous_id IN {anon:Array(String)} AND customer_id = ''))`;
 
 export interface ErasureResult {
   erasure_id: string;
@@ -49,10 +56,16 @@ export interface ErasureResult {
 }
 
 /**
- * Erases a customer: ALTER TABLE … DELETE with mutations_sync = 2 on every table, so the statement returns only
- * once every replica has rewritten its parts without the rows — gone from disk, not just masked (a lightweight
- * DELETE would leave the bytes until a merge). Then the erasure hooks run (caches outside ClickHouse), then the
- * audit entry is written.
+ * Erases a customer, in an order that never lets them come back:
+ *  1. the erasure register (migration 0300) gets the SHA-256 of the customer id and of each anonymous id, so from
+ *     now on the processor and replay (archive and log, either adapter) drop their events;
+ *  2. ALTER TABLE … DELETE with mutations_sync = 2 on every table (the raw archive included), so the statement
+ *     returns only once every replica rewrote its parts without the rows (a lightweight DELETE would leave the
+ *     bytes until a merge); ClickHouse removes the replaced parts after `old_parts_lifetime` (8 min by default);
+ *  3. a second sweep of the same deletions: a batch the processor checked against the register just before step 1
+ *     and loaded after step 2 would otherwise leave rows behind;
+ *  4. the erasure hooks (the file log's compaction, caches outside ClickHouse);
+ *  5. the audit entry, naming the customer only by hash.
  */
 export async function eraseCustomer(
   deps: { writer: StoreWriter; hooks: ErasureHook[]; now: () => Date },
@@ -63,14 +76,27 @@ export async function eraseCustomer(
   const [subject] = await deps.writer.rows<{ anon: string[] }>(SUBJECT_SQL, base);
   const anon = (subject?.anon ?? []).sort();
   const [sessionRow] = await deps.writer.rows<{ sessions: string[] }>(SESSIONS_SQL, { ...base, anon });
-  const params = { ...base, anon, sessions: sessionRow?.sessions ?? [] };
+  const params = {
+    site: q.site,
+    customerHash: sha256Hex(q.customer),
+    anonHashes: anon.map(sha256Hex),
+    sessionHashes: (sessionRow?.sessions ?? []).map(sha256Hex),
+  };
+
+  await deps.writer.insert('erasure_register', [
+    { site_id: q.site, kind: 'customer', id_sha256: params.customerHash, erased_at: toClickHouseTime(requestedAt) },
+    ...params.anonHashes.map((h) => ({ site_id: q.site, kind: 'anonymous', id_sha256: h, erased_at: toClickHouseTime(requestedAt) })),
+  ]);
 
   const deleted: Record<string, number> = {};
-  for (const { table, where } of ERASURE_TABLES) {
-    const [row] = await deps.writer.rows<{ n: number }>(`SELECT count() AS n FROM {db:Identifier}.{table:Identifier} WHERE site_id = {site:String} AND ${where}`, { ...params, table });
-    deleted[table] = row?.n ?? 0;
-    if (deleted[table] > 0) {
-      await deps.writer.command(`ALTER TABLE {db:Identifier}.{table:Identifier} DELETE WHERE site_id = {site:String} AND ${where}`, { ...params, table }, { mutations_sync: 2 });
+  for (let sweep = 0; sweep < 2; sweep++) {
+    for (const { table, where } of ERASURE_TABLES) {
+      const [row] = await deps.writer.rows<{ n: number }>(`SELECT count() AS n FROM {db:Identifier}.{table:Identifier} WHERE site_id = {site:String} AND ${where}`, { ...params, table });
+      const n = row?.n ?? 0;
+      deleted[table] = (deleted[table] ?? 0) + n;
+      if (n > 0) {
+        await deps.writer.command(`ALTER TABLE {db:Identifier}.{table:Identifier} DELETE WHERE site_id = {site:String} AND ${where}`, { ...params, table }, { mutations_sync: 2 });
+      }
     }
   }
 
@@ -98,7 +124,7 @@ export async function eraseCustomer(
     {
       erasure_id: result.erasure_id,
       site_id: q.site,
-      customer_sha256: sha256Hex(q.customer),
+      customer_sha256: params.customerHash,
       requested_by: q.requestedBy,
       requested_at: toClickHouseTime(requestedAt),
       completed_at: toClickHouseTime(completedAt),

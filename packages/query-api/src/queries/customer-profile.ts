@@ -21,7 +21,7 @@ const NOT_MACHINE = "NOT (e.type = 'email_open' AND e.machine_open)";
 
 const EMAILS_SQL = `
 SELECT e.campaign_id AS campaign_id, ${nullableTime(HUMAN_OPEN, 'min')} AS first_opened_at, ${nullableTime("e.type = 'email_click'", 'min')} AS first_clicked_at,
-  countIf(${HUMAN_OPEN}) AS opens, countIf(e.type = 'email_click') AS clicks
+  toUInt64(countIf(${HUMAN_OPEN}) > 0) AS opens, countIf(e.type = 'email_click') AS clicks
 FROM ${OWN_EVENTS} AND e.type IN ('email_open', 'email_click')
 GROUP BY campaign_id
 HAVING opens + clicks > 0
@@ -40,7 +40,9 @@ const SESSIONS_SUMMARY_SQL = `
 WITH per_session AS (
   SELECT e.session_id AS session_id,
     countIf(${NOT_MACHINE}) AS seen_n, minIf(e.ts, ${NOT_MACHINE}) AS seen_first, maxIf(e.ts, ${NOT_MACHINE}) AS seen_last,
-    countIf(${HUMAN_OPEN}) AS opens, countIf(e.type = 'email_click') AS clicks, count() AS events,
+    groupUniqArrayIf(toString(e.campaign_id), ${HUMAN_OPEN}) AS human_open_campaigns,
+    groupUniqArrayIf(toString(e.campaign_id), e.type = 'email_open' AND e.machine_open) AS machine_open_campaigns,
+    countIf(e.type = 'email_click') AS clicks, count() AS events,
     countIf(${BROWSING}) AS browsing, minIf(e.ts, ${BROWSING}) AS started, maxIf(e.ts, ${BROWSING}) AS ended,
     argMinIf(toString(e.channel), e.ts, ${BROWSING} AND e.channel != '') AS channel, argMinIf(toString(e.source), e.ts, ${BROWSING} AND e.source != '') AS source,
     argMinIf(e.path, e.ts, e.type = 'page_view') AS entry_page,
@@ -52,7 +54,10 @@ SELECT session_id, ${isoTime('started')} AS started_at, ${isoTime('ended')} AS e
   browsing > 0 AS is_visit,
   if(sum(seen_n) OVER () > 0, ${isoTime('minIf(seen_first, seen_n > 0) OVER ()')}, NULL) AS first_seen,
   if(sum(seen_n) OVER () > 0, ${isoTime('maxIf(seen_last, seen_n > 0) OVER ()')}, NULL) AS last_seen,
-  sum(opens) OVER () AS email_opens, sum(clicks) OVER () AS email_clicks, sum(events) OVER () AS all_events
+  -- opens are unique per campaign (one customer here), whichever pseudo-session their hits fell into
+  length(groupUniqArrayArray(human_open_campaigns) OVER ()) AS email_opens,
+  length(groupUniqArrayArray(machine_open_campaigns) OVER ()) AS email_machine_opens,
+  sum(clicks) OVER () AS email_clicks, sum(events) OVER () AS all_events
 FROM per_session
 ORDER BY is_visit DESC, started DESC, session_id
 LIMIT {limit:UInt32}`;
@@ -103,7 +108,8 @@ LIMIT {limit:UInt32}`;
 
 export interface ProfileParts {
   anonymousIds: CustomerAnonymousIds;
-  summary: { first_seen: string | null; last_seen: string | null; email_opens: number; email_clicks: number; events: number };
+  /** email_opens / email_machine_opens: campaigns opened by a human / by a machine (unique per campaign, not pixel hits). */
+  summary: { first_seen: string | null; last_seen: string | null; email_opens: number; email_machine_opens: number; email_clicks: number; events: number };
   emails: Array<{ campaign_id: string; first_opened_at: string | null; first_clicked_at: string | null; opens: number; clicks: number }>;
   sessions: Array<{ session_id: string; started_at: string; ended_at: string; channel: string; source: string; entry_page: string; page_views: number; purchased: boolean }>;
   openCarts: Array<{ cart_id: string; updated_at: string; value: number; items: Array<{ product_id: string; product_name: string; quantity: number; price: number }> }>;
@@ -117,6 +123,7 @@ type SessionSummaryRow = Omit<ProfileParts['sessions'][number], 'purchased'> & {
   first_seen: string | null;
   last_seen: string | null;
   email_opens: number;
+  email_machine_opens: number;
   email_clicks: number;
   all_events: number;
 };
@@ -144,8 +151,15 @@ async function aggregatedParts(runner: QueryRunner, params: Record<string, unkno
   ]);
   const first = sessionRows[0];
   const summary = first
-    ? { first_seen: first.first_seen, last_seen: first.last_seen, email_opens: first.email_opens, email_clicks: first.email_clicks, events: first.all_events }
-    : { first_seen: null, last_seen: null, email_opens: 0, email_clicks: 0, events: 0 };
+    ? {
+        first_seen: first.first_seen,
+        last_seen: first.last_seen,
+        email_opens: Number(first.email_opens),
+        email_machine_opens: Number(first.email_machine_opens),
+        email_clicks: first.email_clicks,
+        events: first.all_events,
+      }
+    : { first_seen: null, last_seen: null, email_opens: 0, email_machine_opens: 0, email_clicks: 0, events: 0 };
   const sessions = sessionRows
     .filter((r) => Boolean(r.is_visit))
     .map(({ session_id, started_at, ended_at, channel, source, entry_page, page_views, purchased }) => ({ session_id, started_at, ended_at, channel, source, entry_page, page_views, purchased: Boolean(purchased) }));

@@ -32,7 +32,9 @@ const maxOf = (a: string | null, b: string) => (a === null || b > a ? b : a);
 export function buildSummary(rows: OwnRow[]): ProfileParts['summary'] {
   let first: string | null = null;
   let last: string | null = null;
-  let opens = 0;
+  // Opens are unique per campaign (one customer here): every pixel hit is stored, a re-read email is still one open.
+  const humanOpened = new Set<string>();
+  const machineOpened = new Set<string>();
   let clicks = 0;
   for (const r of rows) {
     // Machine-flagged opens are not the customer doing anything.
@@ -40,13 +42,17 @@ export function buildSummary(rows: OwnRow[]): ProfileParts['summary'] {
       first = minOf(first, r.ts);
       last = maxOf(last, r.ts);
     }
-    if (isHumanOpen(r)) opens += 1;
+    if (isHumanOpen(r)) humanOpened.add(r.campaign_id);
+    else if (r.type === 'email_open') machineOpened.add(r.campaign_id);
     if (r.type === 'email_click') clicks += 1;
   }
-  return { first_seen: first, last_seen: last, email_opens: opens, email_clicks: clicks, events: rows.length };
+  return { first_seen: first, last_seen: last, email_opens: humanOpened.size, email_machine_opens: machineOpened.size, email_clicks: clicks, events: rows.length };
 }
 
-/** Per campaign: human opens and clicks (machine opens neither counted nor listed); latest email activity first. */
+/**
+ * Per campaign: whether a human opened it (`opens` 0 or 1: unique per campaign and customer, however often the pixel was
+ * fetched) and its clicks; campaigns only a machine opened are not listed; latest email activity first.
+ */
 export function buildEmails(rows: OwnRow[], limit: number): ProfileParts['emails'] {
   const campaigns = new Map<string, { first_opened_at: string | null; first_clicked_at: string | null; opens: number; clicks: number; latest: string }>();
   for (const r of rows) {
@@ -54,7 +60,7 @@ export function buildEmails(rows: OwnRow[], limit: number): ProfileParts['emails
     const c = campaigns.get(r.campaign_id) ?? { first_opened_at: null, first_clicked_at: null, opens: 0, clicks: 0, latest: r.ts };
     c.latest = maxOf(c.latest, r.ts) as string;
     if (isHumanOpen(r)) {
-      c.opens += 1;
+      c.opens = 1;
       c.first_opened_at = minOf(c.first_opened_at, r.ts);
     }
     if (r.type === 'email_click') {

@@ -265,16 +265,30 @@ per_unit AS (
   GROUP BY unit_key
   HAVING countIf(bitTest(mask, 0)) > 0
 ),
-funnel_units AS (
-  SELECT unit, person_id, customer_id, ${withPeople ? 'anonymous_ids' : '[]::Array(String) AS anonymous_ids'},
+-- Three levels, each reading the one before as columns: ClickHouse expands an alias at every use, so computing
+-- reached, entry and chain from the step arrays in one SELECT grew the query tree with n^4 (10 steps: "Query tree
+-- is too big"); as columns they cost their size once.
+funnel_steps AS (
+  SELECT unit, person_id, customer_id, ${withPeople ? 'anonymous_ids' : '[]::Array(String) AS anonymous_ids'},${bdColumn && !indexed ? ' entries,' : ''} packed,
     arrayMap(x -> toInt64(bitShiftRight(x, ${timeShift})) + {from_ms:Int64}, packed) AS ts,
-${stepArrays},
-    toUInt8(${reached}) AS reached,
-    ${entry} AS entry,
+${stepArrays}
+  FROM per_unit
+),
+funnel_entries AS (
+  SELECT *, toUInt8(${reached}) AS reached
+  FROM funnel_steps
+),
+funnel_chains AS (
+  SELECT *, ${entry} AS entry
+  FROM funnel_entries
+),
+funnel_units AS (
+  SELECT unit, person_id, customer_id, anonymous_ids,
     ${indexed ? `toUInt32(bitAnd(packed[indexOf(s1, entry)], ${bdIndexMask}))` : 'toUInt32(1)'} AS bd_index,
     ${indexed ? '{bd_values:Array(String)}[bd_index]' : bdColumn ? 'arrayFirst(x -> x.1 = entry, entries).3' : "''"} AS bd,
+    reached,
     arrayResize(${chain}, reached) AS chain_ms
-  FROM per_unit
+  FROM funnel_chains
 )`;
   return { sql, params };
 }

@@ -36,7 +36,10 @@ const EVENTS_CTE = `ev AS (
     AND ({include_bots:Bool} OR NOT is_bot)
 )`;
 
-// Sessions as seen inside the range; attributes come from their first event there.
+// Sessions as seen inside the range; attributes come from their first event there. Only visits are sessions: email
+// opens and clicks carry a pseudo-session (`email:<campaign>`, shared by every recipient) and a pseudo-browser
+// (`email:<customer>`), so a session without a browsing event is no visit and its "visitor" no visitor
+// (docs/api-customers.md says the same of audiences).
 const SESSIONS_CTE = `sess AS (
   SELECT session_id, anonymous_id, page_views, entry_page, duration,
     first_attrs.1 AS channel, first_attrs.2 AS source, first_attrs.3 AS medium, first_attrs.4 AS country, first_attrs.5 AS device
@@ -50,6 +53,7 @@ const SESSIONS_CTE = `sess AS (
     FROM ev
     WHERE session_id != ''
     GROUP BY session_id
+    HAVING countIf(type NOT IN ('email_open', 'email_click')) > 0
   )
   WHERE ({channel:String} = '' OR channel = {channel:String})
     AND ({country:String} = '' OR country = {country:String})

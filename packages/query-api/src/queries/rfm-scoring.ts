@@ -1,9 +1,9 @@
 import { NO_PURCHASE_SEGMENT, type CustomerSegment, type RfmSegment } from './rfm.js';
 
 /**
- * The RFM scoring rules in TypeScript, for scoring one customer against a cached population
- * (the customer profile). They mirror the SQL of queries/rfm.ts; rfm.integration.test.ts checks
- * both give the same answer for every score combination and every fixture customer.
+ * The RFM scoring rules in TypeScript, for scoring one customer of a cached population (the customer profile).
+ * They mirror the SQL of queries/rfm.ts over the values that same SQL computed; rfm.integration.test.ts and
+ * customers.integration.test.ts check both give the same answer for every customer, also right after new data.
  */
 
 /** 1 + floor(5 × W / N): W buyers strictly worse, N buyers in all. */
@@ -48,26 +48,60 @@ function upperBound(sorted: readonly number[], value: number): number {
   return lo;
 }
 
-/** Every buyer's recency (days), frequency and monetary, each ascending. Customers who never bought are not in it. */
+const DAY_MS = 86_400_000;
+
+/** One customer's values as queries/rfm.ts computes them (RFM_BASE_CTES), independent of as_of. */
+export interface RfmCustomerValues {
+  frequency: number;
+  monetary: number;
+  /** Epoch ms of the last purchase (basis `purchase`) or the last activity (basis `activity`); null: never bought (purchase basis). */
+  last_ms: number | null;
+}
+
+/**
+ * Every customer of a site with their values (rfm-population.ts), and the buyers' values sorted ascending, all read
+ * by one statement built on RFM_BASE_CTES: the profile scores a customer who is a member of this very population, so
+ * its scores are the ones GET /rfm gives for the same data (W ≤ N − 1 keeps every score within 1–5).
+ */
 export interface RfmPopulation {
-  recency: number[];
+  customers: ReadonlyMap<string, RfmCustomerValues>;
+  /** Buyers' last_ms, ascending. */
+  lastMs: number[];
   frequency: number[];
   monetary: number[];
 }
 
 export interface RfmScores {
+  recency_days: number | null;
+  frequency: number;
+  monetary: number;
   r: number | null;
   f: number | null;
   m: number | null;
   segment: CustomerSegment;
+  /** Buyers ranked against. */
+  population: number;
 }
 
-/** A customer without purchases is not scored; a buyer ranks among the buyers (fewer days is better). */
-export function scoreAgainst(population: RfmPopulation, own: { recency_days: number | null; frequency: number; monetary: number }): RfmScores {
-  if (own.frequency <= 0 || own.recency_days === null) return { r: null, f: null, m: null, segment: NO_PURCHASE_SEGMENT };
+/** Whole days from `lastMs` to as_of, as intDiv(as_of − last, 86 400 000) in queries/rfm.ts (last < as_of always). */
+const wholeDays = (asOfMs: number, lastMs: number) => Math.floor((asOfMs - lastMs) / DAY_MS);
+
+/**
+ * The scores GET /rfm gives `customerId` as of `asOf`: buyers only are scored, W = buyers strictly worse (more whole
+ * days since; fewer orders; less revenue). A customer the population does not hold (no event or order counted by
+ * /rfm) is unscored with zero values, as /rfm does not list them.
+ */
+export function scoreCustomer(population: RfmPopulation, customerId: string, asOf: Date): RfmScores {
   const n = population.frequency.length;
-  const r = quintileScore(n - upperBound(population.recency, own.recency_days), n);
+  const own = population.customers.get(customerId);
+  const asOfMs = asOf.getTime();
+  const recency_days = own?.last_ms == null ? null : wholeDays(asOfMs, own.last_ms);
+  if (!own || own.frequency <= 0 || recency_days === null) {
+    return { recency_days, frequency: own?.frequency ?? 0, monetary: own?.monetary ?? 0, r: null, f: null, m: null, segment: NO_PURCHASE_SEGMENT, population: n };
+  }
+  // More whole days than `recency_days` ⟺ as_of − last ≥ (recency_days + 1) days ⟺ last ≤ as_of − (recency_days + 1) days.
+  const r = quintileScore(upperBound(population.lastMs, asOfMs - (recency_days + 1) * DAY_MS), n);
   const f = quintileScore(lowerBound(population.frequency, own.frequency), n);
   const m = quintileScore(lowerBound(population.monetary, own.monetary), n);
-  return { r, f, m, segment: segmentOf(r, f, m) };
+  return { recency_days, frequency: own.frequency, monetary: own.monetary, r, f, m, segment: segmentOf(r, f, m), population: n };
 }

@@ -105,7 +105,7 @@ describe('POST /api/v1/audiences/preview — rules', () => {
     };
     expect(await bad({ all: [cond('teleport', '>=', 1, 30)] })).toBe('definition.all.0.event');
     expect(await bad({ all: [cond('visit', '>=', 1, 30, [{ property: 'password', op: 'eq', value: 'x' }])] })).toBe('definition.all.0.where.0.property');
-    expect(await bad({ all: [cond('visit', '>=', 1, 30, [{ property: 'channel', op: 'gt', value: 3 }])] })).toBe('definition.all.0.where.0.value');
+    expect(await bad({ all: [cond('visit', '>=', 1, 30, [{ property: 'channel', op: 'gt', value: 3 }])] })).toBe('definition.all.0.where.0.op');
     expect(await bad({ any: [{ all: [cond('visit', '≈', 1, 30)] }] })).toBe('definition.any.0.all.0.op');
     expect(await bad({ all: [cond('visit', '>=', 1, 9999)] })).toBe('definition.all.0.within_days');
     let deep: unknown = cond('visit', '>=', 1, 30);
@@ -169,7 +169,7 @@ describe('saved audiences and exports', () => {
     const csv = await app.request(`/api/v1/audiences/${id}/members?site=shop-1&format=csv`, { headers: bearer(CUSTOMER_KEY) });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(await csv.text()).toBe(
-      'person_id,customer_id,email,phone\r\nc1,c1,C1@Example.com,\r\nc2,c2, John.Doe+shop@GoogleMail.com ,+49 (170) 123-4567\r\nc3,c3,Alice@Example.COM ,0049 30 1234567\r\nc4,c4,b.o.b@gmail.com,\r\n',
+      'person_id,customer_id,email,phone\r\nc1,c1,C1@Example.com,\r\nc2,c2, John.Doe+shop@GoogleMail.com ,"\'+49 (170) 123-4567"\r\nc3,c3,Alice@Example.COM ,0049 30 1234567\r\nc4,c4,b.o.b@gmail.com,\r\n',
     );
 
     const hashed = await app.request(`/api/v1/audiences/${id}/members?site=shop-1&format=sha256`, { headers: bearer(CUSTOMER_KEY) });

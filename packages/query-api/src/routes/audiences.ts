@@ -19,9 +19,9 @@ const PreviewBody = z.object({
   site: siteParam,
   definition: audienceDefinitionSchema,
   sample_size: z.number().int().min(0).max(AUDIENCE_STORE_LIMITS.maxSample).optional().default(10),
-});
-const SaveBody = z.object({ site: siteParam, name: z.string().trim().min(1).max(200), definition: audienceDefinitionSchema });
-const SiteQuery = z.object({ site: siteParam });
+}).strict();
+const SaveBody = z.object({ site: siteParam, name: z.string().trim().min(1).max(200), definition: audienceDefinitionSchema }).strict();
+const SiteQuery = z.object({ site: siteParam }).strict();
 const IdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: '0b7c…' }) });
 
 const SampleRow = z.object({ person_id: z.string(), customer_id: z.string(), last_seen: z.string() });
@@ -108,40 +108,43 @@ export function audienceRoutes(deps: WriteRouteDeps) {
     .openapi(previewRoute, async (c) => {
       const body = c.req.valid('json');
       const asOf = deps.now();
-      const result = await queryAudiencePreview(deps.runner, { site: body.site, definition: body.definition, asOf, sampleSize: body.sample_size });
-      return c.json({ site: body.site, as_of: asOf.toISOString(), ...result }, 200);
+      const site = c.get('site');
+      const result = await queryAudiencePreview(deps.runner, { site, definition: body.definition, asOf, sampleSize: body.sample_size });
+      return c.json({ site, as_of: asOf.toISOString(), ...result }, 200);
     }, throwOnInvalidDefinition)
     .openapi(createAudienceRoute, async (c) => {
       const body = c.req.valid('json');
-      if ((await store.count(body.site)) >= AUDIENCE_STORE_LIMITS.maxSavedPerSite) {
+      const site = c.get('site');
+      if ((await store.count(site)) >= AUDIENCE_STORE_LIMITS.maxSavedPerSite) {
         throw new BadParameterError('site', `at most ${AUDIENCE_STORE_LIMITS.maxSavedPerSite} saved audiences per site; delete one first`);
       }
-      const saved = await store.create(body.site, { name: body.name, definition: body.definition, createdBy: c.get('apiKey').keyId, now: deps.now() });
+      const saved = await store.create(site, { name: body.name, definition: body.definition, createdBy: c.get('apiKey').keyId, now: deps.now() });
       return c.json(saved, 201);
     }, throwOnInvalidDefinition)
     .openapi(listRoute, async (c) => {
-      const { site } = c.req.valid('query');
+      const site = c.get('site');
       return c.json({ audiences: await store.list(site, AUDIENCE_STORE_LIMITS.maxSavedPerSite) }, 200);
     })
     .openapi(getRoute, async (c) => {
-      return c.json(await mustGet(c.req.valid('query').site, c.req.valid('param').id), 200);
+      return c.json(await mustGet(c.get('site'), c.req.valid('param').id), 200);
     })
     .openapi(deleteRoute, async (c) => {
-      const { site } = c.req.valid('query');
+      const site = c.get('site');
       const { id } = c.req.valid('param');
       if (!(await store.delete(site, id, deps.now()))) throw new NotFoundError(`no audience ${id} on site ${site}`);
       return c.json({ deleted: true as const, id }, 200);
     })
     .openapi(membersRoute, async (c) => {
       const q = c.req.valid('query');
-      const audience = await mustGet(q.site, c.req.valid('param').id);
+      const site = c.get('site');
+      const audience = await mustGet(site, c.req.valid('param').id);
       const asOf = deps.now();
       const csv = q.format !== 'json';
       if (csv && q.limit !== undefined && q.limit > AUDIENCE_STORE_LIMITS.maxExportRows) {
         throw new BadParameterError('limit', `must be at most ${AUDIENCE_STORE_LIMITS.maxExportRows}`);
       }
       const limit = csv ? (q.limit ?? AUDIENCE_STORE_LIMITS.maxExportRows) : resolveRowLimit(q.limit, deps.limits);
-      const { total, members } = await queryAudienceMembers(deps.runner, { site: q.site, definition: audience.definition, asOf, limit, offset: q.offset });
+      const { total, members } = await queryAudienceMembers(deps.runner, { site, definition: audience.definition, asOf, limit, offset: q.offset });
       if (!csv) return c.json({ audience_id: audience.id, as_of: asOf.toISOString(), total, members }, 200);
       const body = q.format === 'sha256' ? membersSha256Csv(members) : membersCsv(members);
       const filename = `audience-${audience.id}${q.format === 'sha256' ? '-sha256' : ''}.csv`;

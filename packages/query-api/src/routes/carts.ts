@@ -15,7 +15,7 @@ const CartsQuerySchema = z.object({
   hours: z.coerce.number().int().min(1).max(720).default(24).openapi({ description: 'A cart is abandoned when no purchase closes it within this many hours after its last change (default 24).', example: 24 }),
   limit: rowLimitParam,
   include_bots: includeBotsParam,
-});
+}).strict();
 
 const CartsSchema = z
   .object({
@@ -53,16 +53,17 @@ const cartsRoute = createRoute({
 export function cartRoutes(deps: RouteDeps) {
   return createRouter().openapi(cartsRoute, async (c) => {
     const q = c.req.valid('query');
+    const site = c.get('site');
     const now = deps.now();
     const range = resolveDateRange(q, deps.limits, now);
     const result = await queryAbandonedCarts(deps.runner, {
-      site: q.site,
+      site,
       range,
       hours: q.hours,
       now,
       includeBots: q.include_bots,
       limit: resolveRowLimit(q.limit, { ...deps.limits, defaultRows: 100 }),
     });
-    return c.json({ site: q.site, from: range.from.toISOString(), to: range.to.toISOString(), hours: q.hours, ...result }, 200);
+    return c.json({ site, from: range.from.toISOString(), to: range.to.toISOString(), hours: q.hours, ...result }, 200);
   });
 }

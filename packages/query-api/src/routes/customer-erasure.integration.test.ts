@@ -37,7 +37,7 @@ beforeAll(async () => {
     ],
   });
   // customer_browsers receives the same pair from several views (events, orders, identities); merge them so the row
-  // counts below are the pairs, whatever the background merges did.
+  // counts below are the (pair, day seen) rows (migration 0310), whatever the background merges did.
   await ctx.client.command({ query: `OPTIMIZE TABLE ${ctx.database}.customer_browsers FINAL` });
   kv = await connectRedisKeyValue({ url: inject('redisUrl') });
   app = createQueryApi({
@@ -80,7 +80,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     // Warm the RFM population cache the profiles use: 4 buyers (c1, c2, c3, c5); c2 has W = 2 worse on recency → R 1 + ⌊10/4⌋ = 3.
     expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 3, population: 4 });
     const before = Object.fromEntries(await Promise.all(Object.entries(C1_ROWS).map(async ([t, w]) => [t, await count(t, w)] as const)));
-    expect(before).toEqual({ events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 3, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
+    expect(before).toEqual({ events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 6, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
     const othersBefore = { events: await count('events', "customer_id != 'c1'") - 3, orders: await count('orders', "customer_id != 'c1'") };
 
     const res = await app.request('/api/v1/customers/c1?site=shop-1', { method: 'DELETE', headers: bearer(CUSTOMER_KEY) });
@@ -89,7 +89,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     expect(body).toMatchObject({
       customer_id: 'c1',
       anonymous_ids: 3, // a1, a1b (identities), email-c1 (carried the id)
-      deleted: { events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 3, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 },
+      deleted: { events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 6, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 },
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
       requested_at: '2026-12-01T00:00:00.000Z',
     });
@@ -127,10 +127,24 @@ describe('DELETE /api/v1/customers/{id}', () => {
       requested_by: 'key-support',
       requested_at: '2026-12-01 00:00:00.000',
       anonymous_ids: 3,
-      row_counts: { sessions: 6, events_by_visitor: 16, session_days: 7, customer_browsers: 3, raw_events: 3, events: 16, order_items: 3, orders: 3, identities: 2 },
+      row_counts: { sessions: 6, events_by_visitor: 16, session_days: 7, customer_browsers: 6, raw_events: 3, events: 16, order_items: 3, orders: 3, identities: 2 },
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
     });
     expect(JSON.stringify(log[0])).not.toContain('"c1"');
+
+    // The erasure register names c1 and its anonymous ids by hash only, for the processor and replay.
+    const sha = (v: string) => createHash('sha256').update(v).digest('hex');
+    const register = await (await ctx.client.query({ query: `SELECT kind, id_sha256 FROM ${ctx.database}.erasure_register ORDER BY kind, id_sha256`, format: 'JSONEachRow' })).json();
+    expect(register).toEqual([
+      { kind: 'customer', id_sha256: sha('c1') },
+      ...['a1', 'a1b', 'email-c1'].map(sha).sort().map((h) => ({ kind: 'anonymous', id_sha256: h })),
+    ]);
+    // ClickHouse keeps every mutation's text (mutation_N.txt): the deletions name ids by hash, never in clear.
+    const commands = await (
+      await ctx.client.query({ query: `SELECT command FROM system.mutations WHERE database = {db:String}`, query_params: { db: ctx.database }, format: 'JSONEachRow' })
+    ).json<{ command: string }>();
+    expect(commands.length).toBeGreaterThan(0);
+    for (const { command } of commands) for (const id of ["'c1'", "'a1'", "'a1b'", "'email-c1'", "'a1-s1'"]) expect(command).not.toContain(id);
   });
 
   it('erasing an unknown customer deletes nothing and is still audited; a failing hook is reported, not fatal', async () => {

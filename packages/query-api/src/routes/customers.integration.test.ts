@@ -46,7 +46,7 @@ describe('GET /api/v1/customers/{id}', () => {
         { session_id: 'a1b-s1', started_at: '2026-10-20T09:00:00.000Z', ended_at: '2026-10-20T09:00:00.000Z', channel: 'organic_search', source: '', entry_page: '/', page_views: 1, purchased: false },
       ],
       // Campaign "bf" was only opened by a machine: neither counted nor listed.
-      emails: { opens: 1, clicks: 1, campaigns: [{ campaign_id: 'nov', first_opened_at: '2026-11-19T08:00:00.000Z', first_clicked_at: '2026-11-19T08:05:00.000Z', opens: 1, clicks: 1 }] },
+      emails: { opens: 1, machine_opens: 1, clicks: 1, campaigns: [{ campaign_id: 'nov', first_opened_at: '2026-11-19T08:00:00.000Z', first_clicked_at: '2026-11-19T08:05:00.000Z', opens: 1, clicks: 1 }] },
       // k1 was bought (o1 names it); k2 holds 2 × p2 (p3 added then removed), changed after the last purchase.
       open_carts: [{ cart_id: 'k2', updated_at: '2026-11-29T20:03:00.000Z', value: 30, items: [{ product_id: 'p2', product_name: 'Filter', quantity: 2, price: 15 }] }],
     });
@@ -85,7 +85,7 @@ describe('GET /api/v1/customers/{id}', () => {
       rfm: { recency_days: null, frequency: 0, monetary: 0, r: null, f: null, m: null, segment: 'No purchase yet', population: 4 },
       lifetime_value: { orders: 0, revenue: 0 },
       orders: [],
-      emails: { opens: 0, clicks: 0, campaigns: [] },
+      emails: { opens: 0, machine_opens: 1, clicks: 0, campaigns: [] },
     });
     const c5 = await profile('c5');
     expect(c5.body.lifetime_value).toEqual({ orders: 1, revenue: 20 });

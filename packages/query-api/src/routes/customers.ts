@@ -5,12 +5,11 @@ import { siteParam } from '../params/site-param.js';
 import { eraseCustomer } from '../queries/customer-erasure.js';
 import { queryCustomerProfile } from '../queries/customer-profile.js';
 import { CUSTOMER_SEGMENTS } from '../queries/rfm.js';
-import { scoreAgainst } from '../queries/rfm-scoring.js';
+import { scoreCustomer } from '../queries/rfm-scoring.js';
 import { BEARER_SECURITY, createRouter } from './create-router.js';
 import { recencyBasisParam } from './rfm.js';
 import type { WriteRouteDeps } from './write-route-deps.js';
 
-const DAY_MS = 86_400_000;
 /** Rows per list in a profile (orders, sessions, campaigns, carts). */
 const PROFILE_LIST_ROWS = 20;
 
@@ -33,7 +32,7 @@ const ProfileSchema = z
       f: z.number().int().nullable(),
       m: z.number().int().nullable(),
       segment: z.enum(CUSTOMER_SEGMENTS),
-      population: z.number().int().openapi({ description: 'Buyers the scores rank against (cached up to 5 minutes).' }),
+      population: z.number().int().openapi({ description: 'Buyers the scores rank against: the same population GET /rfm ranks, for the same data.' }),
     }),
     lifetime_value: z.object({ orders: z.number().int(), revenue: z.number() }),
     orders: z.array(z.object({ order_id: z.string(), ts: z.string(), revenue: z.number(), currency: z.string(), items_count: z.number().int(), channel: z.string() })),
@@ -41,7 +40,10 @@ const ProfileSchema = z
       z.object({ session_id: z.string(), started_at: z.string(), ended_at: z.string(), channel: z.string(), source: z.string(), entry_page: z.string(), page_views: z.number().int(), purchased: z.boolean() }),
     ),
     emails: z.object({
+      /** Campaigns a human opened: unique per campaign, however often the pixel was fetched. */
       opens: z.number().int(),
+      /** Campaigns a machine (privacy proxy, scanner) fetched the pixel of, counted apart; not activity. */
+      machine_opens: z.number().int(),
       clicks: z.number().int(),
       campaigns: z.array(z.object({ campaign_id: z.string(), first_opened_at: z.string().nullable(), first_clicked_at: z.string().nullable(), opens: z.number().int(), clicks: z.number().int() })),
     }),
@@ -73,7 +75,7 @@ const profileRoute = createRoute({
   path: '/customers/{id}',
   summary: 'Customer profile for support: RFM, lifetime value, orders, sessions, emails, open carts',
   security: BEARER_SECURITY,
-  request: { params: CustomerIdParam, query: z.object({ site: siteParam, recency_basis: recencyBasisParam }) },
+  request: { params: CustomerIdParam, query: z.object({ site: siteParam, recency_basis: recencyBasisParam }).strict() },
   responses: {
     200: { description: 'Profile', content: { 'application/json': { schema: ProfileSchema } } },
     404: { description: 'Customer never seen on this site', content: { 'application/json': { schema: z.any() } } },
@@ -86,7 +88,7 @@ const eraseRoute = createRoute({
   path: '/customers/{id}',
   summary: "Erase a customer (right to erasure): their events, stitched anonymous ids' events, identities, orders, sessions, raw events",
   security: BEARER_SECURITY,
-  request: { params: CustomerIdParam, query: z.object({ site: siteParam }) },
+  request: { params: CustomerIdParam, query: z.object({ site: siteParam }).strict() },
   responses: { 200: { description: 'Erased; rows removed per table and the audit id', content: { 'application/json': { schema: ErasureSchema } } }, ...ERROR_RESPONSES },
 });
 
@@ -94,7 +96,8 @@ export function customerRoutes(deps: WriteRouteDeps) {
   const clearPopulation = { name: 'rfm-population-cache', run: async () => (deps.rfmPopulation.clear(), 'cleared') };
   return createRouter()
     .openapi(profileRoute, async (c) => {
-      const { site, recency_basis } = c.req.valid('query');
+      const { recency_basis } = c.req.valid('query');
+      const site = c.get('site');
       const { id } = c.req.valid('param');
       const asOf = deps.now();
       const [profile, population] = await Promise.all([
@@ -102,16 +105,6 @@ export function customerRoutes(deps: WriteRouteDeps) {
         deps.rfmPopulation.get(site, recency_basis, asOf),
       ]);
       if (!profile) throw new NotFoundError(`no customer ${id} on site ${site}`);
-      // Own values exactly as queries/rfm.ts computes them; only the population may be cached.
-      const lastPurchaseMs = profile.orders[0] ? Date.parse(profile.orders[0].ts) : null;
-      const lastSeenMs = profile.summary.last_seen ? Date.parse(profile.summary.last_seen) : null;
-      const activityMs = Math.max(lastSeenMs ?? -Infinity, lastPurchaseMs ?? -Infinity);
-      const since = recency_basis === 'purchase' ? lastPurchaseMs : Number.isFinite(activityMs) ? activityMs : null;
-      const own = {
-        recency_days: since === null ? null : Math.floor((asOf.getTime() - since) / DAY_MS),
-        frequency: profile.lifetime.orders,
-        monetary: profile.lifetime.revenue,
-      };
       return c.json(
         {
           site,
@@ -120,18 +113,18 @@ export function customerRoutes(deps: WriteRouteDeps) {
           first_seen: profile.summary.first_seen,
           last_seen: profile.summary.last_seen,
           anonymous_ids: profile.anonymousIds.linked,
-          rfm: { recency_basis, ...own, ...scoreAgainst(population, own), population: population.frequency.length },
+          rfm: { recency_basis, ...scoreCustomer(population, id, asOf) },
           lifetime_value: profile.lifetime,
           orders: profile.orders,
           sessions: profile.sessions,
-          emails: { opens: profile.summary.email_opens, clicks: profile.summary.email_clicks, campaigns: profile.emails },
+          emails: { opens: profile.summary.email_opens, machine_opens: profile.summary.email_machine_opens, clicks: profile.summary.email_clicks, campaigns: profile.emails },
           open_carts: profile.openCarts,
         },
         200,
       );
     })
     .openapi(eraseRoute, async (c) => {
-      const { site } = c.req.valid('query');
+      const site = c.get('site');
       const { id } = c.req.valid('param');
       const result = await eraseCustomer(
         { writer: deps.writer, hooks: [clearPopulation, ...deps.erasureHooks], now: deps.now },

@@ -20,7 +20,7 @@ const ExitsQuerySchema = z.object({
   by: z.enum(['channel']).optional().openapi({ description: 'Split both lists by the session channel (limit applies per channel).' }),
   limit: rowLimitParam,
   include_bots: includeBotsParam,
-});
+}).strict();
 
 const count = z.number().int();
 const ExitsSchema = z
@@ -50,9 +50,10 @@ const exitsRoute = createRoute({
 export function exitRoutes(deps: RouteDeps) {
   return createRouter().openapi(exitsRoute, async (c) => {
     const q = c.req.valid('query');
+    const site = c.get('site');
     const range = resolveDateRange(q, deps.limits, deps.now());
     const result = await queryExits(deps.runner, {
-      site: q.site,
+      site,
       range,
       includeBots: q.include_bots,
       channel: q.channel ?? '',
@@ -60,6 +61,6 @@ export function exitRoutes(deps: RouteDeps) {
       byChannel: q.by === 'channel',
       limit: resolveRowLimit(q.limit, deps.limits),
     });
-    return c.json({ site: q.site, from: range.from.toISOString(), to: range.to.toISOString(), ...result }, 200);
+    return c.json({ site, from: range.from.toISOString(), to: range.to.toISOString(), ...result }, 200);
   });
 }

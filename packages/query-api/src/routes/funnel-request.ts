@@ -44,9 +44,10 @@ export const FunnelBodySchema = z
 
 export type FunnelBody = z.infer<typeof FunnelBodySchema>;
 
-export function toFunnelSpec(body: FunnelBody, limits: QueryLimits, now: Date): FunnelSpec {
+/** `site` is the one the auth middleware resolved (`c.get('site')`); the body's own parses to undefined. */
+export function toFunnelSpec(site: string, body: FunnelBody, limits: QueryLimits, now: Date): FunnelSpec {
   return {
-    site: body.site,
+    site,
     range: resolveDateRange(body, limits, now),
     steps: body.steps.map((s) => ({
       type: s.type,

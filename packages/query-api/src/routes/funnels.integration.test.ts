@@ -59,6 +59,15 @@ const events: FixtureEvent[] = [
   pv('a12', '/products/x', '2026-11-03 15:00:00', 'social'),
 ];
 for (const e of events) if (e.anonymous_id === 'bot1') e.is_bot = true;
+// The documented maximum of 10 steps, on 2026-11-09 (outside every other test's entry range): z1 alternates product
+// views and carts ten times a minute apart (reaches 10), z2 stops after five (reaches 5).
+const TEN_STEPS = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? { type: 'page_view', path: '/ten/*' } : { type: 'add_to_cart' }));
+const tenStepEvents = (anonymous_id: string, steps: number) =>
+  Array.from({ length: steps }, (_, i) => {
+    const ts = `2026-11-09 10:${String(i).padStart(2, '0')}:00`;
+    return i % 2 === 0 ? pv(anonymous_id, `/ten/${i}`, ts) : ev(anonymous_id, 'add_to_cart', ts, { channel: 'direct' });
+  });
+events.push(...tenStepEvents('z1', 10), ...tenStepEvents('z2', 5));
 
 const FUNNEL = {
   site: 'shop-1',
@@ -167,6 +176,29 @@ describe('POST /api/v1/funnels', () => {
     expect((await funnel({ window_seconds: 100 * 86_400 })).body.error.parameter).toBe('window_seconds');
     expect((await funnel({ breakdown: 'ip; DROP TABLE x' })).body.error.parameter).toBe('breakdown');
     expect((await funnel({ unit: 'household' })).status).toBe(400);
+  });
+});
+
+describe('10 steps, the documented maximum', () => {
+  const TEN = { site: 'shop-1', from: '2026-11-09', to: '2026-11-09', window_seconds: 3600, steps: TEN_STEPS };
+  it('answers in every order, unit and breakdown, and lists the people of each step', async () => {
+    for (const order of ['non_strict', 'strict']) {
+      for (const unit of ['visitor', 'session']) {
+        const { status, body } = await postJson(app, '/api/v1/funnels', KEY, { ...TEN, order, unit, breakdown: 'channel' });
+        expect(status, JSON.stringify(body)).toBe(200);
+        expect(counts(body.steps)).toEqual([2, 2, 2, 2, 2, 1, 1, 1, 1, 1]);
+        expect(body.steps[9].median_seconds_from_start).toBe(540);
+        expect(body.breakdown).toEqual([{ value: 'direct', steps: body.steps }]);
+      }
+    }
+    const five = await postJson(app, '/api/v1/funnels/people', KEY, { ...TEN, step: 5 });
+    expect(five.body.people.map((p: { person_id: string }) => p.person_id)).toEqual(['z2']);
+    const ten = await postJson(app, '/api/v1/funnels/people', KEY, { ...TEN, step: 10, breakdown: 'channel' });
+    expect(ten.body.people).toMatchObject([{ person_id: 'z1', reached_step_at: '2026-11-09T10:09:00.000Z', breakdown: 'direct' }]);
+  });
+  it('11 steps are a 400 naming steps', async () => {
+    const res = await postJson(app, '/api/v1/funnels', KEY, { ...TEN, steps: [...TEN_STEPS, { type: 'purchase' }] });
+    expect(res).toMatchObject({ status: 400, body: { error: { parameter: 'steps' } } });
   });
 });
 

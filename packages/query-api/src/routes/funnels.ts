@@ -76,14 +76,14 @@ export function funnelRoutes(deps: RouteDeps) {
   return createRouter()
     .openapi(funnelRoute, async (c) => {
       const body = c.req.valid('json');
-      const spec = toFunnelSpec(body, deps.limits, deps.now());
+      const spec = toFunnelSpec(c.get('site'), body, deps.limits, deps.now());
       const result = await queryFunnel(deps.runner, spec, body.breakdown_limit, deps.breakdownValues);
       return c.json({ from: spec.range.from.toISOString(), to: spec.range.to.toISOString(), unit: spec.unit, ...result }, 200);
     })
     .openapi(peopleRoute, async (c) => {
       const body = c.req.valid('json');
       if (body.step > body.steps.length) throw new BadParameterError('step', `must be between 1 and ${body.steps.length} (the number of steps)`);
-      const spec = toFunnelSpec(body, deps.limits, deps.now());
+      const spec = toFunnelSpec(c.get('site'), body, deps.limits, deps.now());
       const limit = resolveRowLimit(body.limit, { ...deps.limits, defaultRows: 100 });
       return c.json(await queryFunnelPeople(deps.runner, spec, body.step, limit, body.offset), 200);
     });

@@ -20,7 +20,7 @@ const OverviewQuerySchema = z.object({
   device: sessionFilter('device type', 'mobile'),
   limit: rowLimitParam,
   include_bots: includeBotsParam,
-});
+}).strict();
 
 const count = z.number().int();
 const OverviewSchema = z
@@ -59,9 +59,10 @@ const overviewRoute = createRoute({
 export function overviewRoutes(deps: RouteDeps) {
   return createRouter().openapi(overviewRoute, async (c) => {
     const q = c.req.valid('query');
+    const site = c.get('site');
     const range = resolveDateRange(q, deps.limits, deps.now());
     const overview = await queryOverview(deps.runner, {
-      site: q.site,
+      site,
       range,
       includeBots: q.include_bots,
       channel: q.channel ?? '',
@@ -69,6 +70,6 @@ export function overviewRoutes(deps: RouteDeps) {
       device: q.device ?? '',
       limit: resolveRowLimit(q.limit, deps.limits),
     });
-    return c.json({ site: q.site, from: range.from.toISOString(), to: range.to.toISOString(), ...overview }, 200);
+    return c.json({ site, from: range.from.toISOString(), to: range.to.toISOString(), ...overview }, 200);
   });
 }

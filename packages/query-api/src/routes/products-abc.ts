@@ -37,16 +37,17 @@ const abcRoute = createRoute({
   path: '/products/abc',
   summary: 'ABC analysis: products by revenue share into A (first 80 %), B (next 15 %), C (last 5 %)',
   security: BEARER_SECURITY,
-  request: { query: z.object({ site: siteParam, from: dateParam('from'), to: dateParam('to'), limit: rowLimitParam, offset: offsetParam }) },
+  request: { query: z.object({ site: siteParam, from: dateParam('from'), to: dateParam('to'), limit: rowLimitParam, offset: offsetParam }).strict() },
   responses: { 200: { description: 'Products by revenue, with their class', content: { 'application/json': { schema: AbcSchema } } }, ...ERROR_RESPONSES },
 });
 
 export function productsAbcRoutes(deps: RouteDeps) {
   return createRouter().openapi(abcRoute, async (c) => {
     const q = c.req.valid('query');
+    const site = c.get('site');
     const range = resolveDateRange(q, deps.limits, deps.now());
     const limit = resolveRowLimit(q.limit, deps.limits);
-    const result = await queryProductsAbc(deps.runner, { site: q.site, range, limit, offset: q.offset });
-    return c.json({ site: q.site, from: range.from.toISOString(), to: range.to.toISOString(), ...result }, 200);
+    const result = await queryProductsAbc(deps.runner, { site, range, limit, offset: q.offset });
+    return c.json({ site, from: range.from.toISOString(), to: range.to.toISOString(), ...result }, 200);
   });
 }

@@ -32,6 +32,7 @@ const RfmQuerySchema = z
     limit: rowLimitParam,
     offset: offsetParam,
   })
+  .strict()
   .superRefine((q, ctx) => {
     // Asking for non-buyers while excluding them would silently answer "none".
     if (q.segment === NO_PURCHASE_SEGMENT && q.include !== 'all') {
@@ -89,7 +90,7 @@ const segmentsRoute = createRoute({
   path: '/rfm/segments',
   summary: 'RFM segment sizes and value',
   security: BEARER_SECURITY,
-  request: { query: z.object({ site: siteParam, as_of: asOfParam, recency_basis: recencyBasisParam, include: includeParam }) },
+  request: { query: z.object({ site: siteParam, as_of: asOfParam, recency_basis: recencyBasisParam, include: includeParam }).strict() },
   responses: { 200: { description: 'Every segment, empty ones included', content: { 'application/json': { schema: SegmentsSchema } } }, ...ERROR_RESPONSES },
 });
 
@@ -99,13 +100,13 @@ export function rfmRoutes(deps: RouteDeps) {
       const q = c.req.valid('query');
       const asOf = resolveAsOf(q.as_of, deps.now());
       const limit = resolveRowLimit(q.limit, deps.limits);
-      const result = await queryRfmList(deps.runner, { site: q.site, asOf, basis: q.recency_basis, include: q.include, segment: q.segment, limit, offset: q.offset });
-      return c.json({ site: q.site, as_of: asOf.toISOString(), recency_basis: q.recency_basis, include: q.include, ...result }, 200);
+      const result = await queryRfmList(deps.runner, { site: c.get('site'), asOf, basis: q.recency_basis, include: q.include, segment: q.segment, limit, offset: q.offset });
+      return c.json({ site: c.get('site'), as_of: asOf.toISOString(), recency_basis: q.recency_basis, include: q.include, ...result }, 200);
     })
     .openapi(segmentsRoute, async (c) => {
       const q = c.req.valid('query');
       const asOf = resolveAsOf(q.as_of, deps.now());
-      const result = await queryRfmSegments(deps.runner, { site: q.site, asOf, basis: q.recency_basis, include: q.include });
-      return c.json({ site: q.site, as_of: asOf.toISOString(), recency_basis: q.recency_basis, include: q.include, ...result }, 200);
+      const result = await queryRfmSegments(deps.runner, { site: c.get('site'), asOf, basis: q.recency_basis, include: q.include });
+      return c.json({ site: c.get('site'), as_of: asOf.toISOString(), recency_basis: q.recency_basis, include: q.include, ...result }, 200);
     });
 }

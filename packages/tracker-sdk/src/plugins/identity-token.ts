@@ -3,7 +3,7 @@ import type { Plugin, Tracker } from '../tracker.js';
 
 /**
  * The collector's email click redirect appends a signed identity token to the landing URL
- * (`?spoor_it=<base64url(JSON {k, s: siteId, u: customerId, c: campaignId, exp})>.<base64url hmac>`).
+ * (`?spoor_it=<base64url(JSON {k, s: siteId, u: customerId, c: campaignId, exp, j})>.<base64url hmac>`; one browser per token).
  * The SDK decodes the payload without verifying it, identifies the visitor with the token attached as the
  * trait of the same name (`traits.spoor_it`; the collector verifies it and replaces it with
  * `verifiedBy: "email-link"`), and removes the parameter from the address bar so it is not bookmarked,
