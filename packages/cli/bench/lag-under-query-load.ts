@@ -21,7 +21,7 @@ import { createSiteKeys, type CreatedKeys } from '../src/admin/site-admin.js';
 import { composeSpoor } from '../src/all-in-one/compose-spoor.js';
 import { parseSpoorEnv } from '../src/spoor-env.js';
 
-const PRELOAD_EVENTS = Number(process.env.BENCH_PRELOAD_EVENTS ?? 200_000);
+const PRELOAD_EVENTS = Number(process.env.BENCH_PRELOAD_EVENTS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 20);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 40);
