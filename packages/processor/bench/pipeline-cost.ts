@@ -67,6 +67,8 @@ for (const variant of VARIANTS) {
     existingKeys: (table, rows) => time(`check ${table}`, () => inner.existingKeys(table, rows)),
     insert: (table, rows, token) => time(`insert ${table}`, () => inner.insert(table, rows, token)),
     repairProjections: (rows) => time('repair', () => inner.repairProjections(rows)),
+    ping: () => inner.ping(),
+    retractOrders: (refused) => inner.retractOrders(refused),
   };
   const totals = Object.fromEntries(stages.map((s) => [s, { wall: 0, cpu: 0 }])) as Totals;
   for (let b = 0; b < BATCHES; b++) {

@@ -171,6 +171,8 @@ async function measureLag(name: string, rawInsert?: boolean) {
     store: (inner) => ({
       existingKeys: (t, r) => inner.existingKeys(t, r),
       repairProjections: (r) => inner.repairProjections(r),
+      ping: () => inner.ping(),
+      retractOrders: (refused) => inner.retractOrders(refused),
       async insert(table, rows, token) {
         await inner.insert(table, rows, token);
         if (table === 'raw_events') for (const row of rows) pending.push(Date.parse(String(row[RECEIVED_AT])));

@@ -34,9 +34,9 @@ function memoryLog() {
   return {
     log,
     committed,
-    async deliver(values: Uint8Array[], offset = 0) {
+    async deliver(values: Uint8Array[], offset = 0, isActive: () => boolean = () => true) {
       const batch: ConsumedBatch = { topic: 'spoor.raw', partition: 0, messages: values.map((value, i) => ({ topic: 'spoor.raw', partition: 0, offset: String(offset + i), key: null, value: Buffer.from(value), timestamp: 0 })) };
-      const outcome = await handler!(batch, { heartbeat: async () => {}, isActive: () => true });
+      const outcome = await handler!(batch, { heartbeat: async () => {}, isActive });
       if (outcome === 'commit') committed.push(batch.messages[batch.messages.length - 1]!.offset);
       return outcome;
     },
@@ -74,6 +74,33 @@ describe('createProcessor', () => {
     expect(await delivering).toBe('commit');
     expect(processor.ready()).toBe(true);
     expect(processor.totals().retries).toBeGreaterThan(0);
+    await processor.stop();
+  });
+
+  it('is not ready once a load has been failing past the bound; health() shows codes and counts, never the error text', async () => {
+    const memory = memoryLog();
+    const store = createMemoryEventStore();
+    let clock = 0;
+    const processor = createProcessor({ log: memory.log, store, enrich, retry: { initialDelayMs: 2, maxDelayMs: 2 }, failingReadinessMs: 30_000, now: () => clock });
+    await processor.start();
+    store.failNext(1_000_000, () => Object.assign(new Error('Code: 241. DB::Exception: Memory limit exceeded while inserting ["secret row"]'), { code: '241' }));
+    let active = true;
+    const delivering = memory.deliver([encodeRawEvent(syntheticRawEvent(1, { salt: 23 }))], 0, () => active);
+    // The first failed attempt starts the failing clock (at 0).
+    for (let i = 0; i < 2000 && processor.totals().retries === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(processor.totals().retries).toBeGreaterThan(0);
+    clock = 29_000;
+    expect(processor.ready()).toBe(true);
+    clock = 31_000;
+    expect(processor.ready()).toBe(false);
+    const health = processor.health();
+    expect(health).toMatchObject({ ready: false, last_error_code: 'store_unavailable', refused: 0 });
+    expect(health.failing_for_ms).toBe(31_000);
+    expect(health.retries).toBeGreaterThan(0);
+    expect(JSON.stringify(health)).not.toMatch(/secret|Memory limit/);
+    active = false;
+    expect(await delivering).toBe('retry-later');
+    expect(processor.health()).toMatchObject({ ready: true, failing_for_ms: 0 });
     await processor.stop();
   });
 

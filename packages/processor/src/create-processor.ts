@@ -3,7 +3,7 @@ import type { EventLog, EventLogConsumer, EventLogProducer, KeyValue } from '@sp
 import { createSeenSet } from './dedupe/seen-set.js';
 import type { Enricher } from './enrich/enrich-event.js';
 import type { EventStore } from './load/event-store.js';
-import { createCoalescingLoader, createDirectLoader } from './pipeline/event-loader.js';
+import { createCoalescingLoader, createDirectLoader, type LoadWatch } from './pipeline/event-loader.js';
 import { createErasureRegisterReader } from './erasure/erasure-register.js';
 import { createBatchHandler, type BatchStats } from './pipeline/handle-batch.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './pipeline/retry.js';
@@ -39,8 +39,15 @@ export interface ProcessorDeps {
    */
   coalesceGroup?: number;
   retry?: RetryPolicy;
-  /** Not ready when a batch has been in flight (retrying) for longer than this. */
+  /** Not ready when a batch has been in flight (retrying) for longer than this (default 60 s). */
   readinessWindowMs?: number;
+  /**
+   * Not ready when one load has been failing (every attempt refused by the store) for longer than this (default 30 s,
+   * about ten attempts at the default backoff): long enough for a blip to pass, short enough for an alert.
+   */
+  failingReadinessMs?: number;
+  /** Consecutive unknown store errors before a load is split (resilient-load.ts; default 5). */
+  unknownAttemptsBeforeSplit?: number;
   now?: () => number;
   onBatch?: (stats: BatchStats) => void;
   onRetry?: (error: Error, attempt: number, stage: 'load' | 'dead-letter') => void;
@@ -57,8 +64,30 @@ export interface ProcessorTotals {
   /** Events of erased people, dropped by the erasure register. */
   droppedErased: number;
   alreadyStored: number;
+  /** Events the store refused (dead-lettered with its reason, stage processor.load). */
+  refused: number;
   retries: number;
-  lastError: string | null;
+  /** A reason code, never the store's text (that can quote row contents): see ProcessorHealth. */
+  lastErrorCode: string | null;
+}
+
+/**
+ * What an unauthenticated /readyz may show: counts and reason codes only. The store's own error text can quote the
+ * rows it refused (event contents, personal data): it goes to the server log (onRetry), never here.
+ */
+export interface ProcessorHealth {
+  ready: boolean;
+  /** How long the longest-failing load has been failing (0: none is). */
+  failing_for_ms: number;
+  /** store_unavailable, store_refused_row, store_error, log_unavailable, consumer_crashed, not_started; null: none yet. */
+  last_error_code: string | null;
+  retries: number;
+  batches: number;
+  /** Log records handled (a RawEvent or a RawEventBatch each). */
+  messages: number;
+  loaded: number;
+  dead_lettered: number;
+  refused: number;
 }
 
 export interface Processor {
@@ -66,6 +95,8 @@ export interface Processor {
   stop(): Promise<void>;
   /** "A batch was processed recently, or there is nothing to do": no batch stuck in flight past the window. */
   ready(): boolean;
+  /** Readiness with its reasons, safe to show to anyone (counts and codes). */
+  health(): ProcessorHealth;
   totals(): ProcessorTotals;
 }
 
@@ -74,7 +105,10 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const topics = deps.topics ?? TOPICS;
   const sessionTimeoutMs = deps.sessionTimeoutMs ?? 30_000;
   const readinessWindowMs = deps.readinessWindowMs ?? 60_000;
-  const totals: ProcessorTotals = { batches: 0, messages: 0, loaded: 0, deadLettered: 0, droppedDuplicates: 0, droppedErased: 0, alreadyStored: 0, retries: 0, lastError: null };
+  const failingReadinessMs = deps.failingReadinessMs ?? 30_000;
+  const totals: ProcessorTotals = { batches: 0, messages: 0, loaded: 0, deadLettered: 0, droppedDuplicates: 0, droppedErased: 0, alreadyStored: 0, refused: 0, retries: 0, lastErrorCode: null };
+  /** Loads that failed at least once and have not ended, with when they first failed. */
+  const failingSince = new Map<object, number>();
   let consumer: EventLogConsumer | undefined;
   let producer: EventLogProducer | undefined;
   let started = false;
@@ -86,10 +120,26 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   const retry = deps.retry ?? DEFAULT_RETRY;
   const onLoadRetry = (error: Error, attempt: number) => {
     totals.retries++;
-    totals.lastError = `load: ${error.message}`;
     deps.onRetry?.(error, attempt, 'load');
   };
-  const loaderDeps = { store: deps.store, retry, maxEventsPerInsert: deps.maxEventsPerInsert ?? DEFAULT_MAX_EVENTS_PER_INSERT, onRetry: onLoadRetry };
+  const watch = (): LoadWatch => {
+    const id = {};
+    return {
+      failed(failure) {
+        totals.lastErrorCode = failure.code;
+        if (!failingSince.has(id)) failingSince.set(id, now());
+      },
+      end: () => void failingSince.delete(id),
+    };
+  };
+  const loaderDeps = {
+    store: deps.store,
+    retry,
+    maxEventsPerInsert: deps.maxEventsPerInsert ?? DEFAULT_MAX_EVENTS_PER_INSERT,
+    onRetry: onLoadRetry,
+    watch,
+    unknownAttemptsBeforeSplit: deps.unknownAttemptsBeforeSplit,
+  };
   const handler = createBatchHandler({
     enrich: deps.enrich,
     loader: concurrency > 1 && deps.coalesce !== false ? createCoalescingLoader({ ...loaderDeps, windowMs: 20, expectedCallers: Math.max(1, Math.min(concurrency, deps.coalesceGroup ?? concurrency)) }) : createDirectLoader(loaderDeps),
@@ -104,6 +154,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       totals.messages += stats.messages;
       totals.loaded += stats.loaded;
       totals.deadLettered += stats.deadLettered;
+      totals.refused += stats.refused;
       totals.droppedDuplicates += stats.dropped.inBatch + stats.dropped.seenSet;
       totals.droppedErased += stats.dropped.erased;
       if (stats.report) totals.alreadyStored += Object.values(stats.report.alreadyStored).reduce((a, b) => a + b, 0);
@@ -111,10 +162,18 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     },
     onRetry: (error, attempt, stage) => {
       totals.retries++;
-      totals.lastError = `${stage}: ${error.message}`;
+      totals.lastErrorCode = stage === 'dead-letter' ? 'log_unavailable' : 'store_error';
       deps.onRetry?.(error, attempt, stage);
     },
   });
+
+  const failingForMs = () => (failingSince.size ? Math.max(0, now() - Math.min(...failingSince.values())) : 0);
+  const ready = () => {
+    if (!started || fatal) return false;
+    if (failingForMs() >= failingReadinessMs) return false;
+    const oldest = Math.min(...inFlight.values());
+    return !inFlight.size || now() - oldest < readinessWindowMs;
+  };
 
   return {
     async start() {
@@ -159,10 +218,20 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       await p?.close();
     },
 
-    ready() {
-      if (!started || fatal) return false;
-      const oldest = Math.min(...inFlight.values());
-      return !inFlight.size || now() - oldest < readinessWindowMs;
+    ready,
+
+    health() {
+      return {
+        ready: ready(),
+        failing_for_ms: failingForMs(),
+        last_error_code: fatal ? 'consumer_crashed' : started ? totals.lastErrorCode : 'not_started',
+        retries: totals.retries,
+        batches: totals.batches,
+        messages: totals.messages,
+        loaded: totals.loaded,
+        dead_lettered: totals.deadLettered,
+        refused: totals.refused,
+      };
     },
 
     totals: () => ({ ...totals }),

@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
 import { applyRetention, connectRedisKeyValue, createClickHouse, createKafkaEventLog, migrate, normaliseClickHouseConfig } from '@spoor/infra';
 import { createProcessor } from './create-processor.js';
 import { loadEnricher } from './enrich/load-enricher.js';
+import { createHealthServer } from './health-server.js';
 import { createClickHouseEventStore } from './load/clickhouse-event-store.js';
 import { enricherOptionsFromEnv, isTrue, parseProcessorEnv } from './processor-env.js';
 
@@ -34,6 +34,7 @@ const processor = createProcessor({
   sessionTimeoutMs: env.PROCESSOR_SESSION_TIMEOUT_MS,
   maxEventsPerInsert: env.PROCESSOR_MAX_EVENTS_PER_INSERT,
   fetch: { maxWaitMs: env.PROCESSOR_MAX_WAIT_MS },
+  failingReadinessMs: env.PROCESSOR_FAILING_READY_MS,
   onRetry: (error, attempt, stage) => {
     if (attempt === 1 || attempt % 10 === 0) console.error(`[processor] ${stage} failed (attempt ${attempt}), retrying the same batch: ${error.message}`);
   },
@@ -44,13 +45,8 @@ const processor = createProcessor({
   },
 });
 
-if (env.PROCESSOR_HEALTH_PORT !== undefined) {
-  createServer((req, res) => {
-    const ready = processor.ready();
-    const status = req.url === '/readyz' ? (ready ? 200 : 503) : 200;
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ready, ...processor.totals() }));
-  }).listen(env.PROCESSOR_HEALTH_PORT);
-}
+// Counts and reason codes only; the store's error text (it can quote event contents) is in stderr (onRetry above).
+if (env.PROCESSOR_HEALTH_PORT !== undefined) createHealthServer(processor).listen(env.PROCESSOR_HEALTH_PORT);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -24,6 +24,8 @@ export const processorEnvSchema = z.object({
   PROCESSOR_SESSION_TIMEOUT_MS: positiveInt(30_000),
   PROCESSOR_MAX_EVENTS_PER_INSERT: positiveInt(30_000),
   PROCESSOR_MAX_WAIT_MS: positiveInt(500),
+  /** /readyz turns 503 once one load has been failing this long (create-processor.ts, failingReadinessMs). */
+  PROCESSOR_FAILING_READY_MS: positiveInt(30_000),
   PROCESSOR_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   IP_ANONYMISATION: z.enum(['truncate', 'drop']).default('truncate'),
   IP_V4_PREFIX_BITS: z.coerce.number().int().min(0).max(32).default(24),

@@ -102,8 +102,10 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
   app.get('/healthz', (c) => c.json({ ok: true, roles: [...roles] }));
   app.get('/readyz', async (c) => {
     const logOk = log ? await log.ping() : true;
-    const processorOk = processor ? processor.ready() : true;
-    return c.json({ ready: logOk && processorOk, log: logOk, processor: processor ? { ready: processorOk, ...processor.totals() } : undefined }, logOk && processorOk ? 200 : 503);
+    // Counts and reason codes only: the store's error text can quote event contents (it is in the server log).
+    const health = processor?.health();
+    const processorOk = health ? health.ready : true;
+    return c.json({ ready: logOk && processorOk, log: logOk, processor: health }, logOk && processorOk ? 200 : 503);
   });
 
   const runner = createQueryRunner({ client, database: config.database, maxExecutionTimeSeconds: 30 });

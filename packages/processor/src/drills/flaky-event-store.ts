@@ -24,6 +24,16 @@ export function createFlakyEventStore(inner: EventStore, isDown: () => boolean):
       }
       return inner.repairProjections(rows);
     },
+    async ping() {
+      return !isDown() && inner.ping();
+    },
+    async retractOrders(refused) {
+      if (isDown()) {
+        injected++;
+        throw new Error('ClickHouse unavailable (drill)');
+      }
+      return inner.retractOrders(refused);
+    },
     ...(inner.readErasureRegister
       ? {
           readErasureRegister: async (known: string | null) => {

@@ -15,9 +15,18 @@ export interface KeyedRow {
   /** Dedup key within its table: event_id, or order_id for orders and their items, or the link for identities. */
   key: string;
   siteId: string;
+  /**
+   * Orders and their items: the event that brought the order. Part of their dedup token, so an order taken back after
+   * its event was refused (resilient-load.ts) can be written again from another event without ClickHouse dropping the
+   * insert as a repeat of the first.
+   */
+  eventId?: string;
   /** The row's values in the order of TABLE_COLUMNS[table] (table-columns.ts), as inserted. */
   row: unknown[];
 }
+
+/** A row's identity across sites: its table key (event id, order id, link) and its site. Dedupe never compares keys of different sites. */
+export const siteKey = (row: { siteId: string; key: string }): string => `${row.siteId}\u0000${row.key}`;
 
 export const TABLES = ['events', 'orders', 'order_items', 'identities', 'raw_events'] as const;
 export type TableName = (typeof TABLES)[number];
@@ -126,12 +135,14 @@ export function buildRows(batch: EnrichedEvent[]): BatchRows {
         rows.orders.push({
           key: orderKey,
           siteId,
+          eventId,
           row: [siteId, p.orderId, eventId, ts, anonymousId, sessionId, e.customerId, p.revenue, p.tax ?? 0, p.shipping ?? 0, p.currency, p.coupon ?? '', itemsCount, e.channel],
         });
         p.items.forEach((item, index) => {
           rows.order_items.push({
             key: orderKey,
             siteId,
+            eventId,
             row: [siteId, p.orderId, index + 1, ts, e.customerId, anonymousId, item.productId, item.name ?? '', item.category ?? '', item.brand ?? '', item.price, item.quantity],
           });
         });

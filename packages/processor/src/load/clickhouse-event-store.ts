@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { clickhouseLane, embeddedInsert } from '@spoor/infra';
-import type { KeyedRow, TableName } from './build-rows.js';
+import { siteKey, type KeyedRow, type TableName } from './build-rows.js';
 import type { EventStore } from './event-store.js';
 import { COLUMN_NAMES } from './table-columns.js';
 
@@ -47,13 +47,42 @@ export function createClickHouseEventStore(shared: ClickHouseClient, database: s
       if (!lookup || !rows.length) return new Set();
       const keys = [...new Set(rows.map((r) => r.key))];
       const sites = [...new Set(rows.map((r) => r.siteId))];
+      // The filter is a cross product (any listed site with any listed key) so it uses the sort key; the answer is
+      // pairs, so a key stored for another site never hides this site's row (the same event id on two sites is two events).
       const result = await client.query({
-        query: `SELECT DISTINCT toString(${lookup.column}) AS k FROM ${database}.${table}
+        query: `SELECT DISTINCT site_id AS s, toString(${lookup.column}) AS k FROM ${database}.${table}
                 WHERE site_id IN {sites:Array(String)} AND ${lookup.column} IN {keys:Array(${lookup.type})}`,
         query_params: { sites, keys },
         format: 'JSONEachRow',
       });
-      return new Set((await result.json<{ k: string }>()).map((r) => r.k));
+      return new Set((await result.json<{ s: string; k: string }>()).map((r) => siteKey({ siteId: r.s, key: r.k })));
+    },
+
+    async ping() {
+      try {
+        const answer = await client.ping();
+        return answer.success;
+      } catch {
+        return false;
+      }
+    },
+
+    async retractOrders(refused) {
+      for (const { siteId, eventId, orderId } of refused) {
+        const query_params = { site: siteId, order: orderId, event: eventId };
+        const owners = await client.query({
+          query: `SELECT toString(event_id) AS e FROM ${database}.orders WHERE site_id = {site:String} AND order_id = {order:String}`,
+          query_params,
+          format: 'JSONEachRow',
+        });
+        const events = (await owners.json<{ e: string }>()).map((r) => r.e);
+        // The order belongs to another event (a thank-you page reloaded earlier): its items are that event's too.
+        if (events.some((e) => e !== eventId.toLowerCase())) continue;
+        // Items first: were this to stop half-way, the order row still says whose items they were, and a retry finds them.
+        // No order row at all (orders refused it, its items were accepted beside it): the items are this event's.
+        await client.command({ query: `DELETE FROM ${database}.order_items WHERE site_id = {site:String} AND order_id = {order:String}`, query_params });
+        if (events.length) await client.command({ query: `DELETE FROM ${database}.orders WHERE site_id = {site:String} AND order_id = {order:String} AND event_id = {event:UUID}`, query_params });
+      }
     },
 
     async readErasureRegister(known) {

@@ -6,6 +6,7 @@ import type { KeyedRow, TableName } from './build-rows.js';
  * rows, deduplicated by this token". clickhouse-event-store.ts is the adapter; drills wrap it to inject faults.
  */
 export interface EventStore {
+  /** The `siteKey()`s (site and key, load-batch.ts) of `rows` that `table` already holds: keys never match across sites. */
   existingKeys(table: TableName, rows: KeyedRow[]): Promise<Set<string>>;
   /** Rows are positional, in TABLE_COLUMNS[table] order. */
   insert(table: TableName, rows: ReadonlyArray<readonly unknown[]>, dedupToken: string): Promise<void>;
@@ -16,6 +17,14 @@ export interface EventStore {
    * them again is always safe.
    */
   repairProjections(rows: KeyedRow[]): Promise<void>;
+  /** Does the store answer at all right now? Tells a store that is down from one that refuses particular rows. */
+  ping(): Promise<boolean>;
+  /**
+   * Takes back the order and order-item rows a refused event wrote before another table refused it (load-batch.ts
+   * writes orders and items beside raw_events, before `events`): never an order whose row names another event (a
+   * reloaded thank-you page stored earlier), and its items stay with it.
+   */
+  retractOrders(refused: ReadonlyArray<{ siteId: string; eventId: string; orderId: string }>): Promise<void>;
   /**
    * The erasure register (whose events must never be stored again). The ClickHouse store has it; a store without it
    * (in-memory test stores) stores everything.

@@ -34,6 +34,8 @@ function observed(inner: EventStore) {
       return inner.existingKeys(table, rows);
     },
     repairProjections: (rows) => inner.repairProjections(rows),
+    ping: () => inner.ping(),
+    retractOrders: (refused) => inner.retractOrders(refused),
     async insert(table, rows, token) {
       inserts.push(table);
       if (failInsertOf?.table === table) {

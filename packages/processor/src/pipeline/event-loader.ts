@@ -1,13 +1,18 @@
 import type { EnrichedEvent } from '../enrich/enrich-event.js';
-import { buildRows } from '../load/build-rows.js';
 import type { EventStore } from '../load/event-store.js';
-import { loadBatch, type LoadReport } from '../load/load-batch.js';
-import { retryWhileActive, type RetryPolicy } from './retry.js';
+import type { LoadReport } from '../load/load-batch.js';
+import type { StoreFailure } from '../load/store-error.js';
+import { loadResiliently, mergeReports, type RefusedEvent } from './resilient-load.js';
+import type { RetryPolicy } from './retry.js';
+
+export { mergeReports };
 
 export interface LoadOutcome {
-  /** True once every table acknowledged every event; false when the caller stopped being active first. */
+  /** True once every event was stored or refused; false when the caller stopped being active first. */
   stored: boolean;
   report: LoadReport | null;
+  /** Events of this caller the store refused (data errors): the caller dead-letters them, then commits. */
+  refused: RefusedEvent[];
 }
 
 /** Stores enriched events in every table, retrying while the caller is active. Never throws. */
@@ -15,25 +20,51 @@ export interface EventLoader {
   load(events: EnrichedEvent[], isActive: () => boolean): Promise<LoadOutcome>;
 }
 
+/** How a load is doing, for readiness: a load that keeps failing makes the processor not ready after a bound. */
+export interface LoadWatch {
+  failed(failure: StoreFailure): void;
+  end(): void;
+}
+
 export interface LoaderDeps {
   store: EventStore;
   retry: RetryPolicy;
   /** Largest number of events per insert; more are loaded in several chunks. */
   maxEventsPerInsert: number;
-  onRetry?: (error: Error, attempt: number) => void;
+  onRetry?: (error: Error, attempt: number, failure: StoreFailure) => void;
+  /** Called once per load; the watch hears of every failed attempt and of the end. */
+  watch?: () => LoadWatch;
+  unknownAttemptsBeforeSplit?: number;
 }
+
+const eventKey = (e: EnrichedEvent) => `${e.raw.siteId}\u0000${e.event.id.toLowerCase()}`;
 
 export function createDirectLoader(deps: LoaderDeps): EventLoader {
   return {
     async load(events, isActive) {
-      let report: LoadReport | null = null;
-      for (let start = 0; start < events.length; start += deps.maxEventsPerInsert) {
-        const rows = buildRows(events.slice(start, start + deps.maxEventsPerInsert));
-        const loaded = await retryWhileActive(() => loadBatch(deps.store, rows), { policy: deps.retry, isActive, onError: deps.onRetry });
-        if (!loaded.done) return { stored: false, report };
-        report = report ? mergeReports(report, loaded.value) : loaded.value;
+      const watch = deps.watch?.();
+      try {
+        let report: LoadReport | null = null;
+        const refused: RefusedEvent[] = [];
+        for (let start = 0; start < events.length; start += deps.maxEventsPerInsert) {
+          const loaded = await loadResiliently(events.slice(start, start + deps.maxEventsPerInsert), {
+            store: deps.store,
+            retry: deps.retry,
+            isActive,
+            unknownAttemptsBeforeSplit: deps.unknownAttemptsBeforeSplit,
+            onFailure: (error, failure, attempt) => {
+              watch?.failed(failure);
+              deps.onRetry?.(error, attempt, failure);
+            },
+          });
+          if (loaded.report) report = report ? mergeReports(report, loaded.report) : loaded.report;
+          refused.push(...loaded.refused);
+          if (!loaded.done) return { stored: false, report, refused: [] };
+        }
+        return { stored: true, report, refused };
+      } finally {
+        watch?.end();
       }
-      return { stored: true, report };
     },
   };
 }
@@ -43,7 +74,8 @@ export function createDirectLoader(deps: LoaderDeps): EventLoader {
  * inserts instead of one set per partition divides ClickHouse's per-query cost (and the number of parts) by the
  * number of partitions. Each caller still commits only its own partition, after the combined load was acknowledged.
  * Merging is safe because the per-table existence checks do not care which partition a row came from, and copies of
- * one event id (the same Kafka key) are never in two partitions; a duplicate across partitions is dropped anyway.
+ * one event (the same site and id, the same Kafka key) are never in two partitions; a duplicate across partitions is
+ * dropped anyway. A refused event goes back to every caller that brought it (each dead-letters its own record).
  */
 export function createCoalescingLoader(deps: LoaderDeps & { windowMs: number; expectedCallers: number }): EventLoader {
   const direct = createDirectLoader(deps);
@@ -60,9 +92,9 @@ export function createCoalescingLoader(deps: LoaderDeps & { windowMs: number; ex
     const merged: EnrichedEvent[] = [];
     for (const { events } of group) {
       for (const e of events) {
-        const id = e.event.id.toLowerCase();
-        if (!seen.has(id)) {
-          seen.add(id);
+        const key = eventKey(e);
+        if (!seen.has(key)) {
+          seen.add(key);
           merged.push(e);
         }
       }
@@ -71,9 +103,14 @@ export function createCoalescingLoader(deps: LoaderDeps & { windowMs: number; ex
     try {
       outcome = await direct.load(merged, () => group.some((p) => p.isActive()));
     } catch {
-      outcome = { stored: false, report: null };
+      outcome = { stored: false, report: null, refused: [] };
     }
-    group.forEach((p, i) => p.resolve(i === 0 ? outcome : { stored: outcome.stored, report: null }));
+    const refusedByKey = new Map(outcome.refused.map((r) => [eventKey(r.event), r.reason]));
+    group.forEach((p, i) => {
+      // Each caller gets its own copies back (its own source offsets), whichever copy was the one loaded.
+      const refused = refusedByKey.size ? p.events.flatMap((event) => (refusedByKey.has(eventKey(event)) ? [{ event, reason: refusedByKey.get(eventKey(event))! }] : [])) : [];
+      p.resolve({ stored: outcome.stored, report: i === 0 ? outcome.report : null, refused });
+    });
   }
 
   return {
@@ -85,10 +122,4 @@ export function createCoalescingLoader(deps: LoaderDeps & { windowMs: number; ex
       });
     },
   };
-}
-
-export function mergeReports(a: LoadReport, b: LoadReport): LoadReport {
-  const sum = (x: LoadReport['inserted'], y: LoadReport['inserted']) =>
-    Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v + y[k as keyof typeof y]])) as LoadReport['inserted'];
-  return { inserted: sum(a.inserted, b.inserted), alreadyStored: sum(a.alreadyStored, b.alreadyStored) };
 }

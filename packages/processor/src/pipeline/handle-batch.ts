@@ -1,7 +1,7 @@
 import { encodeDeadLetter, encodeRawEvent, type DeadLetter } from '@spoor/events';
 import { anonymiseIp } from '../enrich/anonymise-ip.js';
 import type { BatchControl, BatchOutcome, ConsumedBatch, LogMessage } from '@spoor/infra';
-import type { SeenSet } from '../dedupe/seen-set.js';
+import { seenKey, type SeenSet } from '../dedupe/seen-set.js';
 import { dropIfErased, type ErasedIds } from '../erasure/erasure-register.js';
 import type { EnrichedEvent, Enricher } from '../enrich/enrich-event.js';
 import type { LoadReport } from '../load/load-batch.js';
@@ -17,6 +17,8 @@ export interface BatchStats {
   messages: number;
   loaded: number;
   deadLettered: number;
+  /** Of deadLettered: events the store refused (split out of the batch), each with the store's reason. */
+  refused: number;
   dropped: { inBatch: number; seenSet: number; erased: number };
   report: LoadReport | null;
   seenSetAvailable: boolean;
@@ -39,6 +41,8 @@ export interface BatchHandlerDeps {
 }
 
 const sourceOf = (m: { topic: string; partition: number; offset: string }) => `${m.topic}/${m.partition}/${m.offset}`;
+/** An event's identity: the same id sent to two sites is two events, both stored. */
+const eventKey = seenKey;
 
 /**
  * One Kafka batch: decode → validate → dedupe → enrich → load → dead-letter → mark seen, then 'commit'.
@@ -78,7 +82,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
           if (result.kind === 'ok' && erased && dropIfErased(result.value, erased).kind === 'drop') {
             droppedErased++;
           } else if (result.kind === 'ok') {
-            const id = result.value.event.id.toLowerCase();
+            const id = eventKey(result.value.raw.siteId, result.value.event.id);
             if (inBatch.has(id)) droppedInBatch++;
             else {
               inBatch.add(id);
@@ -97,9 +101,9 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       let fresh = decoded;
       let seenSetAvailable = false;
       if (deps.seenSet && decoded.length) {
-        const { unseen, available } = await deps.seenSet.unseen(decoded.map((d) => d.event.id.toLowerCase()));
+        const { unseen, available } = await deps.seenSet.unseen(decoded.map((d) => ({ siteId: d.raw.siteId, eventId: d.event.id })));
         seenSetAvailable = available;
-        fresh = decoded.filter((d) => unseen.has(d.event.id.toLowerCase()));
+        fresh = decoded.filter((d) => unseen.has(eventKey(d.raw.siteId, d.event.id)));
       }
 
       const enriched: EnrichedEvent[] = [];
@@ -114,19 +118,33 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         }
       }
 
-      const { stored, report } = enriched.length ? await deps.loader.load(enriched, isActive) : { stored: true, report: null };
+      const { stored, report, refused } = enriched.length ? await deps.loader.load(enriched, isActive) : { stored: true, report: null, refused: [] };
       if (!stored) return 'retry-later';
+      const refusedKeys = new Set<string>();
+      if (refused.length) {
+        const sources = new Map(fresh.map((d) => [eventKey(d.raw.siteId, d.event.id), d.source]));
+        for (const { event, reason } of refused) {
+          const key = eventKey(event.raw.siteId, event.event.id);
+          refusedKeys.add(key);
+          // The store refused the row: the event goes to the DLQ as it came (address anonymised), with the store's
+          // reason and its source offset, and the batch commits; the rest of the batch is stored.
+          const letter: DeadLetter = { original: encodeRawEvent({ ...event.raw, clientIp: anonymiseIp(event.raw.clientIp) }), reason, stage: 'processor.load', failedAt: now(), siteId: event.raw.siteId, source: sources.get(key) ?? '' };
+          letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
+        }
+      }
 
       if (letters.length) {
         const sent = await retryWhileActive(() => deps.deadLetters.send(letters), { policy: deps.retry, isActive, onError: (e, n) => deps.onRetry?.(e, n, 'dead-letter') });
         if (!sent.done) return 'retry-later';
       }
 
-      if (deps.seenSet && enriched.length) await deps.seenSet.markSeen(enriched.map((e) => e.event.id.toLowerCase()));
+      const loaded = refusedKeys.size ? enriched.filter((e) => !refusedKeys.has(eventKey(e.raw.siteId, e.event.id))) : enriched;
+      if (deps.seenSet && loaded.length) await deps.seenSet.markSeen(loaded.map((e) => ({ siteId: e.raw.siteId, eventId: e.event.id })));
       deps.onBatch?.({
         messages: batch.messages.length,
-        loaded: enriched.length,
+        loaded: loaded.length,
         deadLettered: letters.length,
+        refused: refused.length,
         dropped: { inBatch: droppedInBatch, seenSet: decoded.length - fresh.length, erased: droppedErased },
         report,
         seenSetAvailable,

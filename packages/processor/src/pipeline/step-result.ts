@@ -6,7 +6,8 @@ export type StepResult<T> =
   | { kind: 'dlq'; reason: string; stage: DeadLetterStage; raw?: RawEvent }
   | { kind: 'drop'; reason: string };
 
-export type DeadLetterStage = 'processor.decode' | 'processor.validate' | 'processor.enrich';
+/** processor.load: the store refused the event's row (a data error), found alone by splitting the batch. */
+export type DeadLetterStage = 'processor.decode' | 'processor.validate' | 'processor.enrich' | 'processor.load';
 
 export const ok = <T>(value: T): StepResult<T> => ({ kind: 'ok', value });
 export const dlq = <T = never>(stage: DeadLetterStage, reason: string, raw?: RawEvent): StepResult<T> => (raw ? { kind: 'dlq', stage, reason, raw } : { kind: 'dlq', stage, reason });

@@ -5,7 +5,9 @@ import { createErasureRegisterReader, dropIfErased } from '../erasure/erasure-re
 import { buildRows } from '../load/build-rows.js';
 import type { EventStore } from '../load/event-store.js';
 import { loadBatch } from '../load/load-batch.js';
+import { classifyStoreError } from '../load/store-error.js';
 import { decodeMessage } from '../pipeline/decode-message.js';
+import { loadResiliently } from '../pipeline/resilient-load.js';
 
 export interface ReplayOptions {
   client: ClickHouseClient;
@@ -22,6 +24,11 @@ export interface ReplayReport {
   read: number;
   loaded: number;
   invalid: number;
+  /**
+   * Archived events the store refuses in a derived table (the live processor dead-lettered them with the reason; the
+   * archive keeps what was received): skipped again, so one such row never stops a replay.
+   */
+  refused: number;
   /** Archived events of erased people (the erasure register), skipped. */
   erased: number;
 }
@@ -68,7 +75,7 @@ export async function replayFromArchive(options: ReplayOptions): Promise<ReplayR
     for (const table of DERIVED_TABLES) await client.command({ query: `TRUNCATE TABLE IF EXISTS ${database}.${table}` });
   }
   const pageSize = options.pageSize ?? 10_000;
-  const report: ReplayReport = { read: 0, loaded: 0, invalid: 0, erased: 0 };
+  const report: ReplayReport = { read: 0, loaded: 0, invalid: 0, erased: 0, refused: 0 };
   // The erasure deletes the archive's rows too; the register also covers rows an erasure could not reach
   // (a backup restored into raw_events, an erasure that failed half-way), and is re-read for every page.
   const register = options.store.readErasureRegister ? createErasureRegisterReader({ readErasureRegister: options.store.readErasureRegister }) : null;
@@ -120,8 +127,16 @@ export async function replayFromArchive(options: ReplayOptions): Promise<ReplayR
     }
     const batch = buildRows(enriched);
     batch.raw_events = [];
-    await loadBatch(options.store, batch);
-    report.loaded += enriched.length;
+    try {
+      await loadBatch(options.store, batch);
+      report.loaded += enriched.length;
+    } catch (err) {
+      // Only a refused row is worth splitting for; a store that is down fails the replay, which is started again.
+      if (classifyStoreError(err).kind === 'transient') throw err;
+      const outcome = await loadResiliently(enriched, { store: options.store, retry: { initialDelayMs: 200, maxDelayMs: 5_000 }, isActive: () => true, rawEvents: false });
+      report.loaded += enriched.length - outcome.refused.length;
+      report.refused += outcome.refused.length;
+    }
     options.onProgress?.(report.read);
     const last = rows[rows.length - 1]!;
     after = { site: last.site_id, id: last.eid };
