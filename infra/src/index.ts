@@ -19,3 +19,5 @@ export { freePort } from './local/free-port.js';
 export { waitUntil } from './local/wait-until.js';
 export { spoorCacheDir } from './local/cache-dir.js';
 export { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation } from './ip/anonymise-ip.js';
+export { clickhouseLane, clickhouseSchedulerStats } from './clickhouse/clickhouse-lanes.js';
+export { createStoreScheduler, type StoreLane, type StoreScheduler, type StoreSchedulerOptions, type StoreSchedulerStats, type LaneTotals } from './clickhouse/store-scheduler.js';

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { clickhouseLane } from '@spoor/infra';
 import { createClickHouseApiKeyStore, type ApiKeyStore } from './auth/api-key-store.js';
 import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
@@ -14,6 +15,7 @@ import { customerRoutes } from './routes/customers.js';
 import { productsAbcRoutes } from './routes/products-abc.js';
 import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
+import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
 import type { RequestAddress } from './auth/request-address.js';
@@ -55,12 +57,14 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export function createQueryApi(deps: QueryApiDeps) {
   if (!IDENTIFIER.test(deps.database)) throw new Error(`createQueryApi: database must be an identifier, got ${JSON.stringify(deps.database)}`);
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
-  const runner = createQueryRunner({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds });
+  // On embedded chDB analyst statements queue behind the processor's loads (infra store-scheduler.ts); on a server, the same client.
+  const clickhouse = clickhouseLane(deps.clickhouse, 'analytics');
+  const runner = createQueryRunner({ client: clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds, maxMemoryBytes: limits.maxMemoryBytes });
   const routeDeps: RouteDeps = { runner, limits, now: deps.now ?? (() => new Date()), breakdownValues: createBreakdownValuesCache(runner) };
   const writeDeps: WriteRouteDeps = {
     ...routeDeps,
     // Writes include erasures, which scan and rewrite whole tables: a budget of their own, not the analytics one.
-    writer: createStoreWriter({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: 600 }),
+    writer: createStoreWriter({ client: clickhouse, database: deps.database, maxExecutionTimeSeconds: 600 }),
     rfmPopulation: createRfmPopulationCache(runner, { database: deps.database }),
     erasureHooks: deps.erasureHooks ?? [],
   };
@@ -88,6 +92,14 @@ export function createQueryApi(deps: QueryApiDeps) {
     }),
     requireWellFormedInput(),
     requireSiteAccess(),
+    limitQueryConcurrency({
+      perKey: limits.concurrentPerKey,
+      perSite: limits.concurrentPerSite,
+      total: limits.concurrentTotal,
+      queuedPerKey: limits.queuedPerKey,
+      queuedTotal: limits.queuedTotal,
+      maxWaitMs: limits.maxQueueWaitMs,
+    }),
   );
   // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
   app.route('/api/v1', overviewRoutes(routeDeps));

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { embeddedInsert } from '@spoor/infra';
+import { clickhouseLane, embeddedInsert } from '@spoor/infra';
 import { siteKey, type KeyedRow, type TableName } from './build-rows.js';
 import type { EventStore } from './event-store.js';
 import { COLUMN_NAMES } from './table-columns.js';
@@ -36,8 +36,10 @@ export interface ClickHouseEventStoreOptions {
   rawInsert?: boolean;
 }
 
-export function createClickHouseEventStore(client: ClickHouseClient, database: string, options: ClickHouseEventStoreOptions = {}): EventStore {
+export function createClickHouseEventStore(shared: ClickHouseClient, database: string, options: ClickHouseEventStoreOptions = {}): EventStore {
   if (!IDENTIFIER.test(database)) throw new Error(`invalid ClickHouse database name: ${JSON.stringify(database)}`);
+  // Embedded chDB runs one statement at a time: the loader's go ahead of analyst queries (infra store-scheduler.ts).
+  const client = clickhouseLane(shared, 'load');
   const rawInsert = options.rawInsert === false ? undefined : embeddedInsert(client);
   return {
     async existingKeys(table, rows) {

@@ -31,15 +31,26 @@ export interface ClickHouseApiKeyStoreOptions {
 /** Reads the api_keys table; results are cached briefly so a dashboard's burst of requests costs one lookup. */
 export function createClickHouseApiKeyStore(runner: QueryRunner, options: ClickHouseApiKeyStoreOptions = {}): ApiKeyStore {
   const cache = new LRUCache<string, { record: ApiKeyRecord | null }>({ max: options.cacheMax ?? 1000, ttl: options.cacheTtlMs ?? 30_000 });
+  // Concurrent misses of one key share one lookup: when the entry expires under twenty parallel requests, embedded
+  // chDB (one statement at a time) would otherwise queue twenty identical lookups.
+  const inflight = new Map<string, Promise<ApiKeyRecord | null>>();
+  const lookup = async (hash: string) => {
+    const rows = await runner.rows<{ key_id: string; site_ids: string[] }>(FIND_KEY_SQL, { hash });
+    const row = rows[0];
+    const record = row ? { keyId: row.key_id, siteIds: row.site_ids } : null;
+    cache.set(hash, { record });
+    return record;
+  };
   return {
     async findByHash(hash) {
       const cached = cache.get(hash);
       if (cached) return cached.record ?? undefined;
-      const rows = await runner.rows<{ key_id: string; site_ids: string[] }>(FIND_KEY_SQL, { hash });
-      const row = rows[0];
-      const record = row ? { keyId: row.key_id, siteIds: row.site_ids } : null;
-      cache.set(hash, { record });
-      return record ?? undefined;
+      let pending = inflight.get(hash);
+      if (!pending) {
+        pending = lookup(hash).finally(() => inflight.delete(hash));
+        inflight.set(hash, pending);
+      }
+      return (await pending) ?? undefined;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { QueryTimeoutError, StoreUnavailableError } from '../errors/query-api-errors.js';
+import { QueryMemoryLimitError, QueryTimeoutError, StoreUnavailableError } from '../errors/query-api-errors.js';
 
 export type QueryParams = Record<string, unknown>;
 
@@ -16,15 +16,22 @@ export interface QueryRunnerOptions {
   database: string;
   /** ClickHouse max_execution_time for each query, seconds. */
   maxExecutionTimeSeconds: number;
+  /** ClickHouse max_memory_usage for each query, bytes; 0 = no per-query limit (the server's total still holds). */
+  maxMemoryBytes?: number;
 }
 
 // ClickHouse error codes meaning "the query was too expensive" vs "the server cannot serve now".
 const TIMEOUT_CODES = new Set(['159', '160']); // TIMEOUT_EXCEEDED, TOO_SLOW
-const UNAVAILABLE_CODES = new Set(['241', '202', '210']); // MEMORY_LIMIT_EXCEEDED, TOO_MANY_SIMULTANEOUS_QUERIES, NETWORK_ERROR
+const MEMORY_LIMIT_CODE = '241'; // MEMORY_LIMIT_EXCEEDED: this query's limit, or the whole server's
+const UNAVAILABLE_CODES = new Set(['202', '210']); // TOO_MANY_SIMULTANEOUS_QUERIES, NETWORK_ERROR
+// "Query memory limit exceeded" (26.x) / "Memory limit (for query) exceeded" (older): the per-query max_memory_usage.
+const QUERY_MEMORY_LIMIT = /Query memory limit exceeded|Memory limit \(for query\) exceeded/;
 const NETWORK_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 
 export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
-  const { client, database, maxExecutionTimeSeconds } = options;
+  const { client, database, maxExecutionTimeSeconds, maxMemoryBytes = 0 } = options;
+  // UInt64 settings travel as strings.
+  const clickhouse_settings = { max_execution_time: maxExecutionTimeSeconds, timeout_overflow_mode: 'throw', max_memory_usage: String(maxMemoryBytes) } as const;
   return {
     async rows<T>(sql: string, params: QueryParams): Promise<T[]> {
       try {
@@ -32,7 +39,7 @@ export function createQueryRunner(options: QueryRunnerOptions): QueryRunner {
           query: sql,
           query_params: { ...params, db: database },
           format: 'JSONEachRow',
-          clickhouse_settings: { max_execution_time: maxExecutionTimeSeconds, timeout_overflow_mode: 'throw' },
+          clickhouse_settings,
         });
         return await result.json<T>();
       } catch (err) {
@@ -49,6 +56,11 @@ export function classifyStoreError(err: unknown, maxExecutionTimeSeconds: number
   const message = typeof e?.message === 'string' ? e.message : '';
   if (code && TIMEOUT_CODES.has(code)) {
     return new QueryTimeoutError(`the query exceeded the ${maxExecutionTimeSeconds}s execution limit; narrow the date range or filters`);
+  }
+  if (code === MEMORY_LIMIT_CODE) {
+    return QUERY_MEMORY_LIMIT.test(message)
+      ? new QueryMemoryLimitError('the query needs more memory than one query may use; narrow the date range or filters')
+      : new StoreUnavailableError('ClickHouse is out of memory right now; retry later');
   }
   if (code && UNAVAILABLE_CODES.has(code)) return new StoreUnavailableError('ClickHouse cannot serve this query right now; retry later');
   if ((code && NETWORK_ERRNOS.has(code)) || /^Timeout error\b/.test(message) || /socket hang up/.test(message)) {

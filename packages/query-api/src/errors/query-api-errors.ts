@@ -3,7 +3,7 @@
  * onError (on-error.ts) turns them into `{ error: { code, message, parameter? } }`.
  */
 export abstract class QueryApiError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 413 | 429 | 503 | 504;
+  abstract readonly status: 400 | 401 | 403 | 404 | 413 | 422 | 429 | 503 | 504;
   /** Seconds until a retry may succeed: sent as `Retry-After` (429, 503). */
   readonly retryAfterSeconds?: number;
   abstract readonly code: string;
@@ -42,10 +42,41 @@ export class QueryTimeoutError extends QueryApiError {
   readonly code = 'query_timeout';
 }
 
+/** The query hit its own max_memory_usage: retrying the same question fails the same way; narrow it. */
+export class QueryMemoryLimitError extends QueryApiError {
+  readonly status = 422;
+  readonly code = 'query_memory_limit';
+}
+
 /** ClickHouse unreachable or out of resources: retry later. */
 export class StoreUnavailableError extends QueryApiError {
   readonly status = 503;
   readonly code = 'store_unavailable';
+  override readonly retryAfterSeconds = 5;
+}
+
+/** This API key already has its share of queries running and waiting (limits/query-concurrency.ts). */
+export class TooManyQueriesError extends QueryApiError {
+  readonly status = 429;
+  readonly code = 'too_many_queries';
+  constructor(
+    message: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The site's or the whole API's query capacity is taken and the wait for a slot ran out (limits/query-concurrency.ts). */
+export class QueryCapacityError extends QueryApiError {
+  readonly status = 503;
+  readonly code = 'query_capacity';
+  constructor(
+    message: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 /** A request body over the query API's size limit, refused before it is read. */

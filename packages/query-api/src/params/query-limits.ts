@@ -8,8 +8,22 @@ export interface QueryLimits {
   maxRows: number;
   /** Rows in a list when `limit` is omitted. */
   defaultRows: number;
-  /** ClickHouse max_execution_time per query, seconds. */
+  /** ClickHouse max_execution_time per query, seconds; past it the request is answered 504 `query_timeout`. */
   maxExecutionTimeSeconds: number;
+  /** ClickHouse max_memory_usage per query, bytes; past it 422 `query_memory_limit`. 0: no per-query limit. */
+  maxMemoryBytes: number;
+  /** Requests of one API key being answered at once (limits/query-concurrency.ts). */
+  concurrentPerKey: number;
+  /** Requests for one site being answered at once, whichever keys send them. */
+  concurrentPerSite: number;
+  /** Requests being answered at once in this process. */
+  concurrentTotal: number;
+  /** Requests of one API key waiting for a slot; one more is answered 429 `too_many_queries`. */
+  queuedPerKey: number;
+  /** Requests waiting for a slot in this process; one more is answered 503 `query_capacity`. */
+  queuedTotal: number;
+  /** Longest wait for a slot, milliseconds; then 503 `query_capacity`. */
+  maxQueueWaitMs: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
@@ -18,4 +32,11 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxRows: 1000,
   defaultRows: 10,
   maxExecutionTimeSeconds: 20,
+  maxMemoryBytes: 4 * 1024 ** 3,
+  concurrentPerKey: 2,
+  concurrentPerSite: 4,
+  concurrentTotal: 4,
+  queuedPerKey: 4,
+  queuedTotal: 16,
+  maxQueueWaitMs: 5_000,
 };
