@@ -9,6 +9,7 @@ import { createBreakdownValuesCache } from './queries/breakdown-values.js';
 import { createStoreWriter } from './clickhouse/store-writer.js';
 import type { ErasureHook } from './erasure/erasure-hook.js';
 import { createRfmPopulationCache } from './queries/rfm-population.js';
+import { resolveQuintileMinBuyers, type RfmScoringOptions } from './queries/rfm-scoring-rule.js';
 import { audienceRoutes } from './routes/audiences.js';
 import { customerRoutes } from './routes/customers.js';
 import { productsAbcRoutes } from './routes/products-abc.js';
@@ -45,6 +46,8 @@ export interface QueryApiDeps {
   failedKeyLookups?: FailedKeyLimiterOptions;
   /** The client's address for per-client limits; default the socket peer (X-Forwarded-For is not believed). */
   clientAddress?: RequestAddress;
+  /** RFM scoring: the number of buyers from which quintiles score (default 100; below, fixed thresholds). */
+  rfm?: RfmScoringOptions;
 }
 
 export { DEFAULT_MAX_BODY_BYTES };
@@ -56,7 +59,13 @@ export function createQueryApi(deps: QueryApiDeps) {
   if (!IDENTIFIER.test(deps.database)) throw new Error(`createQueryApi: database must be an identifier, got ${JSON.stringify(deps.database)}`);
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
   const runner = createQueryRunner({ client: deps.clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds });
-  const routeDeps: RouteDeps = { runner, limits, now: deps.now ?? (() => new Date()), breakdownValues: createBreakdownValuesCache(runner) };
+  const routeDeps: RouteDeps = {
+    runner,
+    limits,
+    now: deps.now ?? (() => new Date()),
+    breakdownValues: createBreakdownValuesCache(runner),
+    rfmQuintileMinBuyers: resolveQuintileMinBuyers(deps.rfm),
+  };
   const writeDeps: WriteRouteDeps = {
     ...routeDeps,
     // Writes include erasures, which scan and rewrite whole tables: a budget of their own, not the analytics one.
