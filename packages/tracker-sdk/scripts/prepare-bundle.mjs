@@ -4,6 +4,7 @@
 // after `npm install --omit=dev` they are absent, and the install must not fail for a bundle a server-only
 // deployment may not serve — so then it says so in one line and succeeds. A real build error fails the install.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,9 @@ for (const tool of ['esbuild', 'terser', 'typescript', 'tsx/cli']) {
   }
 }
 if (missing.length > 0) {
+  const consequence = existsSync(join(sdk, 'dist/spoor.js')) ? 'the existing dist/spoor.js is kept as it is' : 'GET /spoor.js answers 503 until it is built';
   console.warn(
-    `[spoor] tracker not built: ${missing.join(', ')} missing (dev dependencies; e.g. npm install --omit=dev), so GET /spoor.js answers 503 ` +
+    `[spoor] tracker not built: ${missing.join(', ')} missing (dev dependencies; e.g. npm install --omit=dev), so ${consequence} ` +
       '— build it where dev dependencies are installed: npm run build -w @spoor/tracker-sdk (writes packages/tracker-sdk/dist/spoor.js)',
   );
   process.exit(0);

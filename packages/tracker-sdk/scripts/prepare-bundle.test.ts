@@ -27,6 +27,7 @@ describe('the root install builds the tracker (prepare-bundle.mjs)', () => {
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('[spoor] tracker not built: esbuild, terser, typescript, tsx missing');
+    expect(lines[0]).toContain('so GET /spoor.js answers 503 until it is built');
     expect(lines[0]).toContain('npm run build -w @spoor/tracker-sdk');
   });
 });
