@@ -225,5 +225,12 @@ describe('openapi', () => {
     const body = JSON.stringify(doc.paths['/api/v1/audiences/preview'].post.requestBody);
     expect(body).toContain('"all"');
     expect(body).toContain('#/components/schemas/AudienceCondition');
+    // Which RFM rule scored: on /rfm, /rfm/segments and the profile's rfm block, with its meaning.
+    for (const schema of ['RfmList', 'RfmSegments']) {
+      expect(doc.components.schemas[schema].properties.scoring).toMatchObject({ enum: ['quintiles', 'fixed_thresholds'], description: expect.stringContaining('100 buyers') });
+      expect(doc.components.schemas[schema].required).toEqual(expect.arrayContaining(['scoring', 'buyers']));
+    }
+    expect(JSON.stringify(doc.paths['/api/v1/customers/{id}'].get.responses['200'])).toContain('#/components/schemas/CustomerProfile');
+    expect(doc.components.schemas.CustomerProfile.properties.rfm.properties.scoring).toMatchObject({ enum: ['quintiles', 'fixed_thresholds'] });
   });
 });
