@@ -13,6 +13,7 @@ const KEY = 'sk_test_rfm_small_0123456789';
 const NOW = new Date('2026-12-01T00:00:00Z');
 const SITES = ['one', 'two', 'five', 'thousand'];
 let app: QueryApi;
+let database: Awaited<ReturnType<typeof freshClickHouseDatabase>>;
 
 /** 'YYYY-MM-DD HH:MM:SS.mmm' `ms` before NOW. */
 const before = (ms: number) => new Date(NOW.getTime() - ms).toISOString().replace('T', ' ').replace('Z', '');
@@ -54,6 +55,7 @@ function thousand(): Fixture {
 
 beforeAll(async () => {
   const ctx = await freshClickHouseDatabase();
+  database = ctx;
   await loadFixture(ctx.client, ctx.database, {
     ...merge([
       // 1 buyer, who bought 10 seconds ago.
@@ -122,6 +124,19 @@ describe('RFM by shop size (default rule)', () => {
     for (const id of Object.keys(byId)) await expectProfileAgrees('five', id, byId[id]!, scoring, 5);
     const segments = await getJson(app, '/api/v1/rfm/segments?site=five', KEY);
     expect(segments.body).toMatchObject({ scoring: 'fixed_thresholds', buyers: 5, customers: 5 });
+  });
+
+  it('the switch is at the configured number of buyers, inclusive, for /rfm and the profile alike', async () => {
+    // Five buyers; F by orders 6, 3, 1, 2, 1 — fixed: 5, 3, 1, 2, 1; quintiles (W = 4, 3, 0, 2, 0): 5, 4, 1, 3, 1.
+    for (const [min, scoring, f] of [[5, 'quintiles', [5, 4, 1, 3, 1]], [6, 'fixed_thresholds', [5, 3, 1, 2, 1]]] as const) {
+      const api = createQueryApi({ clickhouse: database.client, database: database.database, now: () => NOW, logError: () => undefined, rfm: { quintileMinBuyers: min } });
+      const res = await getJson(api, '/api/v1/rfm?site=five', KEY);
+      expect(res.body).toMatchObject({ scoring, buyers: 5 });
+      const byId = Object.fromEntries((res.body.customers as Row[]).map((c) => [c.customer_id, c.f]));
+      expect(['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => byId[id])).toEqual(f);
+      const profile = await getJson(api, '/api/v1/customers/c2?site=five', KEY);
+      expect(profile.body.rfm).toMatchObject({ scoring, f: f[1], population: 5 });
+    }
   });
 
   it('1 000 buyers: quintiles', async () => {

@@ -4,6 +4,8 @@ import { createQueryApi, type QueryApi } from '../create-query-api.js';
 import { createQueryRunner } from '../clickhouse/query-runner.js';
 import { SEGMENT_SQL } from '../queries/rfm.js';
 import { segmentOf } from '../queries/rfm-scoring.js';
+import { fixedFrequencyScore, fixedFrequencySql, fixedMonetaryScore, fixedMonetarySql, fixedRecencyScore, fixedRecencySql } from '../queries/rfm-scoring-rule.js';
+import fc from 'fast-check';
 import { CUSTOMER_FIXTURE, CUSTOMER_KEY } from '../testing/customer-fixture.js';
 import { getJson, loadFixture } from '../testing/index.js';
 
@@ -211,6 +213,40 @@ describe('segment rules', () => {
     );
     expect(rows).toHaveLength(125);
     for (const row of rows) expect([row.r, row.f, row.m, segmentOf(row.r, row.f, row.m)]).toEqual([row.r, row.f, row.m, row.segment]);
+  });
+});
+
+describe('fixed thresholds: the TypeScript used by profiles and the SQL of /rfm are one rule', () => {
+  it('agree on generated values, boundaries and huge sums included (exact integer arithmetic on both sides)', async () => {
+    const runner = createQueryRunner({ client: ctx.client, database: ctx.database, maxExecutionTimeSeconds: 10 });
+    const cases = fc.sample(
+      fc.record({
+        days: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.constantFrom(0, 30, 31, 90, 91, 180, 181, 365, 366), fc.integer({ min: 0, max: 2_000_000 })),
+        orders: fc.oneof(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 1_000_000_000 })),
+        units: fc.bigInt({ min: 0n, max: 10n ** 22n }),
+        totalOrders: fc.integer({ min: 1, max: 1_000_000_000 }),
+        totalUnits: fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 26n }), fc.constant(0n)),
+      }),
+      { numRuns: 500, seed: 19 },
+    );
+    // Exact half-way cases: revenue of 2.5 and 0.5 average orders.
+    cases.push({ days: 0, orders: 1, units: 25n, totalOrders: 10, totalUnits: 100n }, { days: 0, orders: 1, units: 5n, totalOrders: 10, totalUnits: 100n });
+    const rows = await runner.rows<{ r: number; f: number; m: number }>(
+      `SELECT ${fixedRecencySql('c.1')} AS r, ${fixedFrequencySql('c.2')} AS f, ${fixedMonetarySql('c.3', 'c.5', 'c.4')} AS m
+       FROM (SELECT arrayJoin(arrayZip({days:Array(UInt32)}, {orders:Array(UInt64)}, arrayMap(x -> toInt256(x), {units:Array(String)}), {total_orders:Array(UInt64)}, arrayMap(x -> toInt256(x), {total_units:Array(String)}))) AS c)`,
+      {
+        days: cases.map((c) => c.days),
+        orders: cases.map((c) => c.orders),
+        units: cases.map((c) => c.units.toString()),
+        total_orders: cases.map((c) => c.totalOrders),
+        total_units: cases.map((c) => c.totalUnits.toString()),
+      },
+    );
+    expect(rows.map((r) => [r.r, r.f, r.m])).toEqual(
+      cases.map((c) => [fixedRecencyScore(c.days), fixedFrequencyScore(c.orders), fixedMonetaryScore(c.units, c.totalUnits, c.totalOrders)]),
+    );
+    expect(rows.at(-2)!.m).toBe(3);
+    expect(rows.at(-1)!.m).toBe(1);
   });
 });
 
