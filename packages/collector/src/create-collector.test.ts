@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeDeadLetter, LIMITS, RawEventOrigin } from '@spoor/events';
 import { rawEventsIn } from './test-support/read-topic.js';
@@ -162,7 +163,12 @@ describe('POST /v1/events', () => {
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     const refused = await app.request(post(batch([pageView()]), { headers: { origin: 'https://evil.example' } }));
     expect(refused.status).toBe(403);
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    // Readable by the refused page (its console and the SDK's onError get the reason, not an opaque CORS failure),
+    // and still nothing produced: the refusal is the server's, CORS never decided it.
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(refused.headers.get('vary')).toMatch(/Origin/);
+    expect(await refused.json()).toEqual({ error: 'Origin: https://evil.example is not allowed for this site', code: 'origin_not_allowed' });
     expect(log.messagesOn('raw')).toHaveLength(1);
     const anyOrigin = await app.request(post(batch([pageView()], { writeKey: OTHER.writeKey }), { headers: { origin: 'https://whatever.example' } }));
     expect(anyOrigin.headers.get('access-control-allow-origin')).toBe('https://whatever.example');
@@ -176,6 +182,27 @@ describe('POST /v1/events', () => {
     const bad = await preflight('https://evil.example');
     expect(bad.status).toBe(403);
     expect(bad.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('refuses any foreign Origin with a readable 403 that stores nothing (hostile origins: null, huge, odd schemes, the shop\'s own with a twist)', async () => {
+    const { app, log } = unitCollector();
+    const printable = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&()*+,;=%'.split('')), minLength: 1, maxLength: 3000 });
+    const origin = fc.oneof(
+      printable,
+      fc.constantFrom('null', 'https://shop.example.', 'http://shop.example', 'https://shop.example:443', 'HTTPS://SHOP.EXAMPLE', 'https://evil.example/https://shop.example'),
+      fc.webUrl().map((u) => new URL(u).origin),
+    ).filter((o) => o !== 'https://shop.example');
+    await fc.assert(
+      fc.asyncProperty(origin, async (o) => {
+        const res = await app.request(post(batch([pageView()]), { headers: { origin: o } }));
+        expect(res.status).toBe(403);
+        expect(res.headers.get('access-control-allow-origin')).toBe(o);
+        expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+        expect(((await res.json()) as { code: string }).code).toBe('origin_not_allowed');
+      }),
+      { numRuns: 150 },
+    );
+    expect(log.messagesOn('raw')).toHaveLength(0);
   });
 
   it('answers 503 with Retry-After when the log does not acknowledge, and never 2xx', async () => {

@@ -10,6 +10,7 @@ import { createBreakdownValuesCache } from './queries/breakdown-values.js';
 import { createStoreWriter } from './clickhouse/store-writer.js';
 import type { ErasureHook } from './erasure/erasure-hook.js';
 import { createRfmPopulationCache } from './queries/rfm-population.js';
+import { resolveQuintileMinBuyers, type RfmScoringOptions } from './queries/rfm-scoring-rule.js';
 import { audienceRoutes } from './routes/audiences.js';
 import { customerRoutes } from './routes/customers.js';
 import { productsAbcRoutes } from './routes/products-abc.js';
@@ -47,6 +48,8 @@ export interface QueryApiDeps {
   failedKeyLookups?: FailedKeyLimiterOptions;
   /** The client's address for per-client limits; default the socket peer (X-Forwarded-For is not believed). */
   clientAddress?: RequestAddress;
+  /** RFM scoring: the number of buyers from which quintiles score (default 100; below, fixed thresholds). */
+  rfm?: RfmScoringOptions;
 }
 
 export { DEFAULT_MAX_BODY_BYTES };
@@ -60,7 +63,13 @@ export function createQueryApi(deps: QueryApiDeps) {
   // On embedded chDB analyst statements queue behind the processor's loads (infra store-scheduler.ts); on a server, the same client.
   const clickhouse = clickhouseLane(deps.clickhouse, 'analytics');
   const runner = createQueryRunner({ client: clickhouse, database: deps.database, maxExecutionTimeSeconds: limits.maxExecutionTimeSeconds, maxMemoryBytes: limits.maxMemoryBytes });
-  const routeDeps: RouteDeps = { runner, limits, now: deps.now ?? (() => new Date()), breakdownValues: createBreakdownValuesCache(runner) };
+  const routeDeps: RouteDeps = {
+    runner,
+    limits,
+    now: deps.now ?? (() => new Date()),
+    breakdownValues: createBreakdownValuesCache(runner),
+    rfmQuintileMinBuyers: resolveQuintileMinBuyers(deps.rfm),
+  };
   const writeDeps: WriteRouteDeps = {
     ...routeDeps,
     // Writes include erasures, which scan and rewrite whole tables: a budget of their own, not the analytics one.

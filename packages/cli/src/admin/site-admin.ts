@@ -27,6 +27,22 @@ const token = (prefix: string, bytes: number) => `${prefix}_${randomBytes(bytes)
  * Existing keys of the site keep working: sites are ReplacingMergeTree rows, the newest wins.
  */
 export async function createSiteKeys(client: ClickHouseClient, database: string, spec: SiteSpec): Promise<CreatedKeys> {
+  return (await createSite(client, database, spec)).keys;
+}
+
+/** An origin exactly as a browser sends it in `Origin` (scheme://host[:port], no path, no trailing slash), or `*`. */
+export function isOrigin(value: string): boolean {
+  if (value === '*') return true;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/** createSiteKeys, also answering the origins the site now allows (given, or kept from the existing site). */
+export async function createSite(client: ClickHouseClient, database: string, spec: SiteSpec): Promise<{ keys: CreatedKeys; allowedOrigins: string[] }> {
   if (!SITE_ID.test(spec.siteId)) throw new Error(`invalid --site: ${JSON.stringify(spec.siteId)} (accepted: lowercase letters, digits, - and _, at most 63)`);
   const existing = await (
     await client.query({
@@ -37,6 +53,7 @@ export async function createSiteKeys(client: ClickHouseClient, database: string,
   ).json<{ write_key: string; allowed_origins: string[]; allowed_redirect_hosts: string[]; name: string; honour_gpc: boolean | number; retention_days: number }>();
   const current = existing[0];
   const writeKey = current?.write_key || token('wk', 18);
+  const allowedOrigins = spec.allowedOrigins ?? current?.allowed_origins ?? [];
   await client.insert({
     table: `${database}.sites`,
     format: 'JSONEachRow',
@@ -45,7 +62,7 @@ export async function createSiteKeys(client: ClickHouseClient, database: string,
         site_id: spec.siteId,
         name: spec.name ?? current?.name ?? spec.siteId,
         write_key: writeKey,
-        allowed_origins: spec.allowedOrigins ?? current?.allowed_origins ?? [],
+        allowed_origins: allowedOrigins,
         allowed_redirect_hosts: spec.allowedRedirectHosts ?? current?.allowed_redirect_hosts ?? [],
         honour_gpc: spec.honourGpc ?? (current ? Boolean(current.honour_gpc) : true),
         // The newest row wins: carry the site's retention over (spoor retention set).
@@ -60,7 +77,7 @@ export async function createSiteKeys(client: ClickHouseClient, database: string,
     format: 'JSONEachRow',
     values: [{ key_id: apiKeyId, key_sha256: createHash('sha256').update(apiKey, 'utf8').digest('hex'), site_ids: [spec.siteId], name: `cli ${new Date().toISOString()}` }],
   });
-  return { siteId: spec.siteId, writeKey, apiKey, apiKeyId };
+  return { keys: { siteId: spec.siteId, writeKey, apiKey, apiKeyId }, allowedOrigins };
 }
 
 export interface LinkKeyInfo {

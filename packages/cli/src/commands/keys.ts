@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { openClickHouse } from '../clickhouse-from-env.js';
-import { createLinkKey, createSiteKeys, listLinkKeys, retireLinkKey } from '../admin/site-admin.js';
+import { createLinkKey, createSite, isOrigin, listLinkKeys, retireLinkKey } from '../admin/site-admin.js';
 
 const GPC = { honour: true, ignore: false } as const;
 
@@ -33,6 +33,12 @@ export const keysCommand: Command = {
       console.error(`usage: ${this.usage}`);
       return 2;
     }
+    // The collector compares Origin headers exactly: "https://shop.example/" or "shop.example" would never match.
+    const badOrigin = values.origin?.find((o) => !isOrigin(o));
+    if (badOrigin !== undefined) {
+      console.error(`--origin: ${JSON.stringify(badOrigin)} is not an origin as browsers send it: scheme://host[:port] without path or trailing slash (e.g. https://shop.example), or '*' for any`);
+      return 2;
+    }
     if (values.gpc !== undefined && !(values.gpc in GPC)) {
       console.error('--gpc: expected "honour" (the default: requests with Sec-GPC: 1 store nothing) or "ignore"');
       return 2;
@@ -41,13 +47,16 @@ export const keysCommand: Command = {
     try {
       let result: unknown;
       if (verb === 'create') {
-        result = await createSiteKeys(client, config.database, {
+        const created = await createSite(client, config.database, {
           siteId: values.site,
           ...(values.name ? { name: values.name } : {}),
           ...(values.origin ? { allowedOrigins: values.origin } : {}),
           ...(values['redirect-host'] ? { allowedRedirectHosts: values['redirect-host'] } : {}),
           ...(values.gpc !== undefined ? { honourGpc: GPC[values.gpc as keyof typeof GPC] } : {}),
         });
+        // Without an allowed origin the collector answers every browser 403, seen only in the shop's browser console.
+        if (created.allowedOrigins.length === 0) console.error(noOriginWarning(values.site));
+        result = created.keys;
       } else if (sub === 'create') result = await createLinkKey(client, config.database, values.site);
       else if (sub === 'retire') result = await retireLinkKey(client, config.database, values.site, values.key!);
       else result = (await listLinkKeys(client, config.database, values.site)).map(({ secret: _secret, ...info }) => info);
@@ -58,3 +67,8 @@ export const keysCommand: Command = {
     }
   },
 };
+
+/** One line on stderr: what is wrong, what it does, what to pass. */
+export const noOriginWarning = (site: string) =>
+  `warning: site "${site}" allows no browser origin, so the collector refuses the tracker on every shop page (403): ` +
+  `run again with --origin https://your-shop.example (each storefront's scheme://host[:port]; repeatable)`;

@@ -45,15 +45,12 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
 
   app.post('/v1/events', async (c) => {
     const origin = c.req.header('origin');
-    // Answers before the origin check are readable by the page (they say nothing about the site);
-    // an origin refusal is not, which is what makes the browser report it as a CORS failure.
+    // Every answer is readable by the page, the 403 of a refused origin too: CORS protects what a page may read, not
+    // what it may send (the batch arrived either way and the refusal is decided here), the answer names nothing but the
+    // page's own origin and no credentials are allowed — and an unreadable 403 reaches the shop's developer as an
+    // opaque "blocked by CORS policy", which the SDK cannot tell from a network failure and retries without end.
     if (origin) allowOrigin(c, origin);
-    try {
-      return await ingest(c);
-    } catch (err) {
-      if (err instanceof CollectorError && err.code === 'origin_not_allowed') c.header('Access-Control-Allow-Origin', undefined);
-      throw err;
-    }
+    return await ingest(c);
   });
 
   async function ingest(c: Context): Promise<Response> {

@@ -1,12 +1,12 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
 import { asOfParams } from '../params/as-of-param.js';
 import { RFM_BASE_CTES, type RecencyBasis } from './rfm.js';
-import type { RfmCustomerValues, RfmPopulation } from './rfm-scoring.js';
+import { buildRfmPopulation, type RfmCustomerValues, type RfmPopulation } from './rfm-scoring.js';
 
 /** Every customer /rfm lists with include=all, with the values it scores, from the same CTEs. */
 const POPULATION_SQL = `
 WITH ${RFM_BASE_CTES}
-SELECT customer_id, frequency, monetary,
+SELECT customer_id, frequency, monetary, toString(monetary_units) AS monetary_units,
   if({basis:String} = 'purchase' AND frequency = 0, NULL, toUnixTimestamp64Milli(if({basis:String} = 'activity', last_activity, assumeNotNull(last_purchase)))) AS last_ms
 FROM base`;
 
@@ -48,20 +48,10 @@ export interface RfmPopulationCacheOptions {
   maxSites?: number;
 }
 
-function toPopulation(rows: Array<RfmCustomerValues & { customer_id: string }>): RfmPopulation {
-  const customers = new Map<string, RfmCustomerValues>();
-  const buyers: RfmCustomerValues[] = [];
-  for (const { customer_id, ...values } of rows) {
-    customers.set(customer_id, values);
-    if (values.frequency > 0 && values.last_ms !== null) buyers.push(values);
-  }
-  const asc = (a: number, b: number) => a - b;
-  return {
-    customers,
-    lastMs: buyers.map((b) => b.last_ms as number).sort(asc),
-    frequency: buyers.map((b) => b.frequency).sort(asc),
-    monetary: buyers.map((b) => b.monetary).sort(asc),
-  };
+type PopulationRow = Omit<RfmCustomerValues, 'monetary_units'> & { customer_id: string; monetary_units: string };
+
+function toPopulation(rows: PopulationRow[]): RfmPopulation {
+  return buildRfmPopulation(rows.map(({ customer_id, monetary_units, ...values }) => [customer_id, { ...values, monetary_units: BigInt(monetary_units) }]));
 }
 
 /**
@@ -76,7 +66,7 @@ export function createRfmPopulationCache(runner: QueryRunner, options: RfmPopula
   async function readPopulation(site: string, basis: RecencyBasis, asOf: Date, validUntil: (ms: number) => void): Promise<RfmPopulation> {
     const params = { site, basis, ...asOfParams(asOf) };
     const [rows, [next]] = await Promise.all([
-      runner.rows<RfmCustomerValues & { customer_id: string }>(POPULATION_SQL, params),
+      runner.rows<PopulationRow>(POPULATION_SQL, params),
       runner.rows<{ events_ms: number | null; orders_ms: number | null }>(NEXT_ROW_SQL, params),
     ]);
     validUntil(Math.min(next?.events_ms ?? Number.POSITIVE_INFINITY, next?.orders_ms ?? Number.POSITIVE_INFINITY));

@@ -1,4 +1,5 @@
 import { NO_PURCHASE_SEGMENT, type CustomerSegment, type RfmSegment } from './rfm.js';
+import { fixedFrequencyScore, fixedMonetaryScore, fixedRecencyScore, scoringFor, type RfmScoring } from './rfm-scoring-rule.js';
 
 /**
  * The RFM scoring rules in TypeScript, for scoring one customer of a cached population (the customer profile).
@@ -56,6 +57,8 @@ export interface RfmCustomerValues {
   monetary: number;
   /** Epoch ms of the last purchase (basis `purchase`) or the last activity (basis `activity`); null: never bought (purchase basis). */
   last_ms: number | null;
+  /** The revenue exactly, in 1/10 000 (the fixed-threshold monetary score compares it in integers). */
+  monetary_units: bigint;
 }
 
 /**
@@ -69,6 +72,24 @@ export interface RfmPopulation {
   lastMs: number[];
   frequency: number[];
   monetary: number[];
+  /** All buyers' revenue in 1/10 000 and their orders: the site's average order for the fixed thresholds. */
+  revenueUnits: bigint;
+  orders: number;
+}
+
+/** The population of `customers` (every customer /rfm lists with include=all, with their values). */
+export function buildRfmPopulation(customers: Iterable<[string, RfmCustomerValues]>): RfmPopulation {
+  const map = new Map(customers);
+  const buyers = [...map.values()].filter((v) => v.frequency > 0 && v.last_ms !== null);
+  const asc = (a: number, b: number) => a - b;
+  return {
+    customers: map,
+    lastMs: buyers.map((b) => b.last_ms as number).sort(asc),
+    frequency: buyers.map((b) => b.frequency).sort(asc),
+    monetary: buyers.map((b) => b.monetary).sort(asc),
+    revenueUnits: buyers.reduce((sum, b) => sum + b.monetary_units, 0n),
+    orders: buyers.reduce((sum, b) => sum + b.frequency, 0),
+  };
 }
 
 export interface RfmScores {
@@ -79,29 +100,39 @@ export interface RfmScores {
   f: number | null;
   m: number | null;
   segment: CustomerSegment;
-  /** Buyers ranked against. */
+  /** Buyers of the site (ranked against, with quintiles). */
   population: number;
+  /** The rule that scored the site's buyers (rfm-scoring-rule.ts). */
+  scoring: RfmScoring;
 }
 
 /** Whole days from `lastMs` to as_of, as intDiv(as_of − last, 86 400 000) in queries/rfm.ts (last < as_of always). */
 const wholeDays = (asOfMs: number, lastMs: number) => Math.floor((asOfMs - lastMs) / DAY_MS);
 
 /**
- * The scores GET /rfm gives `customerId` as of `asOf`: buyers only are scored, W = buyers strictly worse (more whole
- * days since; fewer orders; less revenue). A customer the population does not hold (no event or order counted by
- * /rfm) is unscored with zero values, as /rfm does not list them.
+ * The scores GET /rfm gives `customerId` as of `asOf`: buyers only are scored; from `quintileMinBuyers` buyers on by
+ * quintiles, W = buyers strictly worse (more whole days since; fewer orders; less revenue), below by the fixed
+ * thresholds. A customer the population does not hold (no event or order counted by /rfm) is unscored with zero
+ * values, as /rfm does not list them.
  */
-export function scoreCustomer(population: RfmPopulation, customerId: string, asOf: Date): RfmScores {
+export function scoreCustomer(population: RfmPopulation, customerId: string, asOf: Date, quintileMinBuyers: number): RfmScores {
   const n = population.frequency.length;
+  const scoring = scoringFor(n, quintileMinBuyers);
   const own = population.customers.get(customerId);
   const asOfMs = asOf.getTime();
   const recency_days = own?.last_ms == null ? null : wholeDays(asOfMs, own.last_ms);
   if (!own || own.frequency <= 0 || recency_days === null) {
-    return { recency_days, frequency: own?.frequency ?? 0, monetary: own?.monetary ?? 0, r: null, f: null, m: null, segment: NO_PURCHASE_SEGMENT, population: n };
+    return { recency_days, frequency: own?.frequency ?? 0, monetary: own?.monetary ?? 0, r: null, f: null, m: null, segment: NO_PURCHASE_SEGMENT, population: n, scoring };
+  }
+  if (scoring === 'fixed_thresholds') {
+    const r = fixedRecencyScore(recency_days);
+    const f = fixedFrequencyScore(own.frequency);
+    const m = fixedMonetaryScore(own.monetary_units, population.revenueUnits, population.orders);
+    return { recency_days, frequency: own.frequency, monetary: own.monetary, r, f, m, segment: segmentOf(r, f, m), population: n, scoring };
   }
   // More whole days than `recency_days` ⟺ as_of − last ≥ (recency_days + 1) days ⟺ last ≤ as_of − (recency_days + 1) days.
   const r = quintileScore(upperBound(population.lastMs, asOfMs - (recency_days + 1) * DAY_MS), n);
   const f = quintileScore(lowerBound(population.frequency, own.frequency), n);
   const m = quintileScore(lowerBound(population.monetary, own.monetary), n);
-  return { recency_days, frequency: own.frequency, monetary: own.monetary, r, f, m, segment: segmentOf(r, f, m), population: n };
+  return { recency_days, frequency: own.frequency, monetary: own.monetary, r, f, m, segment: segmentOf(r, f, m), population: n, scoring };
 }

@@ -2,6 +2,7 @@ import type { QueryRunner } from '../clickhouse/query-runner.js';
 import { asOfParams } from '../params/as-of-param.js';
 import { isoTime } from './iso-time.js';
 import { customerOf, joinPersonMap, PERSON_MAP_CTE } from './person-id.js';
+import { fixedFrequencySql, fixedMonetarySql, fixedRecencySql, revenueUnitsSql, scoringFor, type RfmScoring } from './rfm-scoring-rule.js';
 
 /**
  * RFM over every customer of a site, as of a moment.
@@ -13,8 +14,10 @@ import { customerOf, joinPersonMap, PERSON_MAP_CTE } from './person-id.js';
  *
  * Only buyers (frequency ≥ 1) are scored, as RFM practice does: ranking the many customers who never bought
  * together with the buyers piles them into the bottom quintiles and squeezes every buyer into the top ones.
- * Scores 1–5 (quintiles with a tie rule): score = 1 + floor(5 × W / N), W = buyers with a strictly worse
- * value, N = all buyers. Equal values always share a score, the lower one of the positions they span.
+ * Scores 1–5, by one of two rules chosen by the number N of buyers (rfm-scoring-rule.ts): from the quintile
+ * population on, quintiles with a tie rule: score = 1 + floor(5 × W / N), W = buyers with a strictly worse
+ * value (equal values always share a score, the lower one of the positions they span); below it, fixed thresholds
+ * on days, orders and revenue in average orders.
  * Segments from R and FM = round-half-up((F + M) / 2), first match wins — see SEGMENT_SQL and
  * docs/api-customers.md. Customers who never bought get no scores and the segment NO_PURCHASE_SEGMENT; they are
  * listed only when asked for (`include = 'all'`).
@@ -76,6 +79,7 @@ base AS (
     b.frequency AS frequency,
     toFloat64(b.monetary) AS monetary,
     if(b.frequency > 0, toNullable(b.last_purchase), NULL) AS last_purchase,
+    ${revenueUnitsSql('b.monetary')} AS monetary_units,
     if(a.cust != '', greatest(a.last_activity, b.last_purchase), b.last_purchase) AS last_activity,
     intDiv(toUnixTimestamp64Milli({as_of:DateTime64(3, 'UTC')}) - toUnixTimestamp64Milli(if({basis:String} = 'activity', last_activity, assumeNotNull(last_purchase))), 86400000) AS days,
     if({basis:String} = 'purchase' AND b.frequency = 0, NULL, toNullable(days)) AS recency_days
@@ -83,27 +87,41 @@ base AS (
   FULL OUTER JOIN buyers AS b ON a.cust = b.cust
 )`;
 
+/** 1 + floor(5 × (rank − 1) / N) among the buyers, ordered worst first (rank − 1 = buyers strictly worse). */
+const quintileSql = (order: string) => `toUInt8(1 + intDiv(5 * (rank() OVER (PARTITION BY buyer ORDER BY ${order}) - 1), count() OVER (PARTITION BY buyer)))`;
+
 /**
- * Adds r, f, m (null for non-buyers) and segment to every base row. Buyers and non-buyers are separate window
- * partitions, so a buyer's rank (1 + buyers strictly before it = strictly worse) and N count buyers only. A buyer
- * always has a recency on either basis (the last activity is never before the last purchase).
+ * Adds r, f, m (null for non-buyers), segment and the rule that scored them to every base row. Buyers and non-buyers
+ * are separate window partitions, so a buyer's rank (1 + buyers strictly before it = strictly worse) and N count
+ * buyers only; `buyers_n`, the orders and revenue of all buyers are on every row. A buyer always has a recency on
+ * either basis (the last activity is never before the last purchase).
  */
 const SCORED_SQL = `
 SELECT
   customer_id, recency_days, frequency, monetary, last_purchase, last_activity, buyer,
-  if(buyer, toNullable(1 + intDiv(5 * (rank() OVER (PARTITION BY buyer ORDER BY assumeNotNull(recency_days) DESC) - 1), count() OVER (PARTITION BY buyer))), NULL) AS r,
-  if(buyer, toNullable(1 + intDiv(5 * (rank() OVER (PARTITION BY buyer ORDER BY frequency ASC) - 1), count() OVER (PARTITION BY buyer))), NULL) AS f,
-  if(buyer, toNullable(1 + intDiv(5 * (rank() OVER (PARTITION BY buyer ORDER BY monetary ASC) - 1), count() OVER (PARTITION BY buyer))), NULL) AS m,
+  countIf(buyer) OVER () AS buyers_n,
+  buyers_n >= {quintile_min_buyers:UInt32} AS by_quintiles,
+  sumIf(monetary_units, buyer) OVER () AS total_units,
+  sumIf(frequency, buyer) OVER () AS total_orders,
+  if(buyer, toNullable(toUInt8(if(by_quintiles, ${quintileSql('assumeNotNull(recency_days) DESC')}, ${fixedRecencySql('assumeNotNull(recency_days)')}))), NULL) AS r,
+  if(buyer, toNullable(toUInt8(if(by_quintiles, ${quintileSql('frequency ASC')}, ${fixedFrequencySql('frequency')}))), NULL) AS f,
+  if(buyer, toNullable(toUInt8(if(by_quintiles, ${quintileSql('monetary ASC')}, ${fixedMonetarySql('monetary_units', 'total_units', 'total_orders')}))), NULL) AS m,
   intDiv(assumeNotNull(f) + assumeNotNull(m) + 1, 2) AS fm,
   if(buyer, ${SEGMENT_SQL}, '${NO_PURCHASE_SEGMENT}') AS segment
 FROM (SELECT *, frequency > 0 AS buyer FROM base)`;
+
+/** Buyers before as_of: N of the scoring rule, read from orders alone when no listed row carries it. */
+const BUYER_COUNT_SQL = `
+WITH ${PERSON_MAP_CTE},
+${BUYERS_CTE}
+SELECT count() AS n FROM buyers`;
 
 const LIST_SQL = `
 WITH ${RFM_BASE_CTES}
 SELECT customer_id, recency_days, frequency, monetary, r, f, m, segment,
   if(isNull(last_purchase), NULL, ${isoTime('assumeNotNull(last_purchase)')}) AS last_purchase,
   ${isoTime('last_activity')} AS last_activity,
-  count() OVER () AS total
+  buyers_n, count() OVER () AS total
 FROM (${SCORED_SQL})
 WHERE ({include:String} = 'all' OR buyer) AND ({segment:String} = '' OR segment = {segment:String})
 ORDER BY monetary DESC, customer_id ASC
@@ -112,7 +130,7 @@ LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
 const SEGMENTS_SQL = `
 WITH ${RFM_BASE_CTES}
 SELECT segment, count() AS customers, sum(s.monetary) AS segment_monetary, sum(s.frequency) AS orders,
-  avg(s.frequency) AS avg_frequency, avg(s.monetary) AS avg_monetary, avgOrNull(s.recency_days) AS avg_recency_days
+  avg(s.frequency) AS avg_frequency, avg(s.monetary) AS avg_monetary, avgOrNull(s.recency_days) AS avg_recency_days, max(s.buyers_n) AS buyers_n
 FROM (${SCORED_SQL}) AS s
 WHERE {include:String} = 'all' OR s.buyer
 GROUP BY segment`;
@@ -122,6 +140,14 @@ export interface RfmQuery {
   asOf: Date;
   basis: RecencyBasis;
   include: RfmInclude;
+  /** Buyers from which quintiles score (rfm-scoring-rule.ts). */
+  quintileMinBuyers: number;
+}
+
+/** Which rule scored the answer, and over how many buyers. */
+export interface RfmRuleApplied {
+  scoring: RfmScoring;
+  buyers: number;
 }
 
 export interface RfmRow {
@@ -138,16 +164,27 @@ export interface RfmRow {
   last_activity: string;
 }
 
-const rfmParams = (q: RfmQuery) => ({ site: q.site, basis: q.basis, include: q.include, ...asOfParams(q.asOf) });
+const rfmParams = (q: RfmQuery) => ({ site: q.site, basis: q.basis, include: q.include, quintile_min_buyers: q.quintileMinBuyers, ...asOfParams(q.asOf) });
+
+async function countBuyers(runner: QueryRunner, q: RfmQuery): Promise<number> {
+  const [row] = await runner.rows<{ n: number }>(BUYER_COUNT_SQL, { site: q.site, ...asOfParams(q.asOf) });
+  return Number(row?.n ?? 0);
+}
+
+const ruleApplied = (buyers: number, q: RfmQuery): RfmRuleApplied => ({ scoring: scoringFor(buyers, q.quintileMinBuyers), buyers });
 
 export async function queryRfmList(
   runner: QueryRunner,
   q: RfmQuery & { segment?: CustomerSegment | undefined; limit: number; offset: number },
-): Promise<{ total: number; customers: RfmRow[] }> {
-  const rows = await runner.rows<RfmRow & { total: number }>(LIST_SQL, { ...rfmParams(q), segment: q.segment ?? '', limit: q.limit, offset: q.offset });
-  // The filtered total rides on every row; a page past the end has no row to carry it, hence the fallback query.
-  const total = rows[0]?.total ?? (q.offset > 0 ? (await queryRfmList(runner, { ...q, offset: 0, limit: 1 })).total : 0);
-  return { total, customers: rows.map(({ total: _total, ...row }) => row) };
+): Promise<RfmRuleApplied & { total: number; customers: RfmRow[] }> {
+  const rows = await runner.rows<RfmRow & { total: number; buyers_n: number }>(LIST_SQL, { ...rfmParams(q), segment: q.segment ?? '', limit: q.limit, offset: q.offset });
+  const first = rows[0];
+  const customers = rows.map(({ total: _total, buyers_n: _n, ...row }) => row);
+  if (first) return { ...ruleApplied(Number(first.buyers_n), q), total: first.total, customers };
+  // The filtered total and N ride on every row; an empty page has no row to carry them, hence the fallback queries
+  // (N from orders alone, which is cheap).
+  const [total, buyers] = await Promise.all([q.offset > 0 ? queryRfmList(runner, { ...q, offset: 0, limit: 1 }).then((r) => r.total) : 0, countBuyers(runner, q)]);
+  return { ...ruleApplied(buyers, q), total, customers };
 }
 
 export interface RfmSegmentSummary {
@@ -162,15 +199,16 @@ export interface RfmSegmentSummary {
 }
 
 /** Every segment, empty ones included, in the documented order; "No purchase yet" only with include = 'all'. */
-export async function queryRfmSegments(runner: QueryRunner, q: RfmQuery): Promise<{ customers: number; segments: RfmSegmentSummary[] }> {
-  const rows = (await runner.rows<Omit<RfmSegmentSummary, 'share' | 'monetary'> & { segment_monetary: number }>(SEGMENTS_SQL, rfmParams(q))).map(
-    ({ segment_monetary, ...row }) => ({ ...row, monetary: segment_monetary }),
-  );
+export async function queryRfmSegments(runner: QueryRunner, q: RfmQuery): Promise<RfmRuleApplied & { customers: number; segments: RfmSegmentSummary[] }> {
+  const raw = await runner.rows<Omit<RfmSegmentSummary, 'share' | 'monetary'> & { segment_monetary: number; buyers_n: number }>(SEGMENTS_SQL, rfmParams(q));
+  // Every row carries N; no row at all means no customer, so no buyer either.
+  const buyers = Number(raw[0]?.buyers_n ?? 0);
+  const rows = raw.map(({ segment_monetary, buyers_n: _n, ...row }) => ({ ...row, monetary: segment_monetary }));
   const customers = rows.reduce((n, r) => n + r.customers, 0);
   const segments = (q.include === 'all' ? CUSTOMER_SEGMENTS : RFM_SEGMENTS).map((segment) => {
     const row = rows.find((r) => r.segment === segment);
     if (!row) return { segment, customers: 0, share: 0, orders: 0, monetary: 0, avg_frequency: null, avg_monetary: null, avg_recency_days: null };
     return { ...row, segment, share: customers > 0 ? row.customers / customers : 0 };
   });
-  return { customers, segments };
+  return { ...ruleApplied(buyers, q), customers, segments };
 }

@@ -45,6 +45,7 @@ beforeAll(async () => {
     database: ctx.database,
     now: () => new Date('2026-12-01T00:00:00Z'),
     logError: () => undefined,
+    rfm: { quintileMinBuyers: 1 },
     erasureHooks: [keyValueErasureHook({ name: 'identity-cache', keyValue: kv, keys: (s) => s.anonymousIds.map((a) => identityKey(s.site, a)) })],
   });
 });

@@ -10,7 +10,9 @@ import { getJson, loadFixture } from '../testing/index.js';
  * cache must never answer with a population older than the data (seen: m 6, "Can't lose", population 1 right after
  * new data while /rfm said 5/5/5 "Champions").
  */
+/** Quintiles forced (the hand-computed scores below), and the default rule (fixed thresholds for these few buyers). */
 let app: QueryApi;
+let defaultApp: QueryApi;
 let client: ClickHouseClient;
 let database: string;
 let now = new Date('2026-12-01T00:00:00Z');
@@ -20,31 +22,36 @@ beforeAll(async () => {
   client = ctx.client;
   database = ctx.database;
   await loadFixture(client, database, CUSTOMER_FIXTURE);
-  app = createQueryApi({ clickhouse: client, database, now: () => now, logError: () => undefined });
+  app = createQueryApi({ clickhouse: client, database, now: () => now, logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
+  defaultApp = createQueryApi({ clickhouse: client, database, now: () => now, logError: () => undefined });
 });
 
 type Scores = { customer_id: string; r: number | null; f: number | null; m: number | null; segment: string; recency_days: number | null; frequency: number; monetary: number };
 
-async function rfmList(basis: string): Promise<Scores[]> {
-  const res = await getJson(app, `/api/v1/rfm?site=shop-1&recency_basis=${basis}&include=all&limit=1000`, CUSTOMER_KEY);
+async function rfmList(api: QueryApi, basis: string): Promise<{ scoring: string; buyers: number; customers: Scores[] }> {
+  const res = await getJson(api, `/api/v1/rfm?site=shop-1&recency_basis=${basis}&include=all&limit=1000`, CUSTOMER_KEY);
   expect(res.status).toBe(200);
-  return res.body.customers;
+  return res.body;
 }
 
-/** Every customer /rfm lists gets the same scores and values in their profile; both bases. */
+/** Every customer /rfm lists gets the same scores, values and rule in their profile; both bases, both rules. */
 async function expectProfilesAgreeWithRfm(): Promise<void> {
-  for (const basis of ['purchase', 'activity']) {
-    const list = await rfmList(basis);
-    const buyers = list.filter((row) => row.r !== null).length;
-    for (const row of list) {
-      const p = await getJson(app, `/api/v1/customers/${row.customer_id}?site=shop-1&recency_basis=${basis}`, CUSTOMER_KEY);
-      expect(p.status).toBe(200);
-      const { r, f, m, segment, recency_days, frequency, monetary, population } = p.body.rfm;
-      expect({ customer_id: row.customer_id, r, f, m, segment, recency_days, frequency, monetary }).toEqual({
-        customer_id: row.customer_id, r: row.r, f: row.f, m: row.m, segment: row.segment, recency_days: row.recency_days, frequency: row.frequency, monetary: row.monetary,
-      });
-      expect(population).toBe(buyers);
-      for (const score of [r, f, m]) if (score !== null) expect(score >= 1 && score <= 5).toBe(true);
+  for (const [api, rule] of [[app, 'quintiles'], [defaultApp, 'fixed_thresholds']] as const) {
+    for (const basis of ['purchase', 'activity']) {
+      const { scoring, buyers: listBuyers, customers: list } = await rfmList(api, basis);
+      expect(scoring).toBe(rule);
+      const buyers = list.filter((row) => row.r !== null).length;
+      expect(listBuyers).toBe(buyers);
+      for (const row of list) {
+        const p = await getJson(api, `/api/v1/customers/${row.customer_id}?site=shop-1&recency_basis=${basis}`, CUSTOMER_KEY);
+        expect(p.status).toBe(200);
+        const { r, f, m, segment, recency_days, frequency, monetary, population } = p.body.rfm;
+        expect({ customer_id: row.customer_id, r, f, m, segment, recency_days, frequency, monetary, scoring: p.body.rfm.scoring }).toEqual({
+          customer_id: row.customer_id, r: row.r, f: row.f, m: row.m, segment: row.segment, recency_days: row.recency_days, frequency: row.frequency, monetary: row.monetary, scoring,
+        });
+        expect(population).toBe(buyers);
+        for (const score of [r, f, m]) if (score !== null) expect(score >= 1 && score <= 5).toBe(true);
+      }
     }
   }
 }

@@ -12,7 +12,8 @@ let runner: QueryRunner;
 beforeAll(async () => {
   const ctx = await freshClickHouseDatabase();
   await loadFixture(ctx.client, ctx.database, { ...CUSTOMER_FIXTURE, apiKeys: [...(CUSTOMER_FIXTURE.apiKeys ?? []), { key: 'sk_other_site', siteIds: ['shop-2'] }] });
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined });
+  // The quintile rule forced on the 4 buyers, as in rfm.integration.test.ts (the default rule: rfm-small-shops.integration.test.ts).
+  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
   runner = createQueryRunner({ client: ctx.client, database: ctx.database, maxExecutionTimeSeconds: 10 });
 });
 
@@ -31,7 +32,7 @@ describe('GET /api/v1/customers/{id}', () => {
       last_seen: '2026-11-29T20:03:00.000Z',
       anonymous_ids: ['a1', 'a1b'],
       // Scored among the 4 buyers exactly as in rfm.integration.test.ts (c4 and c6 never bought: not in the population).
-      rfm: { recency_basis: 'purchase', recency_days: 1, frequency: 3, monetary: 600, r: 4, f: 4, m: 3, segment: 'Champions', population: 4 },
+      rfm: { recency_basis: 'purchase', recency_days: 1, frequency: 3, monetary: 600, r: 4, f: 4, m: 3, segment: 'Champions', population: 4, scoring: 'quintiles' },
       lifetime_value: { orders: 3, revenue: 600 },
       orders: [
         { order_id: 'o1', ts: '2026-11-29T10:00:00.000Z', revenue: 100, currency: 'EUR', items_count: 2, channel: 'direct' },
@@ -54,7 +55,7 @@ describe('GET /api/v1/customers/{id}', () => {
 
   it('RFM on the activity basis matches GET /rfm', async () => {
     const res = await profile('c1', '&recency_basis=activity');
-    expect(res.body.rfm).toEqual({ recency_basis: 'activity', recency_days: 1, frequency: 3, monetary: 600, r: 4, f: 4, m: 3, segment: 'Champions', population: 4 });
+    expect(res.body.rfm).toEqual({ recency_basis: 'activity', recency_days: 1, frequency: 3, monetary: 600, r: 4, f: 4, m: 3, segment: 'Champions', population: 4, scoring: 'quintiles' });
     for (const basis of ['purchase', 'activity']) {
       const list = await getJson(app, `/api/v1/rfm?site=shop-1&recency_basis=${basis}&include=all`, CUSTOMER_KEY);
       expect(list.body.customers).toHaveLength(6);
@@ -82,7 +83,7 @@ describe('GET /api/v1/customers/{id}', () => {
     const c4 = await profile('c4');
     expect(c4.body).toMatchObject({
       last_seen: '2026-11-28T12:00:00.000Z',
-      rfm: { recency_days: null, frequency: 0, monetary: 0, r: null, f: null, m: null, segment: 'No purchase yet', population: 4 },
+      rfm: { recency_days: null, frequency: 0, monetary: 0, r: null, f: null, m: null, segment: 'No purchase yet', population: 4, scoring: 'quintiles' },
       lifetime_value: { orders: 0, revenue: 0 },
       orders: [],
       emails: { opens: 0, machine_opens: 1, clicks: 0, campaigns: [] },

@@ -6,6 +6,7 @@ import { eraseCustomer } from '../queries/customer-erasure.js';
 import { queryCustomerProfile } from '../queries/customer-profile.js';
 import { CUSTOMER_SEGMENTS } from '../queries/rfm.js';
 import { scoreCustomer } from '../queries/rfm-scoring.js';
+import { RFM_SCORING, RFM_SCORING_DESCRIPTION } from '../queries/rfm-scoring-rule.js';
 import { BEARER_SECURITY, createRouter } from './create-router.js';
 import { recencyBasisParam } from './rfm.js';
 import type { WriteRouteDeps } from './write-route-deps.js';
@@ -28,11 +29,12 @@ const ProfileSchema = z
       recency_days: z.number().int().nullable(),
       frequency: z.number().int(),
       monetary: z.number(),
-      r: z.number().int().nullable().openapi({ description: 'Quintile among buyers; null (segment "No purchase yet") when the customer never bought.' }),
-      f: z.number().int().nullable(),
-      m: z.number().int().nullable(),
+      r: z.number().int().min(1).max(5).nullable().openapi({ description: 'Score 1–5 by the rule in `scoring`, as GET /rfm; null (segment "No purchase yet") when the customer never bought.' }),
+      f: z.number().int().min(1).max(5).nullable(),
+      m: z.number().int().min(1).max(5).nullable(),
       segment: z.enum(CUSTOMER_SEGMENTS),
-      population: z.number().int().openapi({ description: 'Buyers the scores rank against: the same population GET /rfm ranks, for the same data.' }),
+      population: z.number().int().openapi({ description: 'Buyers of the site: the same population GET /rfm scores (and ranks, with quintiles), for the same data.' }),
+      scoring: z.enum(RFM_SCORING).openapi({ description: RFM_SCORING_DESCRIPTION }),
     }),
     lifetime_value: z.object({ orders: z.number().int(), revenue: z.number() }),
     orders: z.array(z.object({ order_id: z.string(), ts: z.string(), revenue: z.number(), currency: z.string(), items_count: z.number().int(), channel: z.string() })),
@@ -113,7 +115,7 @@ export function customerRoutes(deps: WriteRouteDeps) {
           first_seen: profile.summary.first_seen,
           last_seen: profile.summary.last_seen,
           anonymous_ids: profile.anonymousIds.linked,
-          rfm: { recency_basis, ...scoreCustomer(population, id, asOf) },
+          rfm: { recency_basis, ...scoreCustomer(population, id, asOf, deps.rfmQuintileMinBuyers) },
           lifetime_value: profile.lifetime,
           orders: profile.orders,
           sessions: profile.sessions,

@@ -4,16 +4,22 @@ import { createQueryApi, type QueryApi } from '../create-query-api.js';
 import { createQueryRunner } from '../clickhouse/query-runner.js';
 import { SEGMENT_SQL } from '../queries/rfm.js';
 import { segmentOf } from '../queries/rfm-scoring.js';
+import { fixedFrequencyScore, fixedFrequencySql, fixedMonetaryScore, fixedMonetarySql, fixedRecencyScore, fixedRecencySql } from '../queries/rfm-scoring-rule.js';
+import fc from 'fast-check';
 import { CUSTOMER_FIXTURE, CUSTOMER_KEY } from '../testing/customer-fixture.js';
 import { getJson, loadFixture } from '../testing/index.js';
 
 let app: QueryApi;
+/** The default rule: the fixture's 4 buyers are far fewer than 100, so fixed thresholds score them. */
+let defaultApp: QueryApi;
 let ctx: Awaited<ReturnType<typeof freshClickHouseDatabase>>;
 
 beforeAll(async () => {
   ctx = await freshClickHouseDatabase();
   await loadFixture(ctx.client, ctx.database, CUSTOMER_FIXTURE);
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-10T00:00:00Z'), logError: () => undefined });
+  // The quintile rule forced on the small fixture, so its tie rule can be checked by hand on 4 buyers.
+  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-10T00:00:00Z'), logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
+  defaultApp = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-10T00:00:00Z'), logError: () => undefined });
 });
 
 const rfm = (query: string) => getJson(app, `/api/v1/rfm?site=shop-1&as_of=2026-11-30&${query}`, CUSTOMER_KEY);
@@ -35,7 +41,7 @@ describe('GET /api/v1/rfm', () => {
   it('purchase basis: buyers only, scored among buyers, ties share the lower score', async () => {
     const res = await rfm('');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ as_of: '2026-12-01T00:00:00.000Z', recency_basis: 'purchase', include: 'buyers', total: 4 });
+    expect(res.body).toMatchObject({ as_of: '2026-12-01T00:00:00.000Z', recency_basis: 'purchase', include: 'buyers', scoring: 'quintiles', buyers: 4, total: 4 });
     expect(res.body.customers.map((c: { customer_id: string }) => c.customer_id)).toEqual(['c1', 'c3', 'c2', 'c5']);
     expect(pick(res.body.customers)).toEqual({
       c1: [1, 3, 600, 4, 4, 3, 'Champions'],
@@ -111,7 +117,11 @@ describe('GET /api/v1/rfm', () => {
     expect(page.body.total).toBe(6);
     expect(page.body.customers.map((c: { customer_id: string }) => c.customer_id)).toEqual(['c2', 'c5']);
     const past = await rfm('limit=2&offset=50');
-    expect(past.body).toMatchObject({ total: 4, customers: [] });
+    expect(past.body).toMatchObject({ total: 4, customers: [], scoring: 'quintiles', buyers: 4 });
+    // An empty answer still says which rule scored the site (N read from orders alone).
+    const empty = await rfm('segment=Loyal');
+    expect(empty.body).toMatchObject({ total: 0, customers: [], scoring: 'quintiles', buyers: 4 });
+    expect((await getJson(defaultApp, '/api/v1/rfm?site=shop-1&as_of=2026-11-30&segment=Lost', CUSTOMER_KEY)).body).toMatchObject({ total: 0, scoring: 'fixed_thresholds', buyers: 4 });
   });
 
   it('400 naming the parameter for bad input', async () => {
@@ -125,12 +135,50 @@ describe('GET /api/v1/rfm', () => {
   });
 });
 
+/*
+ * The default rule on the same data: 4 buyers < 100 → fixed thresholds. As of 12-01 00:00, purchase basis; the
+ * buyers' 7 orders total 1270, so the average order is 181.43 and M = round-half-up(revenue × 7 / 1270), within 1–5.
+ *   c1 1 d → R5; 3 orders → F3; 600 → 3.31 → M3; FM 3 → Loyal (R ≥ 3, FM ≥ 3; FM < 4 so not Champions)
+ *   c3 47 d → R4; F2; 600 → M3; FM ⌊6/2⌋ = 3 → Loyal
+ *   c2 6 d → R5; F1; 50 → 0.28 → M1; FM 1 → New (R ≥ 4, FM = 1)
+ *   c5 183 d → R2 (181–365); F1; 20 → 0.11 → M1; FM 1 → Hibernating (R = 2, FM ≤ 2)
+ * (Quintiles, above: Champions, At risk, Potential loyalist, Lost.) The activity basis moves no buyer across a
+ * recency threshold (c2 5 d, the others as above).
+ */
+describe('the default rule on a small shop: fixed thresholds', () => {
+  it('/rfm says which rule scored and scores by the thresholds, on both bases', async () => {
+    for (const basis of ['purchase', 'activity']) {
+      const res = await getJson(defaultApp, `/api/v1/rfm?site=shop-1&as_of=2026-11-30&include=all&recency_basis=${basis}`, CUSTOMER_KEY);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ scoring: 'fixed_thresholds', buyers: 4, total: 6 });
+      expect(Object.fromEntries(res.body.customers.map((c: Record<string, unknown>) => [c.customer_id, [c.r, c.f, c.m, c.segment]]))).toEqual({
+        c1: [5, 3, 3, 'Loyal'],
+        c3: [4, 2, 3, 'Loyal'],
+        c2: [5, 1, 1, 'New'],
+        c5: [2, 1, 1, 'Hibernating'],
+        c4: [null, null, null, 'No purchase yet'],
+        c6: [null, null, null, 'No purchase yet'],
+      });
+    }
+  });
+
+  it('/rfm/segments counts the same segments and says which rule', async () => {
+    const res = await getJson(defaultApp, '/api/v1/rfm/segments?site=shop-1&as_of=2026-11-30', CUSTOMER_KEY);
+    expect(res.body).toMatchObject({ scoring: 'fixed_thresholds', buyers: 4, customers: 4 });
+    const bySegment = Object.fromEntries(res.body.segments.map((s: Record<string, unknown>) => [s.segment, s.customers]));
+    expect(bySegment).toEqual({ Champions: 0, Loyal: 2, 'Potential loyalist': 0, New: 1, 'At risk': 0, "Can't lose": 0, Hibernating: 1, Lost: 0 });
+    // A site without any customer: no buyer, so the fixed thresholds (and nothing to score).
+    const none = await getJson(defaultApp, '/api/v1/rfm/segments?site=shop-1&as_of=2020-01-01', CUSTOMER_KEY);
+    expect(none.body).toMatchObject({ scoring: 'fixed_thresholds', buyers: 0, customers: 0 });
+  });
+});
+
 describe('GET /api/v1/rfm/segments', () => {
   // The segments of the first test: one buyer each in Champions, At risk, Potential loyalist, Lost.
   it('sizes and value of every segment, empty ones included; buyers only by default', async () => {
     const res = await getJson(app, '/api/v1/rfm/segments?site=shop-1&as_of=2026-11-30', CUSTOMER_KEY);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ include: 'buyers', customers: 4 });
+    expect(res.body).toMatchObject({ include: 'buyers', scoring: 'quintiles', buyers: 4, customers: 4 });
     const bySegment = Object.fromEntries(res.body.segments.map((s: Record<string, unknown>) => [s.segment, [s.customers, s.orders, s.monetary, s.avg_recency_days]]));
     expect(bySegment).toEqual({
       Champions: [1, 3, 600, 1],
@@ -168,6 +216,40 @@ describe('segment rules', () => {
   });
 });
 
+describe('fixed thresholds: the TypeScript used by profiles and the SQL of /rfm are one rule', () => {
+  it('agree on generated values, boundaries and huge sums included (exact integer arithmetic on both sides)', async () => {
+    const runner = createQueryRunner({ client: ctx.client, database: ctx.database, maxExecutionTimeSeconds: 10 });
+    const cases = fc.sample(
+      fc.record({
+        days: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.constantFrom(0, 30, 31, 90, 91, 180, 181, 365, 366), fc.integer({ min: 0, max: 2_000_000 })),
+        orders: fc.oneof(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 1_000_000_000 })),
+        units: fc.bigInt({ min: 0n, max: 10n ** 22n }),
+        totalOrders: fc.integer({ min: 1, max: 1_000_000_000 }),
+        totalUnits: fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 26n }), fc.constant(0n)),
+      }),
+      { numRuns: 500, seed: 19 },
+    );
+    // Exact half-way cases: revenue of 2.5 and 0.5 average orders.
+    cases.push({ days: 0, orders: 1, units: 25n, totalOrders: 10, totalUnits: 100n }, { days: 0, orders: 1, units: 5n, totalOrders: 10, totalUnits: 100n });
+    const rows = await runner.rows<{ r: number; f: number; m: number }>(
+      `SELECT ${fixedRecencySql('c.1')} AS r, ${fixedFrequencySql('c.2')} AS f, ${fixedMonetarySql('c.3', 'c.5', 'c.4')} AS m
+       FROM (SELECT arrayJoin(arrayZip({days:Array(UInt32)}, {orders:Array(UInt64)}, arrayMap(x -> toInt256(x), {units:Array(String)}), {total_orders:Array(UInt64)}, arrayMap(x -> toInt256(x), {total_units:Array(String)}))) AS c)`,
+      {
+        days: cases.map((c) => c.days),
+        orders: cases.map((c) => c.orders),
+        units: cases.map((c) => c.units.toString()),
+        total_orders: cases.map((c) => c.totalOrders),
+        total_units: cases.map((c) => c.totalUnits.toString()),
+      },
+    );
+    expect(rows.map((r) => [r.r, r.f, r.m])).toEqual(
+      cases.map((c) => [fixedRecencyScore(c.days), fixedFrequencyScore(c.orders), fixedMonetaryScore(c.units, c.totalUnits, c.totalOrders)]),
+    );
+    expect(rows.at(-2)!.m).toBe(3);
+    expect(rows.at(-1)!.m).toBe(1);
+  });
+});
+
 describe('openapi', () => {
   it('documents every part-2 operation', async () => {
     const doc = await (await app.request('/openapi.json')).json();
@@ -179,5 +261,12 @@ describe('openapi', () => {
     const body = JSON.stringify(doc.paths['/api/v1/audiences/preview'].post.requestBody);
     expect(body).toContain('"all"');
     expect(body).toContain('#/components/schemas/AudienceCondition');
+    // Which RFM rule scored: on /rfm, /rfm/segments and the profile's rfm block, with its meaning.
+    for (const schema of ['RfmList', 'RfmSegments']) {
+      expect(doc.components.schemas[schema].properties.scoring).toMatchObject({ enum: ['quintiles', 'fixed_thresholds'], description: expect.stringContaining('100 buyers') });
+      expect(doc.components.schemas[schema].required).toEqual(expect.arrayContaining(['scoring', 'buyers']));
+    }
+    expect(JSON.stringify(doc.paths['/api/v1/customers/{id}'].get.responses['200'])).toContain('#/components/schemas/CustomerProfile');
+    expect(doc.components.schemas.CustomerProfile.properties.rfm.properties.scoring).toMatchObject({ enum: ['quintiles', 'fixed_thresholds'] });
   });
 });

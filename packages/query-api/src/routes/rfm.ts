@@ -5,6 +5,7 @@ import { offsetParam } from '../params/offset-param.js';
 import { resolveRowLimit, rowLimitParam } from '../params/row-limit.js';
 import { siteParam } from '../params/site-param.js';
 import { CUSTOMER_SEGMENTS, NO_PURCHASE_SEGMENT, queryRfmList, queryRfmSegments, RFM_INCLUDE } from '../queries/rfm.js';
+import { RFM_SCORING, RFM_SCORING_DESCRIPTION } from '../queries/rfm-scoring-rule.js';
 import { BEARER_SECURITY, createRouter } from './create-router.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -46,7 +47,7 @@ const RfmCustomerSchema = z
     recency_days: z.number().int().nullable().openapi({ description: 'Whole days since the last purchase/activity; null: never purchased (purchase basis).' }),
     frequency: z.number().int(),
     monetary: z.number(),
-    r: z.number().int().min(1).max(5).nullable().openapi({ description: 'Quintile among buyers; null for a customer without purchases.' }),
+    r: z.number().int().min(1).max(5).nullable().openapi({ description: 'Score 1–5 by the rule in `scoring`; null for a customer without purchases.' }),
     f: z.number().int().min(1).max(5).nullable(),
     m: z.number().int().min(1).max(5).nullable(),
     segment: z.enum(CUSTOMER_SEGMENTS),
@@ -55,8 +56,20 @@ const RfmCustomerSchema = z
   })
   .openapi('RfmCustomer');
 
+const scoringSchema = z.enum(RFM_SCORING).openapi({ description: RFM_SCORING_DESCRIPTION });
+const buyersSchema = z.number().int().openapi({ description: 'Buyers (customers with an order before as_of) of the site: N of the scoring rule, whatever the filters.' });
+
 const RfmListSchema = z
-  .object({ site: z.string(), as_of: z.string(), recency_basis: z.enum(['purchase', 'activity']), include: z.enum(RFM_INCLUDE), total: z.number().int(), customers: z.array(RfmCustomerSchema) })
+  .object({
+    site: z.string(),
+    as_of: z.string(),
+    recency_basis: z.enum(['purchase', 'activity']),
+    include: z.enum(RFM_INCLUDE),
+    scoring: scoringSchema,
+    buyers: buyersSchema,
+    total: z.number().int(),
+    customers: z.array(RfmCustomerSchema),
+  })
   .openapi('RfmList');
 
 const SegmentSchema = z
@@ -73,7 +86,16 @@ const SegmentSchema = z
   .openapi('RfmSegment');
 
 const SegmentsSchema = z
-  .object({ site: z.string(), as_of: z.string(), recency_basis: z.enum(['purchase', 'activity']), include: z.enum(RFM_INCLUDE), customers: z.number().int(), segments: z.array(SegmentSchema) })
+  .object({
+    site: z.string(),
+    as_of: z.string(),
+    recency_basis: z.enum(['purchase', 'activity']),
+    include: z.enum(RFM_INCLUDE),
+    scoring: scoringSchema,
+    buyers: buyersSchema,
+    customers: z.number().int(),
+    segments: z.array(SegmentSchema),
+  })
   .openapi('RfmSegments');
 
 const rfmRoute = createRoute({
@@ -100,13 +122,22 @@ export function rfmRoutes(deps: RouteDeps) {
       const q = c.req.valid('query');
       const asOf = resolveAsOf(q.as_of, deps.now());
       const limit = resolveRowLimit(q.limit, deps.limits);
-      const result = await queryRfmList(deps.runner, { site: c.get('site'), asOf, basis: q.recency_basis, include: q.include, segment: q.segment, limit, offset: q.offset });
+      const result = await queryRfmList(deps.runner, {
+        site: c.get('site'),
+        asOf,
+        basis: q.recency_basis,
+        include: q.include,
+        quintileMinBuyers: deps.rfmQuintileMinBuyers,
+        segment: q.segment,
+        limit,
+        offset: q.offset,
+      });
       return c.json({ site: c.get('site'), as_of: asOf.toISOString(), recency_basis: q.recency_basis, include: q.include, ...result }, 200);
     })
     .openapi(segmentsRoute, async (c) => {
       const q = c.req.valid('query');
       const asOf = resolveAsOf(q.as_of, deps.now());
-      const result = await queryRfmSegments(deps.runner, { site: c.get('site'), asOf, basis: q.recency_basis, include: q.include });
+      const result = await queryRfmSegments(deps.runner, { site: c.get('site'), asOf, basis: q.recency_basis, include: q.include, quintileMinBuyers: deps.rfmQuintileMinBuyers });
       return c.json({ site: c.get('site'), as_of: asOf.toISOString(), recency_basis: q.recency_basis, include: q.include, ...result }, 200);
     });
 }

@@ -9,4 +9,6 @@ export interface RouteDeps {
   now: () => Date;
   /** Funnels' cache of each site's breakdown values (queries/breakdown-values.ts). */
   breakdownValues: BreakdownValues;
+  /** Buyers from which RFM scores by quintiles, below by fixed thresholds (queries/rfm-scoring-rule.ts); /rfm and profiles share it. */
+  rfmQuintileMinBuyers: number;
 }
