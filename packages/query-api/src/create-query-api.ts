@@ -12,6 +12,7 @@ import { createRfmPopulationCache } from './queries/rfm-population.js';
 import { audienceRoutes } from './routes/audiences.js';
 import { customerRoutes } from './routes/customers.js';
 import { productsAbcRoutes } from './routes/products-abc.js';
+import { revenueRoutes } from './routes/revenue.js';
 import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -98,6 +99,7 @@ export function createQueryApi(deps: QueryApiDeps) {
   app.route('/api/v1', audienceRoutes(writeDeps));
   app.route('/api/v1', customerRoutes(writeDeps));
   app.route('/api/v1', productsAbcRoutes(routeDeps));
+  app.route('/api/v1', revenueRoutes(routeDeps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
