@@ -1,6 +1,6 @@
 -- Per-visit attribution (issue 19): a visit's channel, source, medium, campaign (UTM and click id), referrer host and
--- search term are those of its landing — the session's earliest event by (derived ts, event_id), the same rule that
--- already gives sessions.channel/source/medium/utm_campaign. One tuple state holds them all, so every query reads one
+-- search term are those of its landing — the session's earliest event by (derived ts, event_id) that has a channel
+-- (the processor gives every event from a page one; rows without page context cannot be a landing). One tuple state holds them all, so every query reads one
 -- definition (packages/query-api/src/queries/visit-attribution.ts) and they can never disagree field by field.
 -- Tuple order: channel, source, medium, utm_source, utm_medium, utm_campaign, utm_term, utm_content, click_id_type,
 -- click_id, referrer_host, search_term.
@@ -32,9 +32,9 @@ SELECT
     argMinState(toString(country), (ts, event_id))                      AS country,
     argMinState(toString(device_type), (ts, event_id))                  AS device_type,
     -- qualified: bare `channel`/`source`/… would name the aliases above (aggregate inside aggregate)
-    argMinState((toString(e.channel), toString(e.source), toString(e.medium), toString(e.utm_source), toString(e.utm_medium),
+    argMinStateIf((toString(e.channel), toString(e.source), toString(e.medium), toString(e.utm_source), toString(e.utm_medium),
                  toString(e.utm_campaign), e.utm_term, e.utm_content, toString(e.click_id_type), e.click_id,
-                 toString(e.referrer_host), e.search_term), (e.ts, e.event_id)) AS attribution
+                 toString(e.referrer_host), e.search_term), (e.ts, e.event_id), e.channel != '') AS attribution
 FROM {{database}}.events AS e
 GROUP BY site_id, session_id;
 
@@ -62,8 +62,8 @@ SELECT
     argMinState(toString(utm_campaign), (ts, event_id)),
     argMinState(toString(country), (ts, event_id)),
     argMinState(toString(device_type), (ts, event_id)),
-    argMinState((toString(channel), toString(source), toString(medium), toString(utm_source), toString(utm_medium),
+    argMinStateIf((toString(channel), toString(source), toString(medium), toString(utm_source), toString(utm_medium),
                  toString(utm_campaign), utm_term, utm_content, toString(click_id_type), click_id,
-                 toString(referrer_host), search_term), (ts, event_id))
+                 toString(referrer_host), search_term), (ts, event_id), channel != '')
 FROM {{database}}.events
 GROUP BY site_id, session_id

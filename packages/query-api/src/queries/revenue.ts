@@ -1,6 +1,6 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
 import { EARLIEST_DATE, rangeParams, toClickHouseTime, type DateRange } from '../params/date-range.js';
-import { ORDER_TOUCHES_CTES, visitField, visitsCte } from './visit-attribution.js';
+import { VISITS_BY_DAY, orderTouchesCtes, visitField, visitsCte } from './visit-attribution.js';
 
 /** What revenue is grouped by: a field of the credited visit's attribution (the allowlist, never a client string). */
 export const REVENUE_DIMENSIONS = ['channel', 'source', 'medium', 'campaign', 'email_campaign'] as const;
@@ -26,7 +26,7 @@ WITH orders_in AS (
   FROM {db:Identifier}.orders FINAL
   WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
 ),
-${ORDER_TOUCHES_CTES},
+${orderTouchesCtes(VISITS_BY_DAY)},
 ${visitsCte('range_visits', `session_id IN (SELECT session_id FROM {db:Identifier}.session_days WHERE site_id = {site:String} AND day >= toDate({from:DateTime64(3, 'UTC')}) AND day <= toDate({to:DateTime64(3, 'UTC')}) AND visit = 1)`)},
 order_values AS (
   SELECT ${valueOf(credited, by)} AS value, count() AS orders, sum(revenue) AS revenue

@@ -46,6 +46,9 @@ export const visitsCte = (name: string, where = '') => `${name} AS (
   GROUP BY session_id
 )`;
 
+/** A touch that is not Direct (nor channel-less); case-insensitive, as imported history may spell it `direct`. */
+const NON_DIRECT = (tuple: string) => `lower(${visitField(tuple, 'channel')}) NOT IN ('direct', '')`;
+
 /** Default lookback of the multi-touch models (GA4's default for acquisition conversion events). */
 export const DEFAULT_LOOKBACK_DAYS = 30;
 export const MAX_LOOKBACK_DAYS = 90;
@@ -60,26 +63,27 @@ export const MAX_LOOKBACK_DAYS = 90;
  * - last_non_direct: the person's latest visit started within the lookback, at or before the order, whose channel is not
  *   Direct (GA4's "last non-direct click"); when every visit in the window was Direct, the order's own visit.
  * A person is stitched as everywhere else (person-id.ts): the linked customer, else the customer id the rows carry,
- * else the anonymous id. Needs `{site}`, `{db}`, `{lookback_days:UInt16}` and `{visits_from}`/`{visits_to}`
- * (DateTime64: a superset of every order's [ts - lookback, ts]).
+ * else the anonymous id. `candidateVisits` narrows the sessions read as touches (a superset of every order's
+ * lookback visits: a day range of session_days, or the customer's browsers); a constant fragment whose parameters
+ * the caller binds. Needs `{site}`, `{db}` and `{lookback_days:UInt16}`.
  */
-export const ORDER_TOUCHES_CTES = `${PERSON_MAP_CTE},
+export const orderTouchesCtes = (candidateVisits: string) => `${PERSON_MAP_CTE},
 order_people AS (
   SELECT o.*, if(pm.linked_customer != '', pm.linked_customer, if(o.customer_id != '', o.customer_id, o.anonymous_id)) AS person_id
   FROM orders_in AS o LEFT ANY JOIN person_map AS pm ON pm.anonymous_id = o.anonymous_id
 ),
-${visitsCte('window_visits', `session_id IN (SELECT session_id FROM {db:Identifier}.session_days WHERE site_id = {site:String} AND day >= toDate({visits_from:DateTime64(3, 'UTC')}) AND day <= toDate({visits_to:DateTime64(3, 'UTC')}) AND visit = 1)`)},
+${visitsCte('window_visits', candidateVisits)},
 person_visits AS (
   SELECT v.session_id AS session_id, v.started_at AS started_at, v.attribution AS attribution,
     if(pm.linked_customer != '', pm.linked_customer, if(v.customer_id != '', v.customer_id, v.anonymous_id)) AS person_id
   FROM window_visits AS v LEFT ANY JOIN person_map AS pm ON pm.anonymous_id = v.anonymous_id
-  WHERE person_id IN (SELECT person_id FROM order_people)
+  WHERE NOT v.is_bot AND person_id IN (SELECT person_id FROM order_people)
 ),
 touches AS (
   SELECT op.order_id AS order_id,
     argMin(pv.attribution, (pv.started_at, pv.session_id)) AS first_touch,
-    argMaxIf(pv.attribution, (pv.started_at, pv.session_id), ${visitField('pv.attribution', 'channel')} NOT IN ('Direct', '')) AS last_nd,
-    countIf(${visitField('pv.attribution', 'channel')} NOT IN ('Direct', '')) AS non_direct
+    argMaxIf(pv.attribution, (pv.started_at, pv.session_id), ${NON_DIRECT('pv.attribution')}) AS last_nd,
+    countIf(${NON_DIRECT('pv.attribution')}) AS non_direct
   FROM order_people AS op INNER JOIN person_visits AS pv ON pv.person_id = op.person_id
   WHERE pv.started_at <= op.ts AND pv.started_at >= op.ts - toIntervalDay({lookback_days:UInt16})
   GROUP BY op.order_id
@@ -94,3 +98,17 @@ order_touches AS (
   LEFT ANY JOIN order_visits AS ov ON ov.session_id = op.session_id
   LEFT ANY JOIN touches AS t ON t.order_id = op.order_id
 )`;
+
+/** Session ids of non-bot visits in session_days between `{visits_from}` and `{visits_to}` (DateTime64 parameters). */
+export const VISITS_BY_DAY = `session_id IN (SELECT session_id FROM {db:Identifier}.session_days WHERE site_id = {site:String} AND day >= toDate({visits_from:DateTime64(3, 'UTC')}) AND day <= toDate({visits_to:DateTime64(3, 'UTC')}) AND visit = 1)`;
+
+/** An attribution tuple as the API shows it (the fields a marketer reads; click ids stay in the tables). */
+export const attributionJson = (tuple: string) =>
+  `tuple(${visitField(tuple, 'channel')}, ${visitField(tuple, 'source')}, ${visitField(tuple, 'medium')}, ${visitField(tuple, 'campaign')})`;
+export interface Attribution {
+  channel: string;
+  source: string;
+  medium: string;
+  campaign: string;
+}
+export const toAttribution = ([channel, source, medium, campaign]: [string, string, string, string]): Attribution => ({ channel, source, medium, campaign });

@@ -265,10 +265,16 @@ describe('breakdown values: indexed against a cached list, never wrong when the 
   });
 
   it('simultaneous entries with different channels: the smallest value, the same in aggregates and in people', async () => {
+    // Two visits (two tabs) of one visitor entering at the same millisecond: within one visit both would share its
+    // landing's channel, so the tie is between visits.
     const { app: bdApp } = await queryApiWithFixture(
       {
         apiKeys: [{ key: BD_KEY, siteIds: ['shop-1'] }],
-        events: [pv('t1', '/products/x', '2026-11-02 10:00:00.000', 'social'), pv('t1', '/products/y', '2026-11-02 10:00:00.000', 'email'), ev('t1', 'add_to_cart', '2026-11-02 10:03:00')],
+        events: [
+          pv('t1', '/products/x', '2026-11-02 10:00:00.000', 'social'),
+          { ...pv('t1', '/products/y', '2026-11-02 10:00:00.000', 'email'), session_id: 't1-s2' },
+          ev('t1', 'add_to_cart', '2026-11-02 10:03:00'),
+        ],
       },
       { now: () => new Date('2026-11-10T00:00:00Z') },
     );
