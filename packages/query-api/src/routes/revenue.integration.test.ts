@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../create-query-api.js';
@@ -6,6 +7,7 @@ import { getJson, loadFixture, type FixtureEvent } from '../testing/index.js';
 const KEY = 'sk_test_revenue_0123456789';
 const OTHER_KEY = 'sk_test_revenue_other_0123';
 let app: QueryApi;
+let ctx: Awaited<ReturnType<typeof freshClickHouseDatabase>>;
 
 /*
  * Hand-computed attribution (November 2026, lookback 30 days unless said):
@@ -32,7 +34,7 @@ const page = (anonymous_id: string, session: string, ts: string, attrs: Partial<
 const email = (campaign: string) => ({ channel: 'Email', source: 'newsletter', medium: 'email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: campaign });
 
 beforeAll(async () => {
-  const ctx = await freshClickHouseDatabase();
+  ctx = await freshClickHouseDatabase();
   await loadFixture(ctx.client, ctx.database, {
     apiKeys: [{ key: KEY, siteIds: ['shop-1'] }, { key: OTHER_KEY, siteIds: ['shop-2'] }],
     events: [
@@ -133,5 +135,25 @@ describe('GET /api/v1/revenue', () => {
       expect(res.status, query).toBe(400);
       expect(JSON.stringify(res.body), query).toContain(parameter);
     }
+  });
+
+  it('campaign values are data: any stored string (quotes, backslashes, SQL, well-formed Unicode, up to 512 graphemes) comes back as it is, credited once', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'grapheme', maxLength: 512 }), async (campaign) => {
+        n += 1;
+        const site = `fuzz-${n}`;
+        const key = `sk_test_revenue_fuzz_${n}_0123456789`;
+        await loadFixture(ctx.client, ctx.database, {
+          apiKeys: [{ key, siteIds: [site] }],
+          events: [{ ...page(`f${n}`, 's1', '2026-11-03 10:00:00', email(campaign)), site_id: site }, { ...page(`f${n}`, 's1', '2026-11-03 10:01:00'), site_id: site }],
+          orders: [{ order_id: `of${n}`, ts: '2026-11-03 10:02:00', anonymous_id: `f${n}`, session_id: `f${n}-s1`, revenue: 7, site_id: site }],
+        });
+        const res = await getJson(app, `/api/v1/revenue?site=${site}&from=2026-11-01&to=2026-11-30&by=email_campaign&model=last_non_direct`, key);
+        expect(res.status).toBe(200);
+        expect(brief(res.body.rows)).toEqual([[campaign, 1, 7, 1]]);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
