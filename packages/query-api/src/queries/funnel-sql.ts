@@ -16,8 +16,8 @@ import { visitField, visitsCte, type VisitField } from './visit-attribution.js';
  * - Each unit counts once, with its furthest attempt; breakdown is the entry event's value (simultaneous entry
  *   events: the lowest step mask, then the smallest value). For channel, source, medium and campaign that value is
  *   the attribution of the visit the entry event belongs to (its landing, visit-attribution.ts), not the entry
- *   page's own URL: an SPA page without UTM inside a newsletter visit is Email. A step's `channel` filter likewise
- *   compares the visit's channel.
+ *   page's own URL: an SPA page without UTM inside a newsletter visit is Email; simultaneous entries in different
+ *   visits resolve to the smallest session id. A step's `channel` filter likewise compares the visit's channel.
  *
  * Evaluation: one ClickHouse pass with native array functions (no per-event lambda state machine, which
  * was ~30x slower). Per unit, the matching events become one sorted array of packed UInt64s (time, first step
@@ -171,14 +171,17 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions 
 
   const mask = conditions.map((c, i) => `if(${c}, ${2 ** i}, 0)`).join(' + ');
   const visitBreakdown = spec.breakdown ? VISIT_BREAKDOWNS[spec.breakdown] : undefined;
-  const bdColumn = spec.breakdown ? (visitBreakdown ? visitField('va.attribution', visitBreakdown) : `e.${BREAKDOWN_COLUMNS[spec.breakdown]}`) : undefined;
-  // The visits of the events this funnel reads, when a breakdown or a filter needs their attribution.
-  const needsVisits = visitBreakdown !== undefined || spec.steps.some((st) => Object.keys(st.filters).some((f) => VISIT_STEP_FILTERS[f as StepFilter] && st.filters[f as StepFilter] !== undefined));
+  // A visit breakdown carries the entry event's session id through the funnel and looks up that one visit's attribution
+  // at the end (funnel_units): merging the attribution of the entry sessions only, by primary key, instead of joining
+  // every matched event to its visit (measured 5x the funnel's time on 1M events).
+  const bdColumn = spec.breakdown ? (visitBreakdown ? 'e.session_id' : `e.${BREAKDOWN_COLUMNS[spec.breakdown]}`) : undefined;
+  // The visits of the events this funnel reads, when a step filter compares their attribution.
+  const needsVisits = spec.steps.some((st) => Object.keys(st.filters).some((f) => VISIT_STEP_FILTERS[f as StepFilter] && st.filters[f as StepFilter] !== undefined));
   const visitsSql = needsVisits
     ? `,\n${visitsCte('funnel_visits', `session_id IN (SELECT session_id FROM {db:Identifier}.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {scan_to:DateTime64(3, 'UTC')} AND type IN {types:Array(String)})`)}`
     : '';
   // Breakdown values as indexes in the packed key, or (people, no list, too many values) as per-unit string arrays.
-  const indexed = bdColumn !== undefined && options.breakdownValues !== undefined && !withPeople;
+  const indexed = bdColumn !== undefined && visitBreakdown === undefined && options.breakdownValues !== undefined && !withPeople;
   if (indexed && !breakdownIndexFits(spec, options.breakdownValues!.length)) {
     throw new Error(`buildFunnelUnitsSql: ${options.breakdownValues!.length} breakdown values do not fit the packed key`);
   }
@@ -299,13 +302,28 @@ funnel_chains AS (
   SELECT *, ${entry} AS entry
   FROM funnel_entries
 ),
-funnel_units AS (
+${visitBreakdown ? 'funnel_entry_units' : 'funnel_units'} AS (
   SELECT unit, person_id, customer_id, anonymous_ids,
     ${indexed ? `toUInt32(bitAnd(packed[indexOf(s1, entry)], ${bdIndexMask}))` : 'toUInt32(1)'} AS bd_index,
     ${indexed ? '{bd_values:Array(String)}[bd_index]' : bdColumn ? 'arrayFirst(x -> x.1 = entry, entries).3' : "''"} AS bd,
     reached,
     arrayResize(${chain}, reached) AS chain_ms
   FROM funnel_chains
-)`;
+)${
+  visitBreakdown
+    ? `,
+${visitsCte(
+  'entry_visits',
+  // A superset of the entry sessions read from events by primary key: ClickHouse inlines a CTE at each use, so naming
+  // funnel_entry_units here would run the whole funnel twice.
+  `session_id IN (SELECT session_id FROM {db:Identifier}.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND type = {s0_type:String})`,
+)},
+funnel_units AS (
+  SELECT u.unit AS unit, u.person_id AS person_id, u.customer_id AS customer_id, u.anonymous_ids AS anonymous_ids, u.bd_index AS bd_index,
+    ${visitField('v.attribution', visitBreakdown)} AS bd, u.reached AS reached, u.chain_ms AS chain_ms
+  FROM funnel_entry_units AS u LEFT ANY JOIN entry_visits AS v ON v.session_id = u.bd
+)`
+    : ''
+}`;
   return { sql, params };
 }

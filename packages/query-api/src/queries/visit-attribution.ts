@@ -9,7 +9,8 @@ import { PERSON_MAP_CTE } from './person-id.js';
  * is credited to the landing, GA4-style. A new campaign starts a new session in the tracker, so it is a new visit.
  * The event's own columns (events.channel, events.utm_campaign, …) stay the facts of that event's page.
  *
- * `attribution` is a tuple; its fields by position:
+ * The stored value is a JSON array of strings (one String state merges faster than a tuple); `visitsCte` decodes it into
+ * `attribution Array(String)`, whose fields by (1-based) position are:
  */
 export const VISIT_FIELD_INDEX = {
   channel: 1,
@@ -27,8 +28,11 @@ export const VISIT_FIELD_INDEX = {
 } as const;
 export type VisitField = keyof typeof VISIT_FIELD_INDEX;
 
-/** `tuple.N` for a field: constants only, never input. */
-export const visitField = (tupleExpr: string, field: VisitField) => `tupleElement(${tupleExpr}, ${VISIT_FIELD_INDEX[field]})`;
+/** A field of a decoded attribution array ('' when the visit has none): constants only, never input. */
+export const visitField = (attribution: string, field: VisitField) => `${attribution}[${VISIT_FIELD_INDEX[field]}]`;
+
+/** A merged `sessions.attribution` state decoded into the array `visitField` reads. */
+export const DECODED_ATTRIBUTION = `JSONExtract(argMinMerge(attribution), 'Array(String)')`;
 
 /** The channel a visit without a landing (no events seen yet) is reported under. */
 export const NO_CHANNEL = '';
@@ -40,7 +44,7 @@ export const NO_CHANNEL = '';
  */
 export const visitsCte = (name: string, where = '') => `${name} AS (
   SELECT session_id, any(anonymous_id) AS anonymous_id, max(customer_id) AS customer_id, min(started_at) AS started_at,
-    max(is_bot) AS is_bot, argMinMerge(attribution) AS attribution
+    max(is_bot) AS is_bot, ${DECODED_ATTRIBUTION} AS attribution
   FROM {db:Identifier}.sessions
   WHERE site_id = {site:String}${where ? ` AND ${where}` : ''}
   GROUP BY session_id

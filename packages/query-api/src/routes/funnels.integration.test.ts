@@ -265,27 +265,33 @@ describe('breakdown values: indexed against a cached list, never wrong when the 
   });
 
   it('simultaneous entries with different channels: the smallest value, the same in aggregates and in people', async () => {
-    // Two visits (two tabs) of one visitor entering at the same millisecond: within one visit both would share its
-    // landing's channel, so the tie is between visits.
+    // Two visits (two tabs) of one visitor entering at the same millisecond: a channel breakdown reads the visit's
+    // attribution, so the tie is between visits and the smallest session id (t1-s1, social) decides; an event-level
+    // breakdown (device) still takes the smallest value.
     const { app: bdApp } = await queryApiWithFixture(
       {
         apiKeys: [{ key: BD_KEY, siteIds: ['shop-1'] }],
         events: [
-          pv('t1', '/products/x', '2026-11-02 10:00:00.000', 'social'),
-          { ...pv('t1', '/products/y', '2026-11-02 10:00:00.000', 'email'), session_id: 't1-s2' },
+          { ...pv('t1', '/products/x', '2026-11-02 10:00:00.000', 'social'), device_type: 'tablet' },
+          { ...pv('t1', '/products/y', '2026-11-02 10:00:00.000', 'email'), session_id: 't1-s2', device_type: 'mobile' },
           ev('t1', 'add_to_cart', '2026-11-02 10:03:00'),
         ],
       },
       { now: () => new Date('2026-11-10T00:00:00Z') },
     );
     const agg = await postJson(bdApp, '/api/v1/funnels', BD_KEY, TWO_STEPS);
-    expect(breakdownOf(agg.body)).toEqual([['email', [1, 1]]]);
+    expect(breakdownOf(agg.body)).toEqual([['social', [1, 1]]]);
     const people = await postJson(bdApp, '/api/v1/funnels/people', BD_KEY, { ...TWO_STEPS, step: 2 });
-    expect(people.body.people.map((p: { breakdown: string }) => p.breakdown)).toEqual(['email']);
+    expect(people.body.people.map((p: { breakdown: string }) => p.breakdown)).toEqual(['social']);
+    const byDevice = await postJson(bdApp, '/api/v1/funnels', BD_KEY, { ...TWO_STEPS, breakdown: 'device' });
+    expect(breakdownOf(byDevice.body)).toEqual([['mobile', [1, 1]]]);
+    const devicePeople = await postJson(bdApp, '/api/v1/funnels/people', BD_KEY, { ...TWO_STEPS, breakdown: 'device', step: 2 });
+    expect(devicePeople.body.people.map((p: { breakdown: string }) => p.breakdown)).toEqual(['mobile']);
   });
 
   it('per-unit strings (no list, a list missing values twice) give the indexed answer', async () => {
-    const { client, database } = await queryApiWithFixture({ events }, {});
+    // An event-level breakdown (device; channel is the visit's and never indexed), with the channels as device values.
+    const { client, database } = await queryApiWithFixture({ events: events.map((e) => ({ ...e, device_type: e.channel ?? '' })) }, {});
     const runner = createQueryRunner({ client, database, maxExecutionTimeSeconds: 20 });
     const spec = {
       site: 'shop-1',
@@ -294,7 +300,7 @@ describe('breakdown values: indexed against a cached list, never wrong when the 
       windowSeconds: 3600,
       order: 'non_strict' as const,
       unit: 'visitor' as const,
-      breakdown: 'channel' as const,
+      breakdown: 'device' as const,
       includeBots: false,
     };
     const calls: string[] = [];
