@@ -1,7 +1,7 @@
 import { rangeParams, toClickHouseTime, type DateRange } from '../params/date-range.js';
 import { PERSON_HASH_LOOKUP, PERSON_LOOKUP, PERSON_MAP_CTE, linkedCustomerOf } from './person-id.js';
 import type { QueryParams } from '../clickhouse/query-runner.js';
-import { visitField, visitsCte, type VisitField } from './visit-attribution.js';
+import { visitField, visitFieldCte, visitsCte, type VisitField } from './visit-attribution.js';
 
 /**
  * The funnel engine, shared by POST /funnels (aggregates) and POST /funnels/people (who dropped where).
@@ -312,15 +312,16 @@ ${visitBreakdown ? 'funnel_entry_units' : 'funnel_units'} AS (
 )${
   visitBreakdown
     ? `,
-${visitsCte(
+${visitFieldCte(
   'entry_visits',
+  visitBreakdown,
   // A superset of the entry sessions read from events by primary key: ClickHouse inlines a CTE at each use, so naming
   // funnel_entry_units here would run the whole funnel twice.
   `session_id IN (SELECT session_id FROM {db:Identifier}.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND type = {s0_type:String})`,
 )},
 funnel_units AS (
   SELECT u.unit AS unit, u.person_id AS person_id, u.customer_id AS customer_id, u.anonymous_ids AS anonymous_ids, u.bd_index AS bd_index,
-    ${visitField('v.attribution', visitBreakdown)} AS bd, u.reached AS reached, u.chain_ms AS chain_ms
+    v.value AS bd, u.reached AS reached, u.chain_ms AS chain_ms
   FROM funnel_entry_units AS u LEFT ANY JOIN entry_visits AS v ON v.session_id = u.bd
 )`
     : ''

@@ -53,6 +53,17 @@ export const visitsCte = (name: string, where = '') => `${name} AS (
 /** A touch that is not Direct (nor channel-less); case-insensitive, as imported history may spell it `direct`. */
 const NON_DIRECT = (tuple: string) => `lower(${visitField(tuple, 'channel')}) NOT IN ('direct', '')`;
 
+/**
+ * CTE `<name>(session_id, value)`: one attribution field per visit, for reads that need no other column (a funnel's
+ * breakdown): JSONExtractString picks the field without decoding the whole array.
+ */
+export const visitFieldCte = (name: string, field: VisitField, where: string) => `${name} AS (
+  SELECT session_id, JSONExtractString(argMinMerge(attribution), ${VISIT_FIELD_INDEX[field]}) AS value
+  FROM {db:Identifier}.sessions
+  WHERE site_id = {site:String} AND ${where}
+  GROUP BY session_id
+)`;
+
 /** Default lookback of the multi-touch models (GA4's default for acquisition conversion events). */
 export const DEFAULT_LOOKBACK_DAYS = 30;
 export const MAX_LOOKBACK_DAYS = 90;
