@@ -90,8 +90,9 @@ validate requests, is at `GET /openapi.json`.
   `/funnels` and `/funnels/people` alike. For `channel`, `source`, `medium` and `campaign` the entry event's value is
   the **attribution of the visit it belongs to** (see Attribution below), not that of its own page: a shopper who
   lands from a newsletter and enters the funnel on a product page reached through the single-page app (no UTM on it)
-  is counted under `Email` / `newsletter` / the campaign. A step's `channel` filter likewise compares the visit's
-  channel. `device` and `country` are the entry event's own.
+  is counted under `Email` / `newsletter` / the campaign; when simultaneous step-1 events of different visits share
+  the entry's millisecond, the visit with the smallest session id gives the value. A step's `channel` filter likewise
+  compares the visit's channel. `device` and `country` are the entry event's own.
 - `/funnels/people` lists units whose furthest step is exactly `step` (reached it, not the next): the abandonment list.
 
 ## Attribution
