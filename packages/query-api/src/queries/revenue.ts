@@ -27,7 +27,7 @@ WITH orders_in AS (
   WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}
 ),
 ${orderTouchesCtes(VISITS_BY_DAY)},
-${visitsCte('range_visits', `session_id IN (SELECT session_id FROM {db:Identifier}.session_days WHERE site_id = {site:String} AND day >= toDate({from:DateTime64(3, 'UTC')}) AND day <= toDate({to:DateTime64(3, 'UTC')}) AND visit = 1)`)},
+${visitsCte('range_visits', `session_id IN (SELECT session_id FROM {db:Identifier}.session_days WHERE site_id = {site:String} AND day >= toDate32({from:DateTime64(3, 'UTC')}) AND day <= toDate32({to:DateTime64(3, 'UTC')}) AND visit = 1)`)},
 order_values AS (
   SELECT ${valueOf(credited, by)} AS value, count() AS orders, sum(revenue) AS revenue
   FROM order_touches WHERE ${keep(credited, by)}

@@ -115,7 +115,7 @@ order_touches AS (
 )`;
 
 /** Session ids of non-bot visits in session_days between `{visits_from}` and `{visits_to}` (DateTime64 parameters). */
-export const VISITS_BY_DAY = `session_id IN (SELECT session_id FROM {db:Identifier}.session_days WHERE site_id = {site:String} AND day >= toDate({visits_from:DateTime64(3, 'UTC')}) AND day <= toDate({visits_to:DateTime64(3, 'UTC')}) AND visit = 1)`;
+export const VISITS_BY_DAY = `session_id IN (SELECT session_id FROM {db:Identifier}.session_days WHERE site_id = {site:String} AND day >= toDate32({visits_from:DateTime64(3, 'UTC')}) AND day <= toDate32({visits_to:DateTime64(3, 'UTC')}) AND visit = 1)`;
 
 /** An attribution tuple as the API shows it (the fields a marketer reads; click ids stay in the tables). */
 export const attributionJson = (tuple: string) =>

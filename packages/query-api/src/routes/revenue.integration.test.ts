@@ -130,6 +130,14 @@ describe('GET /api/v1/revenue', () => {
     expect(forbidden.status).toBe(403);
     const empty = await revenue('by=channel').then(() => getJson(app, '/api/v1/revenue?site=shop-1&from=2025-01-01&to=2025-01-31', KEY));
     expect(empty.body).toMatchObject({ totals: { orders: 0, revenue: 0, visits: 0, conversion_rate: null, aov: null }, rows: [] });
+    // The edges of the date bounds, where a lookback reaches before 1970 and a Date would overflow past 2149.
+    for (const range of ['from=1970-01-01&to=1970-12-31', 'from=2200-01-01&to=2200-12-31']) {
+      for (const model of ['visit', 'first_touch', 'last_non_direct']) {
+        const edge = await getJson(app, `/api/v1/revenue?site=shop-1&${range}&model=${model}&lookback_days=90`, KEY);
+        expect(edge.status, `${range} ${model}`).toBe(200);
+        expect(edge.body.rows, `${range} ${model}`).toEqual([]);
+      }
+    }
     for (const [query, parameter] of [['by=url', 'by'], ['model=linear', 'model'], ['lookback_days=91', 'lookback_days'], ['lookback_days=0', 'lookback_days'], ['extra=1', 'extra']] as const) {
       const res = await getJson(app, `/api/v1/revenue?site=shop-1&from=2026-11-01&to=2026-11-30&${query}`, KEY);
       expect(res.status, query).toBe(400);
