@@ -104,6 +104,17 @@ describe('processor against real Kafka, Redis and chDB', () => {
     expect(await count(`SELECT countIf(is_bot) AS c FROM ${database}.events`)).toBeGreaterThan(0);
     expect(await count(`SELECT count() AS c FROM (SELECT anonymous_id FROM ${database}.identities GROUP BY site_id, anonymous_id, customer_id)`)).toBeGreaterThan(0);
 
+    // Per-visit attribution (migration 0350): a fingerprint of every session's landing attribution, which a replay —
+    // in (site, event_id) order, not the order Kafka delivered — must rebuild exactly.
+    const attribution = async () =>
+      (await (await client.query({
+        query: `SELECT count() AS sessions, countIf(JSONExtract(a, 'Array(String)')[1] NOT IN ('', 'Direct')) AS attributed, toString(sum(cityHash64(site_id, session_id, toString(a)))) AS fingerprint
+                FROM (SELECT site_id, session_id, argMinMerge(attribution) AS a FROM ${database}.sessions GROUP BY site_id, session_id)`,
+        format: 'JSONEachRow',
+      })).json<{ sessions: number; attributed: number; fingerprint: string }>())[0]!;
+    const liveAttribution = await attribution();
+    expect(Number(liveAttribution.attributed)).toBeGreaterThan(0);
+
     // Replay (event sourcing): rebuild derived tables from the archive, twice, without double counting.
     await processor.stop();
     await replayFromArchive({ client, database, store, enrich, truncate: true, pageSize: 700 });
@@ -113,6 +124,7 @@ describe('processor against real Kafka, Redis and chDB', () => {
     }
     expect(await count(`SELECT count() - uniqExact(event_id) AS c FROM ${database}.events`)).toBe(0);
     expect(await count(`SELECT uniqExactMerge(events) AS c FROM ${database}.sessions`)).toBe(total);
+    expect(await attribution(), 'visit attribution after archive replay').toEqual(liveAttribution);
 
     // Replay from the log: the raw topic from the earliest offset under a fresh group, derived tables emptied first.
     const totals = await replayFromLog({ log, client, database, store, enrich, topics, truncate: true, quietMs: 4000 });
@@ -122,6 +134,7 @@ describe('processor against real Kafka, Redis and chDB', () => {
       expect(await count(`SELECT count() AS c FROM ${database}.${table}`), `${table} after log replay`).toBe(expected);
     }
     expect(await count(`SELECT count() - uniqExact(event_id) AS c FROM ${database}.events`)).toBe(0);
+    expect(await attribution(), 'visit attribution after log replay').toEqual(liveAttribution);
     expect(RawEventOrigin.BROWSER).toBe(1);
     expect(TOPICS.raw).toBe('spoor.raw');
   });

@@ -29,7 +29,7 @@ JSON=(-H 'content-type: application/json')
 cat > "$OUT" <<'MD'
 # Spoor query API
 
-This page: the analysts' endpoints (overview, funnels, exits, abandoned carts). Marketing, support and privacy endpoints
+This page: the analysts' endpoints (overview, funnels, attribution and revenue by channel, exits, abandoned carts). Marketing, support and privacy endpoints
 (RFM, audiences and exports, customer profiles, ABC, erasure) are in [api-customers.md](api-customers.md).
 `npm start` serves all of them under `/api/v1` on one port with the rest of Spoor; alone, the service runs as
 `npx spoor query-api` or `npm start -w @spoor/query-api`.
@@ -65,6 +65,10 @@ validate requests, is at `GET /openapi.json`.
 - **People**: a visitor is identity-stitched: the customer with the latest identity link of the anonymous id (table
   `identities`), else the anonymous id. Two devices of one customer are one visitor. A shown `customer_id` also falls back
   to a customer id carried by the events themselves.
+- **Sessions are visits**: the overview's `sessions`, `visitors`, bounce rate, session length and session filters
+  count sessions with at least one browsing event. Email opens and clicks carry a pseudo-session `email:<campaign>` and
+  a pseudo-browser `email:<customer>`; they count in `events` and `events_by_type` (unfiltered) but are no session and
+  no visitor. Exits count sessions with page views, so they never see them either.
 - **Errors**: `{"error": {"code", "message", "parameter"?}}` — 400 `bad_parameter` names the parameter (dotted path in
   bodies, e.g. `steps.1.type`), 401, 403, 404, 413, 429 (with `Retry-After`), 504 when a query exceeds the execution
   limit, 503 when ClickHouse is unavailable.
@@ -72,6 +76,9 @@ validate requests, is at `GET /openapi.json`.
 
 ## Funnel semantics
 - A unit (visitor or session) **enters** when it does step 1 inside `[from, to)`; later steps may fall after `to`.
+- Email opens and clicks belong to no visit: their session is the campaign's pseudo-session `email:<campaign>`, shared
+  by every recipient. With `unit: "session"` a funnel whose first step is `email_open` or `email_click` therefore counts
+  one unit per campaign and never reaches a browsing step; use `unit: "visitor"` for funnels with email steps.
 - Each later step happens at or after the previous one (equal timestamps count as in order; one event never fills two
   steps) and within `window_seconds` of the entry (inclusive). A step's own `window_seconds` tightens this for that step,
   still measured from the entry.
@@ -80,8 +87,33 @@ validate requests, is at `GET /openapi.json`.
 - Each unit counts once, with its furthest attempt (if several reach that step: the one with the latest entry). Medians are
   over the units that reached the step, from that attempt's first completion of each step. Breakdown values are those of
   the entry event; when several step-1 events share the entry's millisecond, the smallest value (byte order) wins, in
-  `/funnels` and `/funnels/people` alike.
+  `/funnels` and `/funnels/people` alike. For `channel`, `source`, `medium` and `campaign` the entry event's value is
+  the **attribution of the visit it belongs to** (see Attribution below), not that of its own page: a shopper who
+  lands from a newsletter and enters the funnel on a product page reached through the single-page app (no UTM on it)
+  is counted under `Email` / `newsletter` / the campaign; when simultaneous step-1 events of different visits share
+  the entry's millisecond, the visit with the smallest session id gives the value. A step's `channel` filter likewise
+  compares the visit's channel. `device` and `country` are the entry event's own.
 - `/funnels/people` lists units whose furthest step is exactly `step` (reached it, not the next): the abandonment list.
+
+## Attribution
+- **A visit's attribution is that of its landing**, GA4-style: the session's earliest event by (time, event id) that
+  has a channel gives the visit its channel, source, medium, campaign (UTM source/medium/campaign/term/content, click
+  id), referrer host and search term. Every later event of the visit — SPA pages without campaign parameters, the
+  purchase — belongs to that visit's attribution, while the event rows keep their own page's facts (an internal SPA
+  page is `Direct` on its own). A new campaign or a new referrer starts a new session in the tracker, so a new visit.
+  One definition (`sessions.attribution`, migration 0350) serves funnels, orders and revenue.
+- **Orders** are credited by one of three models (`model` of `GET /revenue`; the customer profile shows all three):
+  `visit` — the visit the order was placed in; `last_non_direct` — the person's latest visit that started within the
+  lookback window (default 30 days, `lookback_days` 1–90) at or before the order and was not `Direct`, else the
+  order's own visit (GA4's "last non-direct click"); `first_touch` — the person's earliest visit within the same
+  window. People are identity-stitched as everywhere (two devices of one customer are one person); bot visits are
+  never touches.
+- `GET /revenue` answers, per attribution value (`by=channel|source|medium|campaign|email_campaign`): orders placed in
+  `[from, to)` credited to it, their revenue (summed as stored, one currency per shop assumed), `visits` — non-bot
+  visits that started in the range with that value —, `conversion_rate` = orders / visits (null without visits; with
+  the multi-touch models an order's credited visit may lie before `from`, so it can exceed 1) and `aov` = revenue /
+  orders. `email_campaign` lists only `Email` visits, by campaign. Orders count once however often their purchase was
+  sent (orders FINAL).
 
 ## Exits and carts
 - Exit page = the last page view of a session in the range, entry page = the first (equal timestamps: event id decides).
@@ -111,6 +143,8 @@ example 'GET /api/v1/exits' 'Exit and entry pages.' \
   "${AUTH[@]}" "$BASE/api/v1/exits?site=shop-1&from=2026-11-01&to=2026-11-05&limit=3"
 example 'GET /api/v1/exits (cart abandoners, by channel)' 'Where sessions that added to cart without purchasing left, per channel.' \
   "${AUTH[@]}" "$BASE/api/v1/exits?site=shop-1&from=2026-11-01&to=2026-11-05&cart_without_purchase=true&by=channel"
+example 'GET /api/v1/revenue' 'Orders, revenue, conversion rate and average order value per channel, each order credited to the visit it was placed in (Anna landed from the newsletter).' \
+  "${AUTH[@]}" "$BASE/api/v1/revenue?site=shop-1&from=2026-11-01&to=2026-11-05&by=channel&model=visit&limit=3"
 example 'GET /api/v1/carts/abandoned' 'Carts with items and no purchase within 24 hours, once per cart.' \
   "${AUTH[@]}" "$BASE/api/v1/carts/abandoned?site=shop-1&from=2026-11-01&to=2026-11-05&hours=24"
 example 'Errors' 'A bad parameter is named; a site outside the key scope is 403; an unknown key is 401.' \

@@ -56,6 +56,7 @@ await loadFixture(client, database, {
     { anonymous_id: 'anon-dan-phone', customer_id: 'cust-dan', first_seen: '2026-11-04 08:00:30' },
     { anonymous_id: 'anon-dan-laptop', customer_id: 'cust-dan', first_seen: '2026-11-04 19:00:10' },
   ],
+  orders: [{ order_id: 'o-1', ts: '2026-11-02 09:08:00', anonymous_id: 'anon-anna', customer_id: 'cust-anna', session_id: 'sess-1', revenue: 89, currency: 'EUR', items_count: 1, channel: 'email' }],
 });
 await client.close();
 console.log(`seeded ${events.length} events into ${dataDir}`);

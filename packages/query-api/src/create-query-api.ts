@@ -14,6 +14,7 @@ import { resolveQuintileMinBuyers, type RfmScoringOptions } from './queries/rfm-
 import { audienceRoutes } from './routes/audiences.js';
 import { customerRoutes } from './routes/customers.js';
 import { productsAbcRoutes } from './routes/products-abc.js';
+import { revenueRoutes } from './routes/revenue.js';
 import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
@@ -119,6 +120,7 @@ export function createQueryApi(deps: QueryApiDeps) {
   app.route('/api/v1', audienceRoutes(writeDeps));
   app.route('/api/v1', customerRoutes(writeDeps));
   app.route('/api/v1', productsAbcRoutes(routeDeps));
+  app.route('/api/v1', revenueRoutes(routeDeps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

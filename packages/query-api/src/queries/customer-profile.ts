@@ -3,6 +3,10 @@ import { asOfParams } from '../params/as-of-param.js';
 import { ownRowsParams, ownRowsSql, resolveCustomerAnonymousIds, type CustomerAnonymousIds } from './customer-events-filter.js';
 import { buildEmails, buildOpenCarts, buildSessions, buildSummary, type OwnRow } from './customer-timeline.js';
 import { isoTime } from './iso-time.js';
+import { DEFAULT_LOOKBACK_DAYS, attributionJson, orderTouchesCtes, toAttribution, visitField, type Attribution } from './visit-attribution.js';
+
+/** The touches a customer's orders may be credited to: the visits of the customer's browsers (events_by_visitor's key). */
+const CUSTOMER_VISITS = `session_id IN (SELECT session_id FROM {db:Identifier}.events_by_visitor WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)} AND type NOT IN ('email_open', 'email_click'))`;
 
 /** The customer's events with the columns the profile uses, read by primary key from events_by_visitor (migration 0271). */
 const VISITOR_ROWS = `(
@@ -91,20 +95,48 @@ HAVING length(items) > 0
 ORDER BY max(changed) DESC
 LIMIT {limit:UInt32}`;
 
+/**
+ * The customer's orders with their attribution (visit-attribution.ts): `channel` is the channel of the visit the order
+ * was placed in; `attribution` adds that visit's source/medium/campaign and the first-touch and last-non-direct visits
+ * within `{lookback_days}` (default 30), among the visits of the customer's browsers.
+ */
 const ORDERS_SQL = `
-SELECT o.order_id AS order_id, ${isoTime('o.ts')} AS ts, toFloat64(o.revenue) AS revenue, toString(o.currency) AS currency,
-  o.items_count AS items_count, toString(o.channel) AS channel, count() OVER () AS total_orders, toFloat64(sum(o.revenue) OVER ()) AS total_revenue
-FROM (
+WITH orders_in AS (
   -- The latest version of every order any of the customer's browsers placed: candidates through the anonymous_id bloom
   -- filter (migration 0272), then FINAL over just their order ids (the sort key), so ownership is judged on the row
   -- that wins the merge, exactly as FINAL over the whole table would.
-  SELECT * FROM {db:Identifier}.orders FINAL
-  WHERE site_id = {site:String} AND ts < {as_of:DateTime64(3, 'UTC')}
-    AND order_id IN (SELECT order_id FROM {db:Identifier}.orders WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)})
-) AS o
-WHERE ${ownRowsSql('o')}
-ORDER BY o.ts DESC, order_id
+  SELECT o.order_id AS order_id, o.ts AS ts, o.revenue AS revenue, o.currency AS currency, o.items_count AS items_count,
+    o.anonymous_id AS anonymous_id, o.customer_id AS customer_id, o.session_id AS session_id
+  FROM (
+    SELECT * FROM {db:Identifier}.orders FINAL
+    WHERE site_id = {site:String} AND ts < {as_of:DateTime64(3, 'UTC')}
+      AND order_id IN (SELECT order_id FROM {db:Identifier}.orders WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)})
+  ) AS o
+  WHERE ${ownRowsSql('o')}
+),
+${orderTouchesCtes(CUSTOMER_VISITS)}
+SELECT order_id, ${isoTime('ot.ts')} AS ts, toFloat64(ot.revenue) AS revenue, toString(ot.currency) AS currency,
+  ot.items_count AS items_count, ${visitField('ot.visit', 'channel')} AS channel,
+  ${attributionJson('ot.visit')} AS visit_attr, ${attributionJson('ot.first_touch')} AS first_attr, ${attributionJson('ot.last_non_direct')} AS last_attr,
+  count() OVER () AS total_orders, toFloat64(sum(ot.revenue) OVER ()) AS total_revenue
+FROM order_touches AS ot
+ORDER BY ot.ts DESC, order_id
 LIMIT {limit:UInt32}`;
+
+type AttributionRow = [string, string, string, string];
+interface OrderRow {
+  order_id: string;
+  ts: string;
+  revenue: number;
+  currency: string;
+  items_count: number;
+  channel: string;
+  visit_attr: AttributionRow;
+  first_attr: AttributionRow;
+  last_attr: AttributionRow;
+  total_orders: number;
+  total_revenue: number;
+}
 
 export interface ProfileParts {
   anonymousIds: CustomerAnonymousIds;
@@ -113,7 +145,15 @@ export interface ProfileParts {
   emails: Array<{ campaign_id: string; first_opened_at: string | null; first_clicked_at: string | null; opens: number; clicks: number }>;
   sessions: Array<{ session_id: string; started_at: string; ended_at: string; channel: string; source: string; entry_page: string; page_views: number; purchased: boolean }>;
   openCarts: Array<{ cart_id: string; updated_at: string; value: number; items: Array<{ product_id: string; product_name: string; quantity: number; price: number }> }>;
-  orders: Array<{ order_id: string; ts: string; revenue: number; currency: string; items_count: number; channel: string }>;
+  orders: Array<{
+    order_id: string;
+    ts: string;
+    revenue: number;
+    currency: string;
+    items_count: number;
+    channel: string;
+    attribution: { visit: Attribution; first_touch: Attribution; last_non_direct: Attribution };
+  }>;
   lifetime: { orders: number; revenue: number };
 }
 
@@ -185,7 +225,7 @@ export async function queryCustomerProfile(
   const params = { site: q.site, ...ownRowsParams(q.customer, anonymousIds), limit: q.limit, ...asOfParams(q.asOf) };
   const [rows, orderRows] = await Promise.all([
     runner.rows<OwnRow>(OWN_ROWS_SQL, { ...params, row_cap: cap + 1 }),
-    runner.rows<ProfileParts['orders'][number] & { total_orders: number; total_revenue: number }>(ORDERS_SQL, params),
+    runner.rows<OrderRow>(ORDERS_SQL, { ...params, lookback_days: DEFAULT_LOOKBACK_DAYS }),
   ]);
   const parts =
     rows.length > cap
@@ -195,7 +235,15 @@ export async function queryCustomerProfile(
   return {
     anonymousIds,
     ...parts,
-    orders: orderRows.map(({ total_orders: _n, total_revenue: _r, ...o }) => o),
+    orders: orderRows.map(({ order_id, ts, revenue, currency, items_count, channel, visit_attr, first_attr, last_attr }) => ({
+      order_id,
+      ts,
+      revenue,
+      currency,
+      items_count,
+      channel,
+      attribution: { visit: toAttribution(visit_attr), first_touch: toAttribution(first_attr), last_non_direct: toAttribution(last_attr) },
+    })),
     lifetime: { orders: orderRows[0]?.total_orders ?? 0, revenue: orderRows[0]?.total_revenue ?? 0 },
   };
 }

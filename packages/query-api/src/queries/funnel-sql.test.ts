@@ -9,7 +9,7 @@ const spec = (steps: number, days: number, windowDays = 90): FunnelSpec => ({
   windowSeconds: windowDays * 86_400,
   order: 'non_strict',
   unit: 'visitor',
-  breakdown: 'channel',
+  breakdown: 'device',
   includeBots: false,
 });
 

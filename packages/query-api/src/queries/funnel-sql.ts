@@ -1,6 +1,7 @@
 import { rangeParams, toClickHouseTime, type DateRange } from '../params/date-range.js';
 import { PERSON_HASH_LOOKUP, PERSON_LOOKUP, PERSON_MAP_CTE, linkedCustomerOf } from './person-id.js';
 import type { QueryParams } from '../clickhouse/query-runner.js';
+import { visitField, visitFieldCte, visitsCte, type VisitField } from './visit-attribution.js';
 
 /**
  * The funnel engine, shared by POST /funnels (aggregates) and POST /funnels/people (who dropped where).
@@ -13,7 +14,10 @@ import type { QueryParams } from '../clickhouse/query-runner.js';
  * - non_strict: other events may happen between steps. strict: the unit's next event (ignoring page_ping
  *   heartbeats) after a step must be the next step, else that attempt ends.
  * - Each unit counts once, with its furthest attempt; breakdown is the entry event's value (simultaneous entry
- *   events: the lowest step mask, then the smallest value).
+ *   events: the lowest step mask, then the smallest value). For channel, source, medium and campaign that value is
+ *   the attribution of the visit the entry event belongs to (its landing, visit-attribution.ts), not the entry
+ *   page's own URL: an SPA page without UTM inside a newsletter visit is Email; simultaneous entries in different
+ *   visits resolve to the smallest session id. A step's `channel` filter likewise compares the visit's channel.
  *
  * Evaluation: one ClickHouse pass with native array functions (no per-event lambda state machine, which
  * was ~30x slower). Per unit, the matching events become one sorted array of packed UInt64s (time, first step
@@ -44,6 +48,11 @@ export const BREAKDOWN_COLUMNS = {
   country: 'country',
 } as const;
 export type Breakdown = keyof typeof BREAKDOWN_COLUMNS;
+
+/** Breakdowns that say how a visit arrived: read from the visit's attribution, not from the event's own page. */
+export const VISIT_BREAKDOWNS: Partial<Record<Breakdown, VisitField>> = { channel: 'channel', source: 'source', medium: 'medium', campaign: 'campaign' };
+/** Step filters read from the visit's attribution likewise. */
+const VISIT_STEP_FILTERS: Partial<Record<StepFilter, VisitField>> = { channel: 'channel' };
 
 /** Step filters and the events column each compares: the allowlist. `path` is a pattern, the rest exact. */
 export const STEP_FILTER_COLUMNS = {
@@ -149,7 +158,8 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions 
     }
     for (const [filter, value] of Object.entries(step.filters) as Array<[StepFilter, string | undefined]>) {
       if (value === undefined) continue;
-      parts.push(`e.${STEP_FILTER_COLUMNS[filter]} = {s${i}_${filter}:String}`);
+      const visitFilter = VISIT_STEP_FILTERS[filter];
+      parts.push(`${visitFilter ? visitField('va.attribution', visitFilter) : `e.${STEP_FILTER_COLUMNS[filter]}`} = {s${i}_${filter}:String}`);
       params[`s${i}_${filter}`] = value;
     }
     if (i === 0) parts.push(`e.ts >= {from:DateTime64(3, 'UTC')} AND e.ts < {to:DateTime64(3, 'UTC')}`);
@@ -160,9 +170,18 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions 
   params.windows = windows;
 
   const mask = conditions.map((c, i) => `if(${c}, ${2 ** i}, 0)`).join(' + ');
-  const bdColumn = spec.breakdown ? `e.${BREAKDOWN_COLUMNS[spec.breakdown]}` : undefined;
+  const visitBreakdown = spec.breakdown ? VISIT_BREAKDOWNS[spec.breakdown] : undefined;
+  // A visit breakdown carries the entry event's session id through the funnel and looks up that one visit's attribution
+  // at the end (funnel_units): merging the attribution of the entry sessions only, by primary key, instead of joining
+  // every matched event to its visit (measured 5x the funnel's time on 1M events).
+  const bdColumn = spec.breakdown ? (visitBreakdown ? 'e.session_id' : `e.${BREAKDOWN_COLUMNS[spec.breakdown]}`) : undefined;
+  // The visits of the events this funnel reads, when a step filter compares their attribution.
+  const needsVisits = spec.steps.some((st) => Object.keys(st.filters).some((f) => VISIT_STEP_FILTERS[f as StepFilter] && st.filters[f as StepFilter] !== undefined));
+  const visitsSql = needsVisits
+    ? `,\n${visitsCte('funnel_visits', `session_id IN (SELECT session_id FROM {db:Identifier}.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {scan_to:DateTime64(3, 'UTC')} AND type IN {types:Array(String)})`)}`
+    : '';
   // Breakdown values as indexes in the packed key, or (people, no list, too many values) as per-unit string arrays.
-  const indexed = bdColumn !== undefined && options.breakdownValues !== undefined && !withPeople;
+  const indexed = bdColumn !== undefined && visitBreakdown === undefined && options.breakdownValues !== undefined && !withPeople;
   if (indexed && !breakdownIndexFits(spec, options.breakdownValues!.length)) {
     throw new Error(`buildFunnelUnitsSql: ${options.breakdownValues!.length} breakdown values do not fit the packed key`);
   }
@@ -216,7 +235,7 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions 
       : withPeople
         ? `cityHash64(if(${linked} != '', ${linked}, e.anonymous_id))`
         : `transform(cityHash64(e.anonymous_id), person_hash_lookup.1, person_hash_lookup.2, cityHash64(e.anonymous_id))`;
-  const sql = `${PERSON_MAP_CTE}, ${withPeople ? PERSON_LOOKUP : PERSON_HASH_LOOKUP},
+  const sql = `${PERSON_MAP_CTE}, ${withPeople ? PERSON_LOOKUP : PERSON_HASH_LOOKUP}${visitsSql},
 matched AS (
   SELECT
     ${unitKey} AS unit_key,${
@@ -237,7 +256,8 @@ matched AS (
     if(bitTest(mask, 0), toString(${bdColumn}), '') AS bd`
           : ''
     }
-  FROM {db:Identifier}.events AS e
+  FROM {db:Identifier}.events AS e${needsVisits ? `
+  LEFT ANY JOIN funnel_visits AS va ON va.session_id = e.session_id` : ''}
   WHERE e.site_id = {site:String}
     AND e.ts >= {from:DateTime64(3, 'UTC')} AND e.ts < {scan_to:DateTime64(3, 'UTC')}
     AND ({include_bots:Bool} OR NOT e.is_bot)
@@ -282,13 +302,29 @@ funnel_chains AS (
   SELECT *, ${entry} AS entry
   FROM funnel_entries
 ),
-funnel_units AS (
+${visitBreakdown ? 'funnel_entry_units' : 'funnel_units'} AS (
   SELECT unit, person_id, customer_id, anonymous_ids,
     ${indexed ? `toUInt32(bitAnd(packed[indexOf(s1, entry)], ${bdIndexMask}))` : 'toUInt32(1)'} AS bd_index,
     ${indexed ? '{bd_values:Array(String)}[bd_index]' : bdColumn ? 'arrayFirst(x -> x.1 = entry, entries).3' : "''"} AS bd,
     reached,
     arrayResize(${chain}, reached) AS chain_ms
   FROM funnel_chains
-)`;
+)${
+  visitBreakdown
+    ? `,
+${visitFieldCte(
+  'entry_visits',
+  visitBreakdown,
+  // A superset of the entry sessions read from events by primary key: ClickHouse inlines a CTE at each use, so naming
+  // funnel_entry_units here would run the whole funnel twice.
+  `session_id IN (SELECT session_id FROM {db:Identifier}.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND type = {s0_type:String})`,
+)},
+funnel_units AS (
+  SELECT u.unit AS unit, u.person_id AS person_id, u.customer_id AS customer_id, u.anonymous_ids AS anonymous_ids, u.bd_index AS bd_index,
+    v.value AS bd, u.reached AS reached, u.chain_ms AS chain_ms
+  FROM funnel_entry_units AS u LEFT ANY JOIN entry_visits AS v ON v.session_id = u.bd
+)`
+    : ''
+}`;
   return { sql, params };
 }

@@ -1,6 +1,6 @@
 import type { QueryRunner } from '../clickhouse/query-runner.js';
 import type { BreakdownValues } from './breakdown-values.js';
-import { breakdownIndexFits, buildFunnelUnitsSql, type FunnelSpec } from './funnel-sql.js';
+import { VISIT_BREAKDOWNS, breakdownIndexFits, buildFunnelUnitsSql, type FunnelSpec } from './funnel-sql.js';
 
 export interface FunnelStepResult {
   step: number;
@@ -67,7 +67,8 @@ export async function queryFunnel(
   breakdownValues?: BreakdownValues,
 ): Promise<FunnelResult> {
   const n = spec.steps.length;
-  let values = spec.breakdown && breakdownValues ? await breakdownValues.get(spec.site, spec.breakdown) : undefined;
+  // Visit breakdowns travel as the entry's session id (funnel-sql.ts): no value list to index against.
+  let values = spec.breakdown && breakdownValues && !VISIT_BREAKDOWNS[spec.breakdown] ? await breakdownValues.get(spec.site, spec.breakdown) : undefined;
   // At most three runs: the cached value list, a refreshed one if a value was missing from it, and per-unit
   // strings if a value arrived between the refresh and the run (or the list does not fit).
   for (let attempt = 1; ; attempt++) {

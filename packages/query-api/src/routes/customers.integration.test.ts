@@ -19,6 +19,9 @@ beforeAll(async () => {
 
 const profile = (id: string, query = '') => getJson(app, `/api/v1/customers/${encodeURIComponent(id)}?site=shop-1${query}`, CUSTOMER_KEY);
 
+const touch = (channel: string) => ({ channel, source: '', medium: '', campaign: '' });
+const touches = (visit: string, first: string, lastNonDirect: string) => ({ visit: touch(visit), first_touch: touch(first), last_non_direct: touch(lastNonDirect) });
+
 describe('GET /api/v1/customers/{id}', () => {
   it('c1: stitched anonymous visit, RFM like /rfm, orders, sessions with channel, human email opens only, the open cart', async () => {
     const res = await profile('c1');
@@ -35,9 +38,12 @@ describe('GET /api/v1/customers/{id}', () => {
       rfm: { recency_basis: 'purchase', recency_days: 1, frequency: 3, monetary: 600, r: 4, f: 4, m: 3, segment: 'Champions', population: 4, scoring: 'quintiles' },
       lifetime_value: { orders: 3, revenue: 600 },
       orders: [
-        { order_id: 'o1', ts: '2026-11-29T10:00:00.000Z', revenue: 100, currency: 'EUR', items_count: 2, channel: 'direct' },
-        { order_id: 'o2', ts: '2026-11-20T09:30:00.000Z', revenue: 200, currency: 'EUR', items_count: 4, channel: 'paid_search' },
-        { order_id: 'o3', ts: '2026-11-01T09:10:00.000Z', revenue: 300, currency: 'EUR', items_count: 6, channel: 'email' },
+        // Hand-computed touches (30-day lookback, the stitched device a1b included): o1's window starts 10-30, so its
+        // first touch is the 11-01 newsletter visit and its last non-direct the 11-20 paid search; o3's window reaches
+        // a1b's 10-20 organic search visit: "first came from search, bought after the newsletter".
+        { order_id: 'o1', ts: '2026-11-29T10:00:00.000Z', revenue: 100, currency: 'EUR', items_count: 2, channel: 'direct', attribution: touches('direct', 'email', 'paid_search') },
+        { order_id: 'o2', ts: '2026-11-20T09:30:00.000Z', revenue: 200, currency: 'EUR', items_count: 4, channel: 'paid_search', attribution: touches('paid_search', 'email', 'paid_search') },
+        { order_id: 'o3', ts: '2026-11-01T09:10:00.000Z', revenue: 300, currency: 'EUR', items_count: 6, channel: 'email', attribution: touches('email', 'organic_search', 'email') },
       ],
       sessions: [
         { session_id: 'a1-s4', started_at: '2026-11-29T20:00:00.000Z', ended_at: '2026-11-29T20:03:00.000Z', channel: 'referral', source: '', entry_page: '/p/2', page_views: 1, purchased: false },

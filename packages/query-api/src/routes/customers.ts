@@ -11,6 +11,8 @@ import { BEARER_SECURITY, createRouter } from './create-router.js';
 import { recencyBasisParam } from './rfm.js';
 import type { WriteRouteDeps } from './write-route-deps.js';
 
+const AttributionSchema = z.object({ channel: z.string(), source: z.string(), medium: z.string(), campaign: z.string() }).openapi('Attribution');
+
 /** Rows per list in a profile (orders, sessions, campaigns, carts). */
 const PROFILE_LIST_ROWS = 20;
 
@@ -37,7 +39,19 @@ const ProfileSchema = z
       scoring: z.enum(RFM_SCORING).openapi({ description: RFM_SCORING_DESCRIPTION }),
     }),
     lifetime_value: z.object({ orders: z.number().int(), revenue: z.number() }),
-    orders: z.array(z.object({ order_id: z.string(), ts: z.string(), revenue: z.number(), currency: z.string(), items_count: z.number().int(), channel: z.string() })),
+    orders: z.array(
+      z.object({
+        order_id: z.string(),
+        ts: z.string(),
+        revenue: z.number(),
+        currency: z.string(),
+        items_count: z.number().int(),
+        channel: z.string().openapi({ description: "The channel of the visit the order was placed in (its landing's), not of the purchase page." }),
+        attribution: z
+          .object({ visit: AttributionSchema, first_touch: AttributionSchema, last_non_direct: AttributionSchema })
+          .openapi({ description: 'The order\'s visit, and the first-touch and last non-direct visits within 30 days before it (docs/api-customers.md).' }),
+      }),
+    ),
     sessions: z.array(
       z.object({ session_id: z.string(), started_at: z.string(), ended_at: z.string(), channel: z.string(), source: z.string(), entry_page: z.string(), page_views: z.number().int(), purchased: z.boolean() }),
     ),

@@ -19,7 +19,7 @@ export const FunnelStepSchema = z
     product_id: filterValue.optional(),
     brand: filterValue.optional(),
     name: filterValue.optional().openapi({ description: 'Custom event name (type `custom`).' }),
-    channel: filterValue.optional(),
+    channel: filterValue.optional().openapi({ description: "The channel of the step's visit (its landing's), exact." }),
     window_seconds: windowSeconds.optional().openapi({ description: 'This step must happen within this many seconds of entering the funnel (tightens the funnel window).' }),
   })
   .strict()
@@ -36,7 +36,9 @@ export const FunnelBodySchema = z
       description: 'non_strict: other events may occur between steps. strict: the next event after a step (page_ping ignored) must be the next step.',
     }),
     unit: z.enum(['visitor', 'session']).default('visitor').openapi({ description: 'visitor: identity-stitched person; session: one browsing session.' }),
-    breakdown: z.enum(Object.keys(BREAKDOWN_COLUMNS) as [Breakdown, ...Breakdown[]]).optional().openapi({ description: 'Split by the entry event\'s value.' }),
+    breakdown: z.enum(Object.keys(BREAKDOWN_COLUMNS) as [Breakdown, ...Breakdown[]]).optional().openapi({
+      description: "Split by the entry: channel, source, medium and campaign are the attribution of the entry's visit (its landing); device and country the entry event's own value.",
+    }),
     breakdown_limit: z.number().int().positive().max(100).default(10),
     include_bots: z.boolean().default(false),
   })
