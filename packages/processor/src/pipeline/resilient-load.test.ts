@@ -7,6 +7,7 @@ import { NO_GEO } from '../enrich/geo-lookup.js';
 import { createUserAgentParser } from '../enrich/parse-user-agent.js';
 import { loadReferrerDataset } from '../enrich/referrer-dataset.js';
 import type { TableName } from '../load/build-rows.js';
+import { leakyEnricher } from '../testing/leaky-enricher.js';
 import { createMemoryEventStore } from '../testing/memory-event-store.js';
 import { syntheticRawEvent } from '../testing/synthetic-events.js';
 import { createCoalescingLoader, createDirectLoader, type EventLoader } from './event-loader.js';
@@ -31,11 +32,11 @@ function withId(raw: RawEvent, id: string): RawEvent {
 }
 const refusesPoison = (_table: TableName, row: Record<string, unknown>) => Object.values(row).some((v) => typeof v === 'string' && v.includes(POISON));
 
-function setup(options: { loader?: (store: ReturnType<typeof createMemoryEventStore>) => EventLoader } = {}) {
+function setup(options: { loader?: (store: ReturnType<typeof createMemoryEventStore>) => EventLoader; enrich?: typeof enrich } = {}) {
   const store = createMemoryEventStore();
   const letters: LogMessage[] = [];
   const handle = createBatchHandler({
-    enrich,
+    enrich: options.enrich ?? enrich,
     deadLetters: { send: async (m) => void letters.push(...m) },
     seenSet: createSeenSet(createMemoryKeyValue()),
     retry: fast,
@@ -69,7 +70,7 @@ describe('a batch the store refuses', () => {
   });
 
   it('a flood of lone surrogates is picked out once the store refused them, not found by splitting row by row', async () => {
-    const { store, decoded, handle } = setup();
+    const { store, decoded, handle } = setup({ enrich: leakyEnricher(enrich) });
     const lone = /[\ud800-\udbff](?![\udc00-\udfff])/;
     store.refuseRows((table, row) => table === 'events' && Object.values(row).some((v) => typeof v === 'string' && lone.test(v)));
     const events = Array.from({ length: 200 }, (_, n) => (n % 5 === 2 ? eventWith(n, 48, { type: 'page_view', title: `t\ud800${n}`, props: {} }) : eventWith(n, 48)));
