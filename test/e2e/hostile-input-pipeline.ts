@@ -152,7 +152,7 @@ export async function hostileInputThroughThePipeline(options: { kafkaBrokers?: s
     expect(Number((await rows<{ c: number }>('SELECT count() - uniqExact(event_id) AS c FROM {db:Identifier}.events WHERE site_id = {site:String}'))[0]!.c)).toBe(0);
     const storedIds = new Set((await rows<{ id: string }>('SELECT toString(event_id) AS id FROM {db:Identifier}.events WHERE site_id = {site:String}')).map((r) => r.id));
     for (const id of sent.accepted) expect(storedIds.has(id), id).toBe(true);
-    expect(spoor.processor!.totals()).toMatchObject({ retries: 0, lastError: null });
+    expect(spoor.processor!.totals()).toMatchObject({ retries: 0, lastErrorCode: null, refused: 0 });
     expect(spoor.processor!.ready()).toBe(true);
 
     // 6. Every string stored is clean.
