@@ -52,7 +52,9 @@ export function isAllowed(principal: Principal, permission: Permission, site: st
       return role !== undefined && ROLE_GRANTS[role].includes(permission);
     }
     case 'key':
-      if (site === undefined ? permission !== 'admin' : !principal.siteIds.includes(site)) return false;
+      // A key acts on its own sites only: instance-wide actions (users, new sites) need the owner or the local admin,
+      // so an admin-scoped key of one shop can never reach another's.
+      if (site === undefined || !principal.siteIds.includes(site)) return false;
       return principal.scopes.some((scope) => SCOPE_GRANTS[scope].includes(permission));
   }
 }
