@@ -21,3 +21,4 @@ export { spoorCacheDir } from './local/cache-dir.js';
 export { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation } from './ip/anonymise-ip.js';
 export { clickhouseLane, clickhouseSchedulerStats } from './clickhouse/clickhouse-lanes.js';
 export { createStoreScheduler, type StoreLane, type StoreScheduler, type StoreSchedulerOptions, type StoreSchedulerStats, type LaneTotals } from './clickhouse/store-scheduler.js';
+export * from './config/index.js';

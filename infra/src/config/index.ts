@@ -1,0 +1,3 @@
+export * from './config-types.js';
+export * from './parse-config.js';
+export * from './shared-settings.js';
