@@ -1,10 +1,21 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { clickhouseLane } from '@spoor/infra';
+import { apiKeyAuthenticator } from './access/api-key-authenticator.js';
+import { authenticate } from './access/authenticate.js';
+import { authorize } from './access/authorize.js';
+import type { Authenticator } from './access/principal.js';
+import { ROUTE_PERMISSIONS } from './access/route-permissions.js';
+import { documentPermissions } from './access/document-permissions.js';
+import type { AuditLog } from './audit/audit-log.js';
+import type { AuditReader } from './audit/audit-reader.js';
+import { createClickHouseAuditLog } from './audit/clickhouse-audit-log.js';
+import { auditRoutes } from './audit/audit-routes.js';
 import { createClickHouseApiKeyStore, type ApiKeyStore } from './auth/api-key-store.js';
 import type { QueryApiEnv } from './auth/query-api-env.js';
-import { requireApiKey } from './auth/require-api-key.js';
-import { requireSiteAccess } from './auth/require-site-access.js';
+import { createClickHouseKeyAdmin, type KeyAdmin } from './keys/key-admin.js';
+import { keyRoutes } from './keys/key-routes.js';
+import { clickHouseKeyUsageWriter, createThrottledKeyUsage, type KeyUsage } from './keys/key-usage.js';
 import { createQueryRunner } from './clickhouse/query-runner.js';
 import { createBreakdownValuesCache } from './queries/breakdown-values.js';
 import { createStoreWriter } from './clickhouse/store-writer.js';
@@ -20,7 +31,7 @@ import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
-import type { RequestAddress } from './auth/request-address.js';
+import { socketPeerAddress, type RequestAddress } from './auth/request-address.js';
 import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from './params/limit-request-body.js';
 import { requireWellFormedInput } from './params/require-well-formed-input.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
@@ -51,13 +62,24 @@ export interface QueryApiDeps {
   clientAddress?: RequestAddress;
   /** RFM scoring: the number of buyers from which quintiles score (default 100; below, fixed thresholds). */
   rfm?: RfmScoringOptions;
+  /**
+   * Asked before the API key authenticator, in order (the local admin token, the session cookie…): each answers
+   * undefined when the request carries no credential of its kind (access/principal.ts).
+   */
+  authenticators?: Authenticator[];
+  /** Defaults to the ClickHouse audit_log table (migration 0401). */
+  audit?: AuditLog & AuditReader;
+  /** Defaults to the ClickHouse api_keys table; revocations make `apiKeyStore` forget the key at once. */
+  keyAdmin?: KeyAdmin;
+  /** Defaults to api_key_usage, written at most once a minute per key. */
+  keyUsage?: KeyUsage;
 }
 
 export { DEFAULT_MAX_BODY_BYTES };
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-/** The query API as a Hono app: /api/v1/* behind secret API keys, /openapi.json and /healthz open. */
+/** The query API as a Hono app: /api/v1/* behind authenticate + authorize (docs/admin.md), /openapi.json and /healthz open. */
 export function createQueryApi(deps: QueryApiDeps) {
   if (!IDENTIFIER.test(deps.database)) throw new Error(`createQueryApi: database must be an identifier, got ${JSON.stringify(deps.database)}`);
   const limits: QueryLimits = { ...DEFAULT_QUERY_LIMITS, ...deps.limits };
@@ -79,6 +101,12 @@ export function createQueryApi(deps: QueryApiDeps) {
     erasureHooks: deps.erasureHooks ?? [],
   };
 
+  const clientAddress = deps.clientAddress ?? socketPeerAddress;
+  const apiKeyStore = deps.apiKeyStore ?? createClickHouseApiKeyStore(runner);
+  const audit = deps.audit ?? createClickHouseAuditLog({ client: deps.clickhouse, database: deps.database });
+  const keyAdmin = deps.keyAdmin ?? createClickHouseKeyAdmin({ client: deps.clickhouse, database: deps.database, onChange: (keyId) => apiKeyStore.forget?.(keyId) });
+  const keyUsage = deps.keyUsage ?? createThrottledKeyUsage({ write: clickHouseKeyUsageWriter(deps.clickhouse, deps.database) });
+
   const app = new OpenAPIHono<QueryApiEnv>();
   app.onError(createErrorHandler(deps.logError));
   app.notFound((c) => {
@@ -95,13 +123,15 @@ export function createQueryApi(deps: QueryApiDeps) {
   app.use(
     '/api/v1/*',
     limitRequestBody({ maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
-    requireApiKey({
-      store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner),
-      failedLookups: createFailedKeyLimiter(deps.failedKeyLookups),
-      ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
+    authenticate({
+      authenticators: [
+        ...(deps.authenticators ?? []),
+        apiKeyAuthenticator({ store: apiKeyStore, failedLookups: createFailedKeyLimiter(deps.failedKeyLookups), clientAddress, usage: keyUsage }),
+      ],
     }),
     requireWellFormedInput(),
-    requireSiteAccess(),
+    // The one permission decision, from the one table (access/route-permissions.ts).
+    authorize({ table: ROUTE_PERMISSIONS, audit, clientAddress }),
     limitQueryConcurrency({
       perKey: limits.concurrentPerKey,
       perSite: limits.concurrentPerSite,
@@ -121,11 +151,21 @@ export function createQueryApi(deps: QueryApiDeps) {
   app.route('/api/v1', customerRoutes(writeDeps));
   app.route('/api/v1', productsAbcRoutes(routeDeps));
   app.route('/api/v1', revenueRoutes(routeDeps));
+  app.route('/api/v1', keyRoutes({ keyAdmin, audit, clientAddress }));
+  app.route('/api/v1', auditRoutes(audit));
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Spoor query API', version: '1.0.0', description: 'Analytics over the Spoor ClickHouse tables. All times are UTC.' },
-  });
+  // Generated per request like doc31 would, then each operation gains the permission its table row declares.
+  app.get('/openapi.json', (c) =>
+    c.json(
+      documentPermissions(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: { title: 'Spoor query API', version: '1.0.0', description: 'Analytics over the Spoor ClickHouse tables. All times are UTC. Who may call what: docs/admin.md.' },
+        }),
+        ROUTE_PERMISSIONS,
+      ),
+    ),
+  );
   return app;
 }
 
