@@ -16,3 +16,5 @@ export { replayFromArchive, type ReplayOptions, type ReplayReport } from './repl
 export { replayFromLog, type LogReplayOptions } from './replay/replay-from-log.js';
 export { eraseFromLog, type LogErasureSubject } from './erasure/erase-from-log.js';
 export { dropIfErased, ErasedIds, type ErasureEntry } from './erasure/erasure-register.js';
+export { processorSettings, processorSettingsSchema, processorDeprecatedAliases, parseProcessorConfig, enricherOptions, ipAnonymisationOf, type ProcessorConfig } from './config/processor-settings.js';
+export { assembleProcessor, type ProcessorAdapters, type AssembleProcessorOptions } from './assemble-processor.js';
