@@ -18,3 +18,6 @@ export { eraseFromLog, type LogErasureSubject } from './erasure/erase-from-log.j
 export { dropIfErased, ErasedIds, type ErasureEntry } from './erasure/erasure-register.js';
 export { processorSettings, processorSettingsSchema, processorDeprecatedAliases, parseProcessorConfig, enricherOptions, ipAnonymisationOf, type ProcessorConfig } from './config/processor-settings.js';
 export { assembleProcessor, type ProcessorAdapters, type AssembleProcessorOptions } from './assemble-processor.js';
+export { runReplay, parseReplayFlags, REPLAY_USAGE, type ReplaySource, type ReplayFlags, type RunReplayOptions, type ReplayOutcome } from './replay/run-replay.js';
+export { createHealthServer } from './health-server.js';
+export type { ProcessorHealth } from './create-processor.js';
