@@ -111,7 +111,8 @@ export function createQueryApi(deps: QueryApiDeps) {
       maxWaitMs: limits.maxQueueWaitMs,
     }),
   );
-  // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
+  // One folder per query family (src/queries/<family>/): its SQL, its <family>-route.ts (exits and revenue keep their own
+  // route files inside the overview and products families) and its tests.
   app.route('/api/v1', overviewRoutes(routeDeps));
   app.route('/api/v1', funnelRoutes(routeDeps));
   app.route('/api/v1', exitRoutes(routeDeps));

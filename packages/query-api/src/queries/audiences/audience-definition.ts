@@ -45,7 +45,7 @@ export const COUNT_OPS = ['>=', '>', '=', '!=', '<=', '<'] as const;
 export const FILTER_OPS = ['eq', 'neq', 'contains', 'in', 'gt', 'gte', 'lt', 'lte'] as const;
 /**
  * Which filter ops each kind of property takes — the whole matrix, so every (property, op) pair is either compiled
- * (queries/audience-rules.ts) or refused with a 400 naming `value`/`op`, never half-compiled.
+ * (audience-rules.ts) or refused with a 400 naming `value`/`op`, never half-compiled.
  */
 export const OPS_BY_KIND = {
   string: ['eq', 'neq', 'contains', 'in'],

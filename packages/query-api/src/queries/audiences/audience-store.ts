@@ -38,7 +38,7 @@ const COUNT_SQL = `SELECT count() AS n FROM {db:Identifier}.audiences FINAL WHER
 const toSaved = (r: AudienceRow): SavedAudience => ({
   id: r.audience_id,
   name: r.name,
-  // Stored only after validation (routes/audiences.ts), so it parses back to a definition.
+  // Stored only after validation (audiences-route.ts), so it parses back to a definition.
   definition: JSON.parse(r.definition) as AudienceDefinition,
   created_by: r.created_by,
   created_at: r.created_at,

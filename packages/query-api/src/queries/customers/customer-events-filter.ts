@@ -1,7 +1,7 @@
 import type { QueryRunner } from '../../clickhouse/query-runner.js';
 
 /**
- * One customer's rows, with exactly the attribution of queries/person-id.ts (customerOf = the customer) but
+ * One customer's rows, with exactly the attribution of shared/person-id.ts (customerOf = the customer) but
  * without joining the whole identity graph: a row is theirs when its anonymous id's latest link is the customer, or
  * its anonymous id is linked to nobody and the row carries the customer id. The leading `anonymous_id IN {scan}`
  * lets an index on anonymous_id narrow the read (an OR across two columns would defeat it).

@@ -1,9 +1,10 @@
 import type { QueryRunner } from '../../clickhouse/query-runner.js';
 import { asOfParams } from '../../params/as-of-param.js';
-import { ownRowsParams, ownRowsSql, resolveCustomerAnonymousIds, type CustomerAnonymousIds } from './customer-events-filter.js';
+import { ownRowsParams, ownRowsSql, resolveCustomerAnonymousIds } from './customer-events-filter.js';
+import type { ProfileParts } from './customer-profile-parts.js';
 import { buildEmails, buildOpenCarts, buildSessions, buildSummary, type OwnRow } from './customer-timeline.js';
 import { isoTime } from '../shared/iso-time.js';
-import { DEFAULT_LOOKBACK_DAYS, attributionJson, orderTouchesCtes, toAttribution, visitField, type Attribution } from '../shared/visit-attribution.js';
+import { DEFAULT_LOOKBACK_DAYS, attributionJson, orderTouchesCtes, toAttribution, visitField } from '../shared/visit-attribution.js';
 
 /** The touches a customer's orders may be credited to: the visits of the customer's browsers (events_by_visitor's key). */
 const CUSTOMER_VISITS = `session_id IN (SELECT session_id FROM {db:Identifier}.events_by_visitor WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)} AND type NOT IN ('email_open', 'email_click'))`;
@@ -136,25 +137,6 @@ interface OrderRow {
   last_attr: AttributionRow;
   total_orders: number;
   total_revenue: number;
-}
-
-export interface ProfileParts {
-  anonymousIds: CustomerAnonymousIds;
-  /** email_opens / email_machine_opens: campaigns opened by a human / by a machine (unique per campaign, not pixel hits). */
-  summary: { first_seen: string | null; last_seen: string | null; email_opens: number; email_machine_opens: number; email_clicks: number; events: number };
-  emails: Array<{ campaign_id: string; first_opened_at: string | null; first_clicked_at: string | null; opens: number; clicks: number }>;
-  sessions: Array<{ session_id: string; started_at: string; ended_at: string; channel: string; source: string; entry_page: string; page_views: number; purchased: boolean }>;
-  openCarts: Array<{ cart_id: string; updated_at: string; value: number; items: Array<{ product_id: string; product_name: string; quantity: number; price: number }> }>;
-  orders: Array<{
-    order_id: string;
-    ts: string;
-    revenue: number;
-    currency: string;
-    items_count: number;
-    channel: string;
-    attribution: { visit: Attribution; first_touch: Attribution; last_non_direct: Attribution };
-  }>;
-  lifetime: { orders: number; revenue: number };
 }
 
 type SessionSummaryRow = Omit<ProfileParts['sessions'][number], 'purchased'> & {

@@ -1,4 +1,4 @@
-import type { ProfileParts } from './customer-profile.js';
+import type { ProfileParts } from './customer-profile-parts.js';
 
 /**
  * The profile's summary, emails, sessions and open carts built from the customer's own rows (non-bot, before as_of,

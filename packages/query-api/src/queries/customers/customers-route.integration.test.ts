@@ -12,7 +12,7 @@ let runner: QueryRunner;
 beforeAll(async () => {
   const ctx = await freshClickHouseDatabase();
   await loadFixture(ctx.client, ctx.database, { ...CUSTOMER_FIXTURE, apiKeys: [...(CUSTOMER_FIXTURE.apiKeys ?? []), { key: 'sk_other_site', siteIds: ['shop-2'] }] });
-  // The quintile rule forced on the 4 buyers, as in rfm.integration.test.ts (the default rule: rfm-small-shops.integration.test.ts).
+  // The quintile rule forced on the 4 buyers, as in rfm/rfm-route.integration.test.ts (the default rule: rfm/rfm-small-shops.integration.test.ts).
   app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
   runner = createQueryRunner({ client: ctx.client, database: ctx.database, maxExecutionTimeSeconds: 10 });
 });
@@ -34,7 +34,7 @@ describe('GET /api/v1/customers/{id}', () => {
       first_seen: '2026-10-20T09:00:00.000Z',
       last_seen: '2026-11-29T20:03:00.000Z',
       anonymous_ids: ['a1', 'a1b'],
-      // Scored among the 4 buyers exactly as in rfm.integration.test.ts (c4 and c6 never bought: not in the population).
+      // Scored among the 4 buyers exactly as in rfm/rfm-route.integration.test.ts (c4 and c6 never bought: not in the population).
       rfm: { recency_basis: 'purchase', recency_days: 1, frequency: 3, monetary: 600, r: 4, f: 4, m: 3, segment: 'Champions', population: 4, scoring: 'quintiles' },
       lifetime_value: { orders: 3, revenue: 600 },
       orders: [

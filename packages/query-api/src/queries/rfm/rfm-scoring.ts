@@ -3,8 +3,8 @@ import { fixedFrequencyScore, fixedMonetaryScore, fixedRecencyScore, scoringFor,
 
 /**
  * The RFM scoring rules in TypeScript, for scoring one customer of a cached population (the customer profile).
- * They mirror the SQL of queries/rfm.ts over the values that same SQL computed; rfm.integration.test.ts and
- * customers.integration.test.ts check both give the same answer for every customer, also right after new data.
+ * They mirror the SQL of rfm.ts over the values that same SQL computed; rfm-route.integration.test.ts and
+ * customers/customers-route.integration.test.ts check both give the same answer for every customer, also right after new data.
  */
 
 /** 1 + floor(5 × W / N): W buyers strictly worse, N buyers in all. */
@@ -51,7 +51,7 @@ function upperBound(sorted: readonly number[], value: number): number {
 
 const DAY_MS = 86_400_000;
 
-/** One customer's values as queries/rfm.ts computes them (RFM_BASE_CTES), independent of as_of. */
+/** One customer's values as rfm.ts computes them (RFM_BASE_CTES), independent of as_of. */
 export interface RfmCustomerValues {
   frequency: number;
   monetary: number;
@@ -106,7 +106,7 @@ export interface RfmScores {
   scoring: RfmScoring;
 }
 
-/** Whole days from `lastMs` to as_of, as intDiv(as_of − last, 86 400 000) in queries/rfm.ts (last < as_of always). */
+/** Whole days from `lastMs` to as_of, as intDiv(as_of − last, 86 400 000) in rfm.ts (last < as_of always). */
 const wholeDays = (asOfMs: number, lastMs: number) => Math.floor((asOfMs - lastMs) / DAY_MS);
 
 /**

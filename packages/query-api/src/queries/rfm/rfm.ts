@@ -7,7 +7,7 @@ import { fixedFrequencySql, fixedMonetarySql, fixedRecencySql, revenueUnitsSql, 
 /**
  * RFM over every customer of a site, as of a moment.
  *
- * Customers: every customer id (identity-stitched, queries/person-id.ts) with a non-bot event or an order
+ * Customers: every customer id (identity-stitched, shared/person-id.ts) with a non-bot event or an order
  * before `as_of`. Frequency = distinct orders, monetary = their revenue, recency = whole days from the last
  * purchase (basis `purchase`) or the last activity (basis `activity`: any non-bot event, email opens and
  * clicks included, machine-flagged opens excluded) to `as_of`.

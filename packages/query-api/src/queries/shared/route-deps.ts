@@ -7,8 +7,8 @@ export interface RouteDeps {
   runner: QueryRunner;
   limits: QueryLimits;
   now: () => Date;
-  /** Funnels' cache of each site's breakdown values (queries/breakdown-values.ts). */
+  /** Funnels' cache of each site's breakdown values (funnels/breakdown-values.ts). */
   breakdownValues: BreakdownValues;
-  /** Buyers from which RFM scores by quintiles, below by fixed thresholds (queries/rfm-scoring-rule.ts); /rfm and profiles share it. */
+  /** Buyers from which RFM scores by quintiles, below by fixed thresholds (rfm/rfm-scoring-rule.ts); /rfm and profiles share it. */
   rfmQuintileMinBuyers: number;
 }
