@@ -17,16 +17,16 @@ import { createClickHouseKeyAdmin, type KeyAdmin } from './keys/key-admin.js';
 import { keyRoutes } from './keys/key-routes.js';
 import { clickHouseKeyUsageWriter, createThrottledKeyUsage, type KeyUsage } from './keys/key-usage.js';
 import { createQueryRunner } from './clickhouse/query-runner.js';
-import { createBreakdownValuesCache } from './queries/breakdown-values.js';
+import { createBreakdownValuesCache } from './queries/funnels/breakdown-values.js';
 import { createStoreWriter } from './clickhouse/store-writer.js';
 import type { ErasureHook } from './erasure/erasure-hook.js';
-import { createRfmPopulationCache } from './queries/rfm-population.js';
-import { resolveQuintileMinBuyers, type RfmScoringOptions } from './queries/rfm-scoring-rule.js';
-import { audienceRoutes } from './routes/audiences.js';
-import { customerRoutes } from './routes/customers.js';
-import { productsAbcRoutes } from './routes/products-abc.js';
-import { revenueRoutes } from './routes/revenue.js';
-import type { WriteRouteDeps } from './routes/write-route-deps.js';
+import { createRfmPopulationCache } from './queries/rfm/rfm-population.js';
+import { resolveQuintileMinBuyers, type RfmScoringOptions } from './queries/rfm/rfm-scoring-rule.js';
+import { audienceRoutes } from './queries/audiences/audiences-route.js';
+import { customerRoutes } from './queries/customers/customers-route.js';
+import { productsAbcRoutes } from './queries/products/products-abc-route.js';
+import { revenueRoutes } from './queries/products/revenue-route.js';
+import type { WriteRouteDeps } from './queries/shared/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -35,12 +35,13 @@ import { socketPeerAddress, type RequestAddress } from './auth/request-address.j
 import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from './params/limit-request-body.js';
 import { requireWellFormedInput } from './params/require-well-formed-input.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
-import { cartRoutes } from './routes/carts.js';
-import { exitRoutes } from './routes/exits.js';
-import { funnelRoutes } from './routes/funnels.js';
-import { overviewRoutes } from './routes/overview.js';
-import { rfmRoutes } from './routes/rfm.js';
-import type { RouteDeps } from './routes/route-deps.js';
+import { cartRoutes } from './queries/carts/carts-route.js';
+import { exitRoutes } from './queries/overview/exits-route.js';
+import { funnelRoutes } from './queries/funnels/funnels-route.js';
+import { overviewRoutes } from './queries/overview/overview-route.js';
+import { rfmRoutes } from './queries/rfm/rfm-route.js';
+import type { RouteDeps } from './queries/shared/route-deps.js';
+import { createAdminApi, defaultMigrate } from './admin/admin-api.js';
 
 export interface QueryApiDeps {
   clickhouse: ClickHouseClient;
@@ -67,8 +68,12 @@ export interface QueryApiDeps {
    * undefined when the request carries no credential of its kind (access/principal.ts).
    */
   authenticators?: Authenticator[];
-  /** Defaults to the ClickHouse audit_log table (migration 0401). */
-  audit?: AuditLog & AuditReader;
+  /** Where administrative actions, exports and erasures are recorded and read back; default the ClickHouse audit_log (migration 0401). */
+  auditLog?: AuditLog & AuditReader;
+  /** ClickHouse cluster for DDL (POST /api/v1/admin/migrate, retention changes); absent on one server or chDB. */
+  cluster?: string;
+  /** What POST /api/v1/admin/migrate runs; default the infra migrations plus re-applied retention. */
+  migrate?: () => Promise<{ applied: string[] }>;
   /** Defaults to the ClickHouse api_keys table; revocations make `apiKeyStore` forget the key at once. */
   keyAdmin?: KeyAdmin;
   /** Defaults to api_key_usage, written at most once a minute per key. */
@@ -103,7 +108,7 @@ export function createQueryApi(deps: QueryApiDeps) {
 
   const clientAddress = deps.clientAddress ?? socketPeerAddress;
   const apiKeyStore = deps.apiKeyStore ?? createClickHouseApiKeyStore(runner);
-  const audit = deps.audit ?? createClickHouseAuditLog({ client: deps.clickhouse, database: deps.database });
+  const audit = deps.auditLog ?? createClickHouseAuditLog({ client: deps.clickhouse, database: deps.database });
   const keyAdmin = deps.keyAdmin ?? createClickHouseKeyAdmin({ client: deps.clickhouse, database: deps.database, onChange: (keyId) => apiKeyStore.forget?.(keyId) });
   const keyUsage = deps.keyUsage ?? createThrottledKeyUsage({ write: clickHouseKeyUsageWriter(deps.clickhouse, deps.database) });
 
@@ -141,7 +146,22 @@ export function createQueryApi(deps: QueryApiDeps) {
       maxWaitMs: limits.maxQueueWaitMs,
     }),
   );
-  // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
+  // The admin API (admin/): sites, link keys, migrations. Behind the same authenticate + authorize as every route
+  // above; its own middleware finds the principal already decided.
+  app.route(
+    '/',
+    createAdminApi({
+      clickhouse,
+      database: deps.database,
+      cluster: deps.cluster,
+      authenticators: [async (c) => c.get('principal')],
+      auditLog: audit,
+      clientAddress,
+      migrate: deps.migrate ?? defaultMigrate(clickhouse, deps.database, deps.cluster),
+    }),
+  );
+  // One folder per query family (src/queries/<family>/): its SQL, its <family>-route.ts (exits and revenue keep their own
+  // route files inside the overview and products families) and its tests.
   app.route('/api/v1', overviewRoutes(routeDeps));
   app.route('/api/v1', funnelRoutes(routeDeps));
   app.route('/api/v1', exitRoutes(routeDeps));

@@ -1,3 +1,4 @@
+import { ADMIN_ROUTE_PERMISSIONS } from '../admin/admin-route-permissions.js';
 import { AUDIT_ROUTE_PERMISSIONS } from '../audit/audit-route-permissions.js';
 import { KEY_ROUTE_PERMISSIONS } from '../keys/key-route-permissions.js';
 import type { RoutePermission } from './route-permission.js';
@@ -39,8 +40,12 @@ export const QUERY_ROUTE_PERMISSIONS: readonly RoutePermission[] = [
 /** The collector's one keyed route (its browser routes take the public write key, not a principal). */
 export const COLLECTOR_ROUTE_PERMISSIONS: readonly RoutePermission[] = [{ method: 'POST', path: '/v1/import', permission: 'import', site: 'request' }];
 
-// Feature folders contribute their rows here (h-accounts: accounts/account-route-permissions.ts, h-admin:
-// admin/admin-route-permissions.ts): import the array and spread it below.
-export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [...QUERY_ROUTE_PERMISSIONS, ...KEY_ROUTE_PERMISSIONS, ...AUDIT_ROUTE_PERMISSIONS];
+// Feature folders contribute their rows here: import the folder's array and spread it below (accounts/ goes here too).
+export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
+  ...QUERY_ROUTE_PERMISSIONS,
+  ...KEY_ROUTE_PERMISSIONS,
+  ...AUDIT_ROUTE_PERMISSIONS,
+  ...ADMIN_ROUTE_PERMISSIONS,
+];
 
 export const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { BadParameterError } from '../errors/query-api-errors.js';
 import { ERROR_RESPONSES } from '../openapi/error-responses.js';
 import { siteParam } from '../params/site-param.js';
-import { BEARER_SECURITY, createRouter } from '../routes/create-router.js';
+import { BEARER_SECURITY, createRouter } from '../queries/shared/create-router.js';
 import type { AuditReader } from './audit-reader.js';
 
 const MAX_ENTRIES = 1000;

@@ -8,7 +8,7 @@ import type { RequestAddress } from '../auth/request-address.js';
 import { ForbiddenError, NotFoundError } from '../errors/query-api-errors.js';
 import { ERROR_RESPONSES } from '../openapi/error-responses.js';
 import { siteParam } from '../params/site-param.js';
-import { BEARER_SECURITY, createRouter } from '../routes/create-router.js';
+import { BEARER_SECURITY, createRouter } from '../queries/shared/create-router.js';
 import type { KeyAdmin, KeyInfo } from './key-admin.js';
 import { SCOPE_GRANTS } from '../access/permissions.js';
 

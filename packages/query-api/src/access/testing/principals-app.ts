@@ -33,7 +33,7 @@ export function appWithPrincipals(principals: Record<string, Principal>) {
     clickhouse: emptyClickHouse,
     database: 'spoor',
     apiKeyStore: noKeys,
-    audit: createMemoryAuditLog(),
+    auditLog: createMemoryAuditLog(),
     keyUsage: { touch: () => undefined },
     authenticators: [principalAuthenticator(principals)],
     logError: () => undefined,
