@@ -8,6 +8,8 @@
  * entry here.
  */
 
+import { eventTypeSql, eventTypesSql } from './event-type-sql.js';
+
 /** A view's SELECT reads its source as `src`, so conditions added to it (repair, filters) name source columns unambiguously. */
 export const SOURCE_ALIAS = 'src';
 
@@ -71,13 +73,13 @@ export const PROJECTIONS: readonly Projection[] = [
       ['customer_id', 'max(src.customer_id)'],
       ['started_at', 'min(src.ts)'],
       ['ended_at', 'max(src.ts)'],
-      ['entry_page', `argMinStateIf(src.path, (src.ts, src.event_id), src.type = 'page_view')`],
-      ['exit_page', `argMaxStateIf(src.path, (src.ts, src.event_id), src.type = 'page_view')`],
-      ['page_views', `uniqExactStateIf(src.event_id, src.type = 'page_view')`],
+      ['entry_page', `argMinStateIf(src.path, (src.ts, src.event_id), src.type = ${eventTypeSql('page_view')})`],
+      ['exit_page', `argMaxStateIf(src.path, (src.ts, src.event_id), src.type = ${eventTypeSql('page_view')})`],
+      ['page_views', `uniqExactStateIf(src.event_id, src.type = ${eventTypeSql('page_view')})`],
       ['events', 'uniqExactState(src.event_id)'],
-      ['has_cart', `max(src.type = 'add_to_cart')`],
-      ['has_checkout', `max(src.type = 'checkout_start')`],
-      ['has_purchase', `max(src.type = 'purchase')`],
+      ['has_cart', `max(src.type = ${eventTypeSql('add_to_cart')})`],
+      ['has_checkout', `max(src.type = ${eventTypeSql('checkout_start')})`],
+      ['has_purchase', `max(src.type = ${eventTypeSql('purchase')})`],
       ['is_bot', 'max(src.is_bot)'],
       ['channel', argMinByTime('toString(src.channel)')],
       ['source', argMinByTime('toString(src.source)')],
@@ -102,7 +104,7 @@ export const PROJECTIONS: readonly Projection[] = [
       ['anonymous_id', 'src.anonymous_id'],
       ['customer_id', 'src.customer_id'],
       ['session_id', 'src.session_id'],
-      ['visit', `max(src.type NOT IN ('email_open', 'email_click'))`],
+      ['visit', `max(src.type NOT IN ${eventTypesSql('email_open', 'email_click')})`],
       ['last_seen', 'max(src.ts)'],
     ],
     where: 'NOT src.is_bot',
