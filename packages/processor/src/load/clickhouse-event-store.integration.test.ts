@@ -41,7 +41,7 @@ describe('ClickHouse event store (chDB)', () => {
       expect(stored.length, `${table} rows`).toBeGreaterThan(0);
       expect(stored, table).toEqual(await dump(viaClient, table));
     }
-    const count = async (sql: string) => Number(((await (await client.query({ query: sql, format: 'JSONEachRow' })).json()) as Array<{ c: string }>)[0]!.c);
+    const count = async (sql: string) => Number((await (await client.query({ query: sql, format: 'JSONEachRow' })).json<{ c: string }>())[0]!.c);
     for (const database of [viaRaw, viaClient]) expect(await count(`SELECT uniqExactMerge(events) AS c FROM ${database}.sessions`), `sessions of ${database}`).toBe(60);
 
     // The same block again with its token (an insert whose acknowledgement was lost): ClickHouse drops it.
@@ -64,7 +64,7 @@ describe('ClickHouse event store (chDB)', () => {
     const store = createClickHouseEventStore(client, database);
     const rows = await rowsOf(40);
     await loadBatch(store, rows);
-    const count = async (sql: string) => Number(((await (await client.query({ query: sql, format: 'JSONEachRow' })).json()) as Array<{ c: string }>)[0]!.c);
+    const count = async (sql: string) => Number((await (await client.query({ query: sql, format: 'JSONEachRow' })).json<{ c: string }>())[0]!.c);
     const snapshot = async () => ({
       sessions: await count(`SELECT sum(n) AS c FROM (SELECT uniqExactMerge(events) AS n FROM ${database}.sessions GROUP BY site_id, session_id)`),
       sessionDays: await count(`SELECT count() AS c FROM (SELECT 1 FROM ${database}.session_days GROUP BY site_id, day, anonymous_id, customer_id, session_id)`),
