@@ -4,3 +4,4 @@ export { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js
 export * from './errors/query-api-errors.js';
 export { createQueryRunner, type QueryRunner } from './clickhouse/query-runner.js';
 export { keyValueErasureHook, type ErasureHook, type ErasureSubject } from './erasure/erasure-hook.js';
+export { queryApiSettings, queryApiSettingsSchema, type QueryApiConfig } from './config/query-api-settings.js';
