@@ -30,6 +30,12 @@ import { funnelRoutes } from './queries/funnels/funnels-route.js';
 import { overviewRoutes } from './queries/overview/overview-route.js';
 import { rfmRoutes } from './queries/rfm/rfm-route.js';
 import type { RouteDeps } from './queries/shared/route-deps.js';
+import type { Authenticator } from './access/principal.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { createMemoryAuditLog } from './audit/memory-audit-log.js';
+import { createAdminApi, defaultMigrate } from './admin/admin-api.js';
+import { apiKeyAuthenticator } from './admin/authenticate-principal.js';
+import { socketPeerAddress } from './auth/request-address.js';
 
 export interface QueryApiDeps {
   clickhouse: ClickHouseClient;
@@ -51,6 +57,17 @@ export interface QueryApiDeps {
   clientAddress?: RequestAddress;
   /** RFM scoring: the number of buyers from which quintiles score (default 100; below, fixed thresholds). */
   rfm?: RfmScoringOptions;
+  /**
+   * Ways of proving who you are besides a secret API key (asked first, in order): the local admin token
+   * (admin/local-admin/admin-token-authenticator.ts), sessions. The admin API (/api/v1/admin) asks them.
+   */
+  authenticators?: Authenticator[];
+  /** Where administrative actions are recorded; default an in-memory log (pass the ClickHouse one in production). */
+  auditLog?: AuditLog;
+  /** ClickHouse cluster for DDL (POST /api/v1/admin/migrate, retention changes); absent on one server or chDB. */
+  cluster?: string;
+  /** What POST /api/v1/admin/migrate runs; default the infra migrations plus re-applied retention. */
+  migrate?: () => Promise<{ applied: string[] }>;
 }
 
 export { DEFAULT_MAX_BODY_BYTES };
@@ -92,11 +109,28 @@ export function createQueryApi(deps: QueryApiDeps) {
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
 
+  const apiKeyStore = deps.apiKeyStore ?? createClickHouseApiKeyStore(runner);
+  // Mounted before the query routes' /api/v1/* middleware: admin routes answer first, authenticated their own way
+  // (their site is a path parameter, not the query's one `site`).
+  app.route(
+    '/',
+    createAdminApi({
+      clickhouse,
+      database: deps.database,
+      cluster: deps.cluster,
+      authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
+      auditLog: deps.auditLog ?? createMemoryAuditLog(),
+      clientAddress: deps.clientAddress ?? socketPeerAddress,
+      migrate: deps.migrate ?? defaultMigrate(clickhouse, deps.database, deps.cluster),
+      maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    }),
+  );
+
   app.use(
     '/api/v1/*',
     limitRequestBody({ maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
     requireApiKey({
-      store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner),
+      store: apiKeyStore,
       failedLookups: createFailedKeyLimiter(deps.failedKeyLookups),
       ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
     }),
