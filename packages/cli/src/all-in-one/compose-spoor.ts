@@ -137,7 +137,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
   // An erasure also rewrites this process's log (the file log: the person's records go; on Kafka it says what the
   // register guarantees instead).
   const erasureHooks: ErasureHook[] = log
-    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ }, subject) }]
+    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log, { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ }, subject) }]
     : [];
   if (roles.has('query-api')) app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys, erasureHooks }));
   if (roles.has('demo')) {
