@@ -5,3 +5,4 @@ export * from './errors/query-api-errors.js';
 export { createQueryRunner, type QueryRunner } from './clickhouse/query-runner.js';
 export { keyValueErasureHook, type ErasureHook, type ErasureSubject } from './erasure/erasure-hook.js';
 export { queryApiSettings, queryApiSettingsSchema, type QueryApiConfig } from './config/query-api-settings.js';
+export { assembleQueryApi, type QueryApiAdapters } from './assemble-query-api.js';

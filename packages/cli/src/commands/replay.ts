@@ -1,21 +1,19 @@
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createFileEventLog, createKafkaEventLog } from '@spoor/infra';
 import { createClickHouseEventStore, loadEnricher, replayFromArchive, replayFromLog } from '@spoor/processor';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from './command.js';
-import { openClickHouse } from '../clickhouse-from-env.js';
+import { openEventLog, openStore } from '@spoor/infra';
 
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'rebuild the derived tables (events, orders, identities, sessions) from the raw archive or the log, counting every event once',
   usage: 'spoor replay [--source archive|log] [--keep]   (embedded defaults: stop `spoor start` first — the data dir is one process\'s)',
-  async run(args, env) {
+  async run(args, settings) {
     const { values } = parseArgs({ args, options: { source: { type: 'string', default: 'archive' }, keep: { type: 'boolean', default: false } } });
     if (values.source !== 'archive' && values.source !== 'log') throw new Error(`invalid --source: ${JSON.stringify(values.source)} (accepted: archive, log)`);
-    const { client, config } = await openClickHouse(env);
+    const { client, clickhouse: config } = await openStore(settings, { migrate: true });
     const store = createClickHouseEventStore(client, config.database);
-    const enrich = await loadEnricher({ geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [] });
+    const enrich = await loadEnricher({ geoDatabases: settings.GEOIP_DB ? settings.GEOIP_DB.split(',').map((p) => p.trim()) : [] });
     const truncate = !values.keep;
     try {
       if (values.source === 'archive') {
@@ -29,11 +27,10 @@ export const replayCommand: Command = {
         bar.stop();
         console.log(JSON.stringify(report));
       } else {
-        const log = env.KAFKA_BROKERS
-          ? createKafkaEventLog({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'spoor-replay' })
-          : createFileEventLog({ dir: join(resolve(env.SPOOR_DATA_DIR), 'log') });
+        // wireb: the processor's replay wiring (assembleProcessor / its replay entry) replaces this block.
+        const { log } = openEventLog(settings, 'replay');
         try {
-          const totals = await replayFromLog({ log, client, database: config.database, store, enrich, truncate, topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ } });
+          const totals = await replayFromLog({ log, client, database: config.database, store, enrich, truncate, topics: { raw: settings.SPOOR_TOPIC_RAW, deadLetter: settings.SPOOR_TOPIC_DLQ } });
           console.log(JSON.stringify(totals));
         } finally {
           await log.close();

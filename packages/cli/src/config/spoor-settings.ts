@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, text } from '@spoor/infra';
+import { deprecatedAliases, optionalText, parseConfig, text, type EnvSource, type ParsedConfig } from '@spoor/infra';
 import { collectorSettings } from '@spoor/collector';
 import { queryApiSettings } from '@spoor/query-api';
 
@@ -21,3 +21,8 @@ export const spoorSettings = {
 
 export const spoorSettingsSchema = z.object(spoorSettings);
 export type SpoorConfig = z.infer<typeof spoorSettingsSchema>;
+
+/** The `spoor` settings from an environment (process.env, or it merged with an --env-file), deprecated names read with a warning. */
+export function parseSpoorConfig(env: EnvSource): ParsedConfig<SpoorConfig> {
+  return parseConfig(spoorSettingsSchema, env, deprecatedAliases);
+}
