@@ -33,28 +33,31 @@ export function describeStartUpFailure(err: unknown): string[] {
 export interface RunMainOptions {
   /** Print stack traces too (DEBUG=1 in the environment). */
   debug?: boolean;
-  exit?: (code: number) => never;
   log?: (line: string) => void;
 }
 
 /**
- * Runs an entry point. A start that fails prints one line per bad setting (`spoor: PORT=8080: already in use`) and
- * exits 1; the stack only with DEBUG=1. A returned number is the exit code; nothing returned leaves the process
- * running (a server, stopped by its signal handlers).
+ * Runs an entry point. A start that fails prints one line per bad setting (`spoor start: PORT=8080: already in use`)
+ * and exits 1; the stack only with DEBUG=1 (an operator needs the setting, not our call stack). A returned number
+ * is the exit code; anything else leaves the process running (a server, stopped by its signal handlers).
  */
-export async function runMain(name: string, main: () => Promise<number | void>, options: RunMainOptions = {}): Promise<void> {
+export function runMain(name: string, main: () => Promise<unknown>, options: RunMainOptions = {}): void {
+  void runStartUp(name, main, options).then((code) => {
+    // Explicit: a finished command must not linger on open handles (chDB, timers of client libraries).
+    if (code !== undefined) process.exit(code);
+  });
+}
+
+/** runMain without the exit: resolves with the exit code (1 after a failure), or undefined while the entry point runs on. */
+export async function runStartUp(name: string, main: () => Promise<unknown>, options: RunMainOptions = {}): Promise<number | undefined> {
   const debug = options.debug ?? /^(1|true|on|yes)$/i.test(process.env.DEBUG ?? '');
-  const exit = options.exit ?? ((code: number) => process.exit(code));
   const log = options.log ?? ((line: string) => console.error(line));
-  let code: number | void;
   try {
-    code = await main();
+    const code = await main();
+    return typeof code === 'number' ? code : undefined;
   } catch (err) {
     for (const line of describeStartUpFailure(err)) log(`${name}: ${line}`);
     if (debug && err instanceof Error) log(err.stack ?? String(err));
-    exit(1);
-    return;
+    return 1;
   }
-  // Explicit: a finished command must not linger on open handles (chDB, timers of client libraries).
-  if (typeof code === 'number') exit(code);
 }

@@ -32,7 +32,7 @@ if (given.includes('--help')) {
   process.exit(0);
 }
 // A bad setting, a port in use, Kafka or ClickHouse unreachable: one line naming the setting, exit 1 (stack with DEBUG=1).
-await runMain(`spoor ${command.name}`, async () => {
+runMain(`spoor ${command.name}`, async () => {
   const { envFile, rest } = takeEnvFileArgument(given);
   const { config, warnings } = parseSpoorConfig(environmentWithFile(process.env, envFile));
   for (const warning of warnings) console.warn(`spoor: ${warning}`);

@@ -4,7 +4,7 @@ import { assembleCollector } from './assemble-collector.js';
 import { collectorSettingsSchema } from './config/collector-settings.js';
 import { serveCollector } from './serve-collector.js';
 
-await runMain('collector', async () => {
+runMain('collector', async () => {
   const { envFile } = takeEnvFileArgument(process.argv.slice(2));
   const { config, warnings } = parseConfig(collectorSettingsSchema, environmentWithFile(process.env, envFile), deprecatedAliases);
   for (const warning of warnings) console.warn(`[collector] ${warning}`);

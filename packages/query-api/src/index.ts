@@ -6,3 +6,11 @@ export { createQueryRunner, type QueryRunner } from './clickhouse/query-runner.j
 export { keyValueErasureHook, type ErasureHook, type ErasureSubject } from './erasure/erasure-hook.js';
 export { queryApiSettings, queryApiSettingsSchema, type QueryApiConfig } from './config/query-api-settings.js';
 export { assembleQueryApi, type QueryApiAdapters } from './assemble-query-api.js';
+export { createAdminApi } from './admin/admin-api.js';
+export { ADMIN_ROUTE_PERMISSIONS } from './admin/admin-route-permissions.js';
+export { adminTokenAuthenticator, newAdminToken, ADMIN_TOKEN_PREFIX } from './admin/local-admin/admin-token-authenticator.js';
+export * from './admin/sites/site-settings.js';
+export * from './admin/sites/site-store.js';
+export type { Principal, Authenticator } from './access/principal.js';
+export type { AuditEntry, AuditLog } from './audit/audit-log.js';
+export { createMemoryAuditLog, type MemoryAuditLog } from './audit/memory-audit-log.js';

@@ -6,7 +6,7 @@ import { deprecatedAliases, environmentWithFile, openStore, parseConfig, runMain
 import { assembleQueryApi } from './assemble-query-api.js';
 import { queryApiSettingsSchema } from './config/query-api-settings.js';
 
-await runMain('query-api', async () => {
+runMain('query-api', async () => {
   const { envFile } = takeEnvFileArgument(process.argv.slice(2));
   const { config, warnings } = parseConfig(queryApiSettingsSchema, environmentWithFile(process.env, envFile), deprecatedAliases);
   for (const warning of warnings) console.warn(`[query-api] ${warning}`);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Hono } from 'hono';
 import { ensureSpoorTopics, openEventLog, openKeyValue, openStore, type EventLog, type KeyValue } from '@spoor/infra';
 import { assembleCollector } from '@spoor/collector';
-import { createClickHouseEventStore, createProcessor, eraseFromLog, loadEnricher, type Processor } from '@spoor/processor';
+import { assembleProcessor, createClickHouseEventStore, eraseFromLog, type Processor } from '@spoor/processor';
 import { assembleQueryApi, type ErasureHook } from '@spoor/query-api';
 import type { SpoorConfig } from '../config/spoor-settings.js';
 import { ensureDemoSite } from './demo-site.js';
@@ -56,21 +56,9 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
 
   const app = new Hono();
   let processor: Processor | undefined;
-  // ─── processor ─────────────────────────────────────────────────────────────────────────────────────────────
-  // wireb: replace this block with `assembleProcessor(config, { log, store, keyValue })` from
-  // packages/processor/src/assemble-processor.ts once it is on main.
+  // The processor: the package main's assembly, on this process's log, store and state.
   if (roles.has('processor')) {
-    const ipAnonymisation = { mode: config.IP_ANONYMISATION, ipv4PrefixBits: config.IP_V4_PREFIX_BITS, ipv6PrefixBits: config.IP_V6_PREFIX_BITS };
-    processor = createProcessor({
-      log: log!,
-      store: createClickHouseEventStore(store.client, database),
-      enrich: await loadEnricher({ geoDatabases: config.GEOIP_DB ? config.GEOIP_DB.split(',').map((p) => p.trim()) : [], ipAnonymisation }),
-      keyValue: keyValue ?? null,
-      groupId: config.PROCESSOR_GROUP_ID,
-      topics: { raw: config.SPOOR_TOPIC_RAW, deadLetter: config.SPOOR_TOPIC_DLQ },
-      onRetry: (error, attempt, stage) => {
-        if (attempt === 1 || attempt % 10 === 0) console.error(`[processor] ${stage} failed (attempt ${attempt}), retrying the same batch: ${error.message}`);
-      },
+    processor = await assembleProcessor(config, { eventLog: log!, store: createClickHouseEventStore(store.client, database), keyValue: keyValue ?? null }, {
       onFatal: (error) => {
         console.error(`[processor] consumer crashed for good: ${error.message}`);
         process.exit(1);
@@ -78,7 +66,6 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
     });
     closers.unshift(() => processor!.stop());
   }
-  // ─── end of the processor block ────────────────────────────────────────────────────────────────────────────
 
   // Health of the whole process: the log answers and, when this process processes, batches flow.
   app.get('/healthz', (c) => c.json({ ok: true, roles: [...roles] }));
