@@ -17,6 +17,10 @@ import { productsAbcRoutes } from './routes/products-abc.js';
 import { revenueRoutes } from './routes/revenue.js';
 import type { WriteRouteDeps } from './routes/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
+import { accountRoutes } from './accounts/account-routes.js';
+import type { AccountRoutesDeps } from './accounts/account-deps.js';
+import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
@@ -51,6 +55,8 @@ export interface QueryApiDeps {
   clientAddress?: RequestAddress;
   /** RFM scoring: the number of buyers from which quintiles score (default 100; below, fixed thresholds). */
   rfm?: RfmScoringOptions;
+  /** Users, sign-in and sessions (accounts/): default the ClickHouse users tables and in-process sessions. */
+  accounts?: Partial<AccountRoutesDeps>;
 }
 
 export { DEFAULT_MAX_BODY_BYTES };
@@ -91,6 +97,16 @@ export function createQueryApi(deps: QueryApiDeps) {
     description: 'A secret API key scoped to one or more sites (never the public write key).',
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Before the API-key chain: these routes authenticate by session cookie themselves (accounts/account-routes.ts).
+  app.route(
+    '/api/v1',
+    accountRoutes({
+      userStore: createClickHouseUserStore({ client: clickhouse, database: deps.database }),
+      kv: createMemoryKeyValue({ maxEntries: 100_000 }),
+      ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
+      ...deps.accounts,
+    }),
+  );
 
   app.use(
     '/api/v1/*',
