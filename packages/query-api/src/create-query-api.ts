@@ -6,16 +6,16 @@ import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
 import { requireSiteAccess } from './auth/require-site-access.js';
 import { createQueryRunner } from './clickhouse/query-runner.js';
-import { createBreakdownValuesCache } from './queries/breakdown-values.js';
+import { createBreakdownValuesCache } from './queries/funnels/breakdown-values.js';
 import { createStoreWriter } from './clickhouse/store-writer.js';
 import type { ErasureHook } from './erasure/erasure-hook.js';
-import { createRfmPopulationCache } from './queries/rfm-population.js';
-import { resolveQuintileMinBuyers, type RfmScoringOptions } from './queries/rfm-scoring-rule.js';
-import { audienceRoutes } from './routes/audiences.js';
-import { customerRoutes } from './routes/customers.js';
-import { productsAbcRoutes } from './routes/products-abc.js';
-import { revenueRoutes } from './routes/revenue.js';
-import type { WriteRouteDeps } from './routes/write-route-deps.js';
+import { createRfmPopulationCache } from './queries/rfm/rfm-population.js';
+import { resolveQuintileMinBuyers, type RfmScoringOptions } from './queries/rfm/rfm-scoring-rule.js';
+import { audienceRoutes } from './queries/audiences/audiences-route.js';
+import { customerRoutes } from './queries/customers/customers-route.js';
+import { productsAbcRoutes } from './queries/products/products-abc-route.js';
+import { revenueRoutes } from './queries/products/revenue-route.js';
+import type { WriteRouteDeps } from './queries/shared/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { accountRoutes } from './accounts/account-routes.js';
 import type { AccountRoutesDeps } from './accounts/account-deps.js';
@@ -28,12 +28,18 @@ import type { RequestAddress } from './auth/request-address.js';
 import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from './params/limit-request-body.js';
 import { requireWellFormedInput } from './params/require-well-formed-input.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
-import { cartRoutes } from './routes/carts.js';
-import { exitRoutes } from './routes/exits.js';
-import { funnelRoutes } from './routes/funnels.js';
-import { overviewRoutes } from './routes/overview.js';
-import { rfmRoutes } from './routes/rfm.js';
-import type { RouteDeps } from './routes/route-deps.js';
+import { cartRoutes } from './queries/carts/carts-route.js';
+import { exitRoutes } from './queries/overview/exits-route.js';
+import { funnelRoutes } from './queries/funnels/funnels-route.js';
+import { overviewRoutes } from './queries/overview/overview-route.js';
+import { rfmRoutes } from './queries/rfm/rfm-route.js';
+import type { RouteDeps } from './queries/shared/route-deps.js';
+import type { Authenticator } from './access/principal.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { createMemoryAuditLog } from './audit/memory-audit-log.js';
+import { createAdminApi, defaultMigrate } from './admin/admin-api.js';
+import { apiKeyAuthenticator } from './admin/authenticate-principal.js';
+import { socketPeerAddress } from './auth/request-address.js';
 
 export interface QueryApiDeps {
   clickhouse: ClickHouseClient;
@@ -57,6 +63,17 @@ export interface QueryApiDeps {
   rfm?: RfmScoringOptions;
   /** Users, sign-in and sessions (accounts/): default the ClickHouse users tables and in-process sessions. */
   accounts?: Partial<AccountRoutesDeps>;
+  /**
+   * Ways of proving who you are besides a secret API key (asked first, in order): the local admin token
+   * (admin/local-admin/admin-token-authenticator.ts), sessions. The admin API (/api/v1/admin) asks them.
+   */
+  authenticators?: Authenticator[];
+  /** Where administrative actions are recorded; default an in-memory log (pass the ClickHouse one in production). */
+  auditLog?: AuditLog;
+  /** ClickHouse cluster for DDL (POST /api/v1/admin/migrate, retention changes); absent on one server or chDB. */
+  cluster?: string;
+  /** What POST /api/v1/admin/migrate runs; default the infra migrations plus re-applied retention. */
+  migrate?: () => Promise<{ applied: string[] }>;
 }
 
 export { DEFAULT_MAX_BODY_BYTES };
@@ -97,14 +114,34 @@ export function createQueryApi(deps: QueryApiDeps) {
     description: 'A secret API key scoped to one or more sites (never the public write key).',
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
-  // Before the API-key chain: these routes authenticate by session cookie themselves (accounts/account-routes.ts).
+  const apiKeyStore = deps.apiKeyStore ?? createClickHouseApiKeyStore(runner);
+  const auditLog = deps.auditLog ?? createMemoryAuditLog();
+  // Before the API-key chain: these routes authenticate for themselves (a credential, else the session cookie,
+  // with CSRF checks on cookie writes: accounts/account-routes.ts).
   app.route(
     '/api/v1',
     accountRoutes({
       userStore: createClickHouseUserStore({ client: clickhouse, database: deps.database }),
       kv: createMemoryKeyValue({ maxEntries: 100_000 }),
+      authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
+      audit: auditLog,
       ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
       ...deps.accounts,
+    }),
+  );
+  // Mounted before the query routes' /api/v1/* middleware: admin routes answer first, authenticated their own way
+  // (their site is a path parameter, not the query's one `site`).
+  app.route(
+    '/',
+    createAdminApi({
+      clickhouse,
+      database: deps.database,
+      cluster: deps.cluster,
+      authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
+      auditLog,
+      clientAddress: deps.clientAddress ?? socketPeerAddress,
+      migrate: deps.migrate ?? defaultMigrate(clickhouse, deps.database, deps.cluster),
+      maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     }),
   );
 
@@ -112,7 +149,7 @@ export function createQueryApi(deps: QueryApiDeps) {
     '/api/v1/*',
     limitRequestBody({ maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
     requireApiKey({
-      store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner),
+      store: apiKeyStore,
       failedLookups: createFailedKeyLimiter(deps.failedKeyLookups),
       ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
     }),
@@ -127,7 +164,8 @@ export function createQueryApi(deps: QueryApiDeps) {
       maxWaitMs: limits.maxQueueWaitMs,
     }),
   );
-  // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
+  // One folder per query family (src/queries/<family>/): its SQL, its <family>-route.ts (exits and revenue keep their own
+  // route files inside the overview and products families) and its tests.
   app.route('/api/v1', overviewRoutes(routeDeps));
   app.route('/api/v1', funnelRoutes(routeDeps));
   app.route('/api/v1', exitRoutes(routeDeps));

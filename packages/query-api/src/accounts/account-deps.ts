@@ -1,4 +1,5 @@
 import type { KeyValue } from '@spoor/infra';
+import type { Authenticator } from '../access/principal.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { RequestAddress } from '../auth/request-address.js';
 import type { HashingGateOptions } from './hashing-gate.js';
@@ -14,6 +15,11 @@ export interface AccountRoutesDeps {
   /** Sessions and sign-in counters: Redis when several instances serve the API, in-process otherwise. */
   kv: KeyValue;
   audit?: AuditLog;
+  /**
+   * Credentials asked before the session cookie (a Bearer API key, the local admin token): the first to answer a
+   * Principal decides. Requests so authenticated carry no ambient credential and skip the CSRF check.
+   */
+  authenticators?: readonly Authenticator[];
   now?: () => Date;
   clientAddress?: RequestAddress;
   cookie?: SessionCookieOptions;

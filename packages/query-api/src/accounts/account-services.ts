@@ -5,7 +5,7 @@ import { UnauthorizedError, BadParameterError } from '../errors/query-api-errors
 import { readJsonBody } from '../params/json-body.js';
 import type { AccountRoutesDeps } from './account-deps.js';
 import { createHashingGate, type HashingGate } from './hashing-gate.js';
-import { recordQuietly } from './memory-audit-log.js';
+import { recordQuietly } from './record-quietly.js';
 import { createDummyHash, DEFAULT_SCRYPT, hashPassword, verifyPassword } from './password-hash.js';
 import { requireCsrf } from './require-csrf.js';
 import { sessionAuthenticator } from './session-authenticator.js';
@@ -53,7 +53,12 @@ export function createAccountServices(deps: AccountRoutesDeps): AccountServices 
     },
     signedIn: async (c, next) => {
       let principal = c.get('principal') as Principal | undefined;
-      if (!principal) {
+      for (const authenticate of deps.authenticators ?? []) {
+        if (principal) break;
+        principal = await authenticate(c);
+      }
+      if (principal) c.set('principal', principal);
+      else {
         principal = await fromCookie(c);
         if (!principal) throw new UnauthorizedError('sign in first (POST /api/v1/session), or send a secret API key as Bearer');
         c.set('principal', principal);

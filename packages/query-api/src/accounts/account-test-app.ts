@@ -4,7 +4,7 @@ import type { SiteRole } from '../access/principal.js';
 import { createErrorHandler } from '../errors/on-error.js';
 import type { AccountRoutesDeps } from './account-deps.js';
 import { accountRoutes } from './account-routes.js';
-import { createMemoryAuditLog } from './memory-audit-log.js';
+import { createMemoryAuditLog } from '../audit/memory-audit-log.js';
 import { createMemoryUserStore } from './memory-user-store.js';
 import { hashPassword, type ScryptParameters } from './password-hash.js';
 

@@ -1,7 +1,7 @@
 import { SITE_ROLES, type Principal, type SiteRole } from '../access/principal.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { BadParameterError, NotFoundError } from '../errors/query-api-errors.js';
-import { recordQuietly } from './memory-audit-log.js';
+import { recordQuietly } from './record-quietly.js';
 import { DEFAULT_SETUP_TOKEN_TTL_MS, newSetupToken, setupLink } from './setup-token.js';
 import { checkDisplayName, normaliseEmail } from './user-fields.js';
 import type { User, UserStore } from './user-store.js';
