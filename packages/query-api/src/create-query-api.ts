@@ -4,7 +4,7 @@ import { clickhouseLane } from '@spoor/infra';
 import { apiKeyAuthenticator } from './access/api-key-authenticator.js';
 import { authenticate } from './access/authenticate.js';
 import { authorize } from './access/authorize.js';
-import type { Authenticator } from './access/principal.js';
+import type { Authenticator, Principal } from './access/principal.js';
 import { ROUTE_PERMISSIONS } from './access/route-permissions.js';
 import { documentPermissions } from './access/document-permissions.js';
 import type { AuditLog } from './audit/audit-log.js';
@@ -28,6 +28,14 @@ import { productsAbcRoutes } from './queries/products/products-abc-route.js';
 import { revenueRoutes } from './queries/products/revenue-route.js';
 import type { WriteRouteDeps } from './queries/shared/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
+import { accountRoutes } from './accounts/account-routes.js';
+import { requireCsrf } from './accounts/require-csrf.js';
+import { sessionAuthenticator } from './accounts/session-authenticator.js';
+import { createSessionStore } from './accounts/session-store.js';
+import { readSessionCookie } from './accounts/session-cookie.js';
+import type { AccountRoutesDeps } from './accounts/account-deps.js';
+import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
@@ -63,6 +71,8 @@ export interface QueryApiDeps {
   clientAddress?: RequestAddress;
   /** RFM scoring: the number of buyers from which quintiles score (default 100; below, fixed thresholds). */
   rfm?: RfmScoringOptions;
+  /** Users, sign-in and sessions (accounts/): default the ClickHouse users tables and in-process sessions. */
+  accounts?: Partial<AccountRoutesDeps>;
   /**
    * Asked before the API key authenticator, in order (the local admin token, the session cookie…): each answers
    * undefined when the request carries no credential of its kind (access/principal.ts).
@@ -111,6 +121,17 @@ export function createQueryApi(deps: QueryApiDeps) {
   const audit = deps.auditLog ?? createClickHouseAuditLog({ client: deps.clickhouse, database: deps.database });
   const keyAdmin = deps.keyAdmin ?? createClickHouseKeyAdmin({ client: deps.clickhouse, database: deps.database, onChange: (keyId) => apiKeyStore.forget?.(keyId) });
   const keyUsage = deps.keyUsage ?? createThrottledKeyUsage({ write: clickHouseKeyUsageWriter(deps.clickhouse, deps.database) });
+  const accountDeps: AccountRoutesDeps = {
+    userStore: createClickHouseUserStore({ client: clickhouse, database: deps.database }),
+    kv: createMemoryKeyValue({ maxEntries: 100_000 }),
+    audit,
+    clientAddress,
+    ...deps.accounts,
+  };
+  // The session cookie is one more way of proving who you are, for every route (accounts/ sets the cookie); cookie
+  // requests that change state need the CSRF token, whichever route they go to.
+  const sessions = createSessionStore({ kv: accountDeps.kv, ...(accountDeps.now ? { now: accountDeps.now } : {}), ...accountDeps.sessions });
+  const fromSessionCookie = sessionAuthenticator({ sessions, userStore: accountDeps.userStore, ...(accountDeps.cookie ? { cookie: accountDeps.cookie } : {}) });
 
   const app = new OpenAPIHono<QueryApiEnv>();
   app.onError(createErrorHandler(deps.logError));
@@ -131,12 +152,21 @@ export function createQueryApi(deps: QueryApiDeps) {
     authenticate({
       authenticators: [
         ...(deps.authenticators ?? []),
+        fromSessionCookie,
         apiKeyAuthenticator({ store: apiKeyStore, failedLookups: createFailedKeyLimiter(deps.failedKeyLookups), clientAddress, usage: keyUsage }),
       ],
     }),
     requireWellFormedInput(),
     // The one permission decision, from the one table (access/route-permissions.ts).
     authorize({ table: ROUTE_PERMISSIONS, audit, clientAddress }),
+    // After the decision, before any handler: a refused request is told why (403 forbidden), an allowed cookie request
+    // that changes state still needs the session's CSRF token and a same-origin request (403 csrf).
+    requireCsrf({
+      sessions,
+      // Only a request the session cookie authenticated carries an ambient credential a foreign page could ride on.
+      principalOf: (c) => (readSessionCookie(c, accountDeps.cookie) ? (c.get('principal') as Principal | undefined) : undefined),
+      ...(accountDeps.allowedOrigins ? { allowedOrigins: accountDeps.allowedOrigins } : {}), trustForwardedProto: accountDeps.cookie?.trustForwardedProto ?? false,
+    }),
     limitQueryConcurrency({
       perKey: limits.concurrentPerKey,
       perSite: limits.concurrentPerSite,
@@ -146,6 +176,8 @@ export function createQueryApi(deps: QueryApiDeps) {
       maxWaitMs: limits.maxQueueWaitMs,
     }),
   );
+  // Sign-in, sessions, set-up links, users (accounts/): behind the same chain (sign-in and set-up rows are public).
+  app.route('/api/v1', accountRoutes(accountDeps));
   // The admin API (admin/): sites, link keys, migrations. Behind the same authenticate + authorize as every route
   // above; its own middleware finds the principal already decided.
   app.route(

@@ -7,7 +7,7 @@ import { socketPeerAddress, type RequestAddress } from '../auth/request-address.
 import { ForbiddenError, UnauthorizedError } from '../errors/query-api-errors.js';
 import { isAllowed, type Permission } from './permissions.js';
 import type { Principal } from './principal.js';
-import { DEFAULT_MAX_SITE_LENGTH, siteOfPath, siteOfRequest } from './request-site.js';
+import { DEFAULT_MAX_SITE_LENGTH, namesSite, siteOfPath, siteOfRequest } from './request-site.js';
 import type { RouteAudit, RoutePermission } from './route-permission.js';
 import { ROUTE_PERMISSIONS, routeKey } from './route-permissions.js';
 
@@ -43,7 +43,7 @@ export function authorize({ table = ROUTE_PERMISSIONS, maxSiteLength = DEFAULT_M
     if (!row) throw new ForbiddenError(`${endpoint.method} ${endpoint.path} declares no permission, so nobody may call it`);
     if (row.permission === 'public') return next();
     if (!principal) throw new UnauthorizedError(SIGN_IN_HINT);
-    const site = row.site === 'request' ? await siteOfRequest(c, maxSiteLength) : row.site === 'path' ? siteOfPath(c.req.path, row.path, maxSiteLength) : undefined;
+    const site = await siteOf(c, row, maxSiteLength);
     if (site !== undefined) c.set('site', site);
     if (row.permission === 'signed-in') return next();
     const { permission, audited } = effectivePermission(row, (name) => c.req.query(name));
@@ -51,6 +51,19 @@ export function authorize({ table = ROUTE_PERMISSIONS, maxSiteLength = DEFAULT_M
     await next();
     if (audited && audit && c.res.status < 400) await recordAudit(c, audit, audited, principal, site, row, clientAddress);
   };
+}
+
+async function siteOf(c: Context, row: RoutePermission, maxSiteLength: number): Promise<string | undefined> {
+  switch (row.site) {
+    case 'request':
+      return siteOfRequest(c, maxSiteLength);
+    case 'request-or-none':
+      return (await namesSite(c)) ? siteOfRequest(c, maxSiteLength) : undefined;
+    case 'path':
+      return siteOfPath(c.req.path, row.path, maxSiteLength);
+    case 'none':
+      return undefined;
+  }
 }
 
 /** The permission a request on this row needs, and what to audit: `whenQuery` switches both. */

@@ -18,7 +18,8 @@ export function describeRoutePermission(row: RoutePermission): string {
   const needs = (permission: Permission) => {
     if (row.site === 'none') return `\`${permission}\` instance-wide: the instance owner or the local admin only.`;
     const { roles, scopes } = holdersOf(permission);
-    return `\`${permission}\` on the site (roles: ${roles.join(', ')}; key scopes: ${scopes.join(', ') || 'none'}).`;
+    const onSite = `\`${permission}\` on the site (roles: ${roles.join(', ')}; key scopes: ${scopes.join(', ') || 'none'})`;
+    return row.site === 'request-or-none' ? `${onSite}; without a site, instance-wide (owner or local admin).` : `${onSite}.`;
   };
   const base = `Needs ${needs(row.permission)}`;
   const when = row.whenQuery;

@@ -34,6 +34,14 @@ export async function siteOfRequest(c: Context, maxSiteLength = DEFAULT_MAX_SITE
   return site;
 }
 
+/** Whether the request mentions a site at all (query string or JSON body): `request-or-none` rows. */
+export async function namesSite(c: Context): Promise<boolean> {
+  if (c.req.queries('site') !== undefined) return true;
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return false;
+  const body = await readJsonBody(c);
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'site' in body;
+}
+
 /** The `:site` path parameter of the matched route (`pattern` is its mounted path), for rows with `site: 'path'`. */
 export function siteOfPath(requestPath: string, pattern: string, maxSiteLength = DEFAULT_MAX_SITE_LENGTH): string {
   const at = pattern.split('/').indexOf(':site');

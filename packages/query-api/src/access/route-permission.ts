@@ -17,9 +17,11 @@ export interface RoutePermission {
   /**
    * Where the site the action is on comes from: `request` — the request's one `site` (JSON body for POST, query
    * string otherwise: access/request-site.ts); `path` — the `:site` path parameter; `none` — an instance-wide
-   * action (only the instance owner and the local admin pass, unless the permission is public or signed-in).
+   * action (only the instance owner and the local admin pass, unless the permission is public or signed-in);
+   * `request-or-none` — the request's site when it names one, else instance-wide (user administration: a site admin
+   * names the site, the owner may name none).
    */
-  site: 'request' | 'path' | 'none';
+  site: 'request' | 'path' | 'none' | 'request-or-none';
   /**
    * A different permission when a query parameter takes one of `values`: the members of an audience as JSON are a
    * list (`audiences`), as CSV a contact export (`export`). Still one row, still decided by authorize.

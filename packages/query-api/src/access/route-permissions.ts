@@ -1,3 +1,4 @@
+import { ACCOUNT_ROUTE_PERMISSIONS } from '../accounts/account-route-permissions.js';
 import { ADMIN_ROUTE_PERMISSIONS } from '../admin/admin-route-permissions.js';
 import { AUDIT_ROUTE_PERMISSIONS } from '../audit/audit-route-permissions.js';
 import { KEY_ROUTE_PERMISSIONS } from '../keys/key-route-permissions.js';
@@ -40,12 +41,13 @@ export const QUERY_ROUTE_PERMISSIONS: readonly RoutePermission[] = [
 /** The collector's one keyed route (its browser routes take the public write key, not a principal). */
 export const COLLECTOR_ROUTE_PERMISSIONS: readonly RoutePermission[] = [{ method: 'POST', path: '/v1/import', permission: 'import', site: 'request' }];
 
-// Feature folders contribute their rows here: import the folder's array and spread it below (accounts/ goes here too).
+// Feature folders contribute their rows here: import the folder's array and spread it below.
 export const ROUTE_PERMISSIONS: readonly RoutePermission[] = [
   ...QUERY_ROUTE_PERMISSIONS,
   ...KEY_ROUTE_PERMISSIONS,
   ...AUDIT_ROUTE_PERMISSIONS,
   ...ADMIN_ROUTE_PERMISSIONS,
+  ...ACCOUNT_ROUTE_PERMISSIONS,
 ];
 
 export const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;

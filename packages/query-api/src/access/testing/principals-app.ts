@@ -42,12 +42,13 @@ export function appWithPrincipals(principals: Record<string, Principal>) {
 }
 
 /** A request that reaches `row` on `site`: path ids filled in, the site where the row says it is read. */
-export function requestFor(row: RoutePermission, site: string, query: Record<string, string> = {}): { url: string; init: RequestInit } {
-  const path = row.path.replace(':site', encodeURIComponent(site)).replace(/:[A-Za-z_]+/g, 'x1');
+export function requestFor(row: RoutePermission, site: string | undefined, query: Record<string, string> = {}): { url: string; init: RequestInit } {
+  const path = row.path.replace(':site', encodeURIComponent(site ?? '')).replace(/:[A-Za-z_]+/g, 'x1');
+  const named = site !== undefined && (row.site === 'request' || row.site === 'request-or-none');
   const params = new URLSearchParams(query);
   const hasBody = row.method === 'POST' || row.method === 'PUT' || row.method === 'PATCH';
-  if (row.site === 'request' && !hasBody) params.set('site', site);
-  const body = hasBody ? JSON.stringify(row.site === 'request' ? { site } : {}) : undefined;
+  if (named && !hasBody) params.set('site', site);
+  const body = hasBody ? JSON.stringify(named ? { site } : {}) : undefined;
   const qs = params.toString();
   return {
     url: qs ? `${path}?${qs}` : path,
