@@ -8,15 +8,22 @@ import { z } from 'zod';
  */
 export const ERROR_CODES = {
   invalid_parameter: { status: 400, meaning: 'A parameter, header or body field is missing or wrong; `parameter` names it.' },
-  unauthorized: { status: 401, meaning: 'No credential, or an unknown or revoked one (API key, write key).' },
-  forbidden: { status: 403, meaning: 'The credential is valid but may not act on this site, or the Origin is not allowed.' },
+  invalid_setup_token: { status: 400, meaning: 'A user set-up link that is unknown, used or expired: ask an administrator for a new one.' },
+  unauthorized: { status: 401, meaning: 'No credential, or an unknown or revoked one (API key, write key, session).' },
+  invalid_credentials: { status: 401, meaning: 'Sign-in refused: wrong email or password (one answer for every reason, so no account is revealed).' },
+  forbidden: { status: 403, meaning: 'The credential is valid but may not do this (another site, a missing permission), or the Origin is not allowed.' },
+  csrf: { status: 403, meaning: 'A state-changing request with a session cookie but without the matching X-CSRF-Token, or from a foreign origin.' },
   not_found: { status: 404, meaning: 'No such endpoint or resource.' },
+  conflict: { status: 409, meaning: 'The thing to create exists already; creating never overwrites.' },
   payload_too_large: { status: 413, meaning: 'The body (or the number of events in a batch) is over the limit; `parameter` names which.' },
   unsupported_media_type: { status: 415, meaning: 'The Content-Type is not one the endpoint reads.' },
+  email_taken: { status: 422, meaning: 'A user with this email exists already.' },
   query_memory_limit: { status: 422, meaning: 'The query hit its memory limit; the same question fails again, narrow it.' },
   rate_limited: { status: 429, meaning: 'Too many requests, events, concurrent queries or failed key lookups; wait `Retry-After` seconds.' },
+  too_many_sign_in_attempts: { status: 429, meaning: 'Too many failed sign-ins for the account or from the address; wait `Retry-After` seconds.' },
   internal: { status: 500, meaning: 'A bug on our side; details are in the server log, not in the answer.' },
   unavailable: { status: 503, meaning: 'A dependency (event log, ClickHouse, site registry) is unreachable, at capacity or shutting down; retry after `Retry-After` seconds.' },
+  sign_in_busy: { status: 503, meaning: 'Every password-hashing slot is taken (a sign-in flood); retry after `Retry-After` seconds.' },
   query_timeout: { status: 504, meaning: 'The query ran past its execution time limit; narrow the range or the question.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 

@@ -18,6 +18,10 @@ import { productsAbcRoutes } from './queries/products/products-abc-route.js';
 import { revenueRoutes } from './queries/products/revenue-route.js';
 import type { WriteRouteDeps } from './queries/shared/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
+import { accountRoutes } from './accounts/account-routes.js';
+import type { AccountRoutesDeps } from './accounts/account-deps.js';
+import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
@@ -31,6 +35,12 @@ import { funnelRoutes } from './queries/funnels/funnels-route.js';
 import { overviewRoutes } from './queries/overview/overview-route.js';
 import { rfmRoutes } from './queries/rfm/rfm-route.js';
 import type { RouteDeps } from './queries/shared/route-deps.js';
+import type { Authenticator } from './access/principal.js';
+import type { AuditLog } from './audit/audit-log.js';
+import { createMemoryAuditLog } from './audit/memory-audit-log.js';
+import { createAdminApi, defaultMigrate } from './admin/admin-api.js';
+import { apiKeyAuthenticator } from './admin/authenticate-principal.js';
+import { socketPeerAddress } from './auth/request-address.js';
 
 export interface QueryApiDeps {
   clickhouse: ClickHouseClient;
@@ -52,6 +62,19 @@ export interface QueryApiDeps {
   clientAddress?: RequestAddress;
   /** RFM scoring: the number of buyers from which quintiles score (default 100; below, fixed thresholds). */
   rfm?: RfmScoringOptions;
+  /** Users, sign-in and sessions (accounts/): default the ClickHouse users tables and in-process sessions. */
+  accounts?: Partial<AccountRoutesDeps>;
+  /**
+   * Ways of proving who you are besides a secret API key (asked first, in order): the local admin token
+   * (admin/local-admin/admin-token-authenticator.ts), sessions. The admin API (/api/v1/admin) asks them.
+   */
+  authenticators?: Authenticator[];
+  /** Where administrative actions are recorded; default an in-memory log (pass the ClickHouse one in production). */
+  auditLog?: AuditLog;
+  /** ClickHouse cluster for DDL (POST /api/v1/admin/migrate, retention changes); absent on one server or chDB. */
+  cluster?: string;
+  /** What POST /api/v1/admin/migrate runs; default the infra migrations plus re-applied retention. */
+  migrate?: () => Promise<{ applied: string[] }>;
 }
 
 export { DEFAULT_MAX_BODY_BYTES };
@@ -92,12 +115,42 @@ export function createQueryApi(deps: QueryApiDeps) {
     description: 'A secret API key scoped to one or more sites (never the public write key).',
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
+  const apiKeyStore = deps.apiKeyStore ?? createClickHouseApiKeyStore(runner);
+  const auditLog = deps.auditLog ?? createMemoryAuditLog();
+  // Before the API-key chain: these routes authenticate for themselves (a credential, else the session cookie,
+  // with CSRF checks on cookie writes: accounts/account-routes.ts).
+  app.route(
+    '/api/v1',
+    accountRoutes({
+      userStore: createClickHouseUserStore({ client: clickhouse, database: deps.database }),
+      kv: createMemoryKeyValue({ maxEntries: 100_000 }),
+      authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
+      audit: auditLog,
+      ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
+      ...deps.accounts,
+    }),
+  );
+  // Mounted before the query routes' /api/v1/* middleware: admin routes answer first, authenticated their own way
+  // (their site is a path parameter, not the query's one `site`).
+  app.route(
+    '/',
+    createAdminApi({
+      clickhouse,
+      database: deps.database,
+      cluster: deps.cluster,
+      authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
+      auditLog,
+      clientAddress: deps.clientAddress ?? socketPeerAddress,
+      migrate: deps.migrate ?? defaultMigrate(clickhouse, deps.database, deps.cluster),
+      maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    }),
+  );
 
   app.use(
     '/api/v1/*',
     limitRequestBody({ maxBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES }),
     requireApiKey({
-      store: deps.apiKeyStore ?? createClickHouseApiKeyStore(runner),
+      store: apiKeyStore,
       failedLookups: createFailedKeyLimiter(deps.failedKeyLookups),
       ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
     }),

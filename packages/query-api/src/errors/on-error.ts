@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { errorBody, type ErrorCode } from '@spoor/events';
 import { QueryApiError } from './query-api-errors.js';
 
@@ -27,7 +26,7 @@ export function createErrorHandler(log: ErrorLogger = logToStderr) {
       return c.json(errorBody(err.code, err.message, err.parameter), err.status);
     }
     if (err instanceof HTTPException && err.status < 500) {
-      return c.json(httpExceptionBody(err.status, err.message), err.status as ContentfulStatusCode);
+      return c.json(httpExceptionBody(err.status, err.message), err.status);
     }
     log(err, c);
     return c.json(errorBody('internal', 'internal error'), 500);

@@ -6,7 +6,7 @@ import type { ErrorCode } from '@spoor/events';
  * `{ error: { code, message, parameter? } }` (errorBodySchema).
  */
 export abstract class QueryApiError extends Error {
-  abstract readonly status: 400 | 401 | 403 | 404 | 413 | 422 | 429 | 503 | 504;
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503 | 504;
   /** Seconds until a retry may succeed: sent as `Retry-After` (429, 503). */
   readonly retryAfterSeconds?: number;
   abstract readonly code: ErrorCode;
@@ -49,6 +49,12 @@ export class ForbiddenError extends QueryApiError {
 export class NotFoundError extends QueryApiError {
   readonly status = 404;
   readonly code = 'not_found';
+}
+
+/** The thing to create exists already (a site id): creating never overwrites. */
+export class ConflictError extends QueryApiError {
+  readonly status = 409;
+  readonly code = 'conflict';
 }
 
 /** ClickHouse stopped the query at max_execution_time: the question was too big, not the server broken. */
