@@ -2,7 +2,7 @@ import { toClickHouseTime } from '../../params/date-range.js';
 import type { QueryParams } from '../../clickhouse/query-runner.js';
 import {
   AUDIENCE_PROPERTIES,
-  OPS_BY_KIND,
+  type OPS_BY_KIND,
   groupChildren,
   type AudienceCondition,
   type AudienceGroup,

@@ -1,4 +1,3 @@
-import type { QueryParams } from '../../clickhouse/query-runner.js';
 import type { AudienceTemplate } from './audience-definition.js';
 import { toClickHouseTime } from '../../params/date-range.js';
 import { customerOf, joinPersonMap, personOf } from '../shared/person-id.js';
