@@ -11,7 +11,7 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'send realistic store traffic (visitors over N days, carts, purchases, email campaigns) through a running collector',
   usage: 'spoor demo [--visitors 2000] [--days 90] [--seed N] [--url http://localhost:$PORT] [--site demo] [--api-key sk_…]',
-  async run(args, env) {
+  async run(args, settings) {
     const { values } = parseArgs({
       args,
       options: {
@@ -26,8 +26,8 @@ export const demoCommand: Command = {
     const visitors = positiveInt('--visitors', values.visitors, 1_000_000);
     const days = positiveInt('--days', values.days, 400);
     const seed = values.seed === undefined ? Date.now() % 2 ** 31 : positiveInt('--seed', values.seed, 2 ** 31);
-    const url = (values.url ?? env.SPOOR_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
-    const apiKey = values['api-key'] ?? demoApiKey(env.SPOOR_DATA_DIR);
+    const url = (values.url ?? settings.SPOOR_PUBLIC_URL ?? `http://localhost:${settings.PORT}`).replace(/\/$/, '');
+    const apiKey = values['api-key'] ?? demoApiKey(settings.SPOOR_DATA_DIR);
 
     const traffic = generateTraffic({ visitors, days, seed, endAt: Date.now() - 60_000, origin: url });
     console.log(`demo: ${visitors} visitors over ${days} days (seed ${seed}) → ${traffic.events.length} events, ${traffic.customers.length} customers, ${traffic.campaigns.length} email campaigns`);
