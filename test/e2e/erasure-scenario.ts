@@ -44,8 +44,6 @@ export async function startSpoor(dataDir: string, extraEnv: Record<string, strin
   return { spoor, url, env, stop: () => server.shutdown() };
 }
 
-const shop = 'https://shop.example';
-
 /** A visit, a login with the email in traits, a purchase; and an invalid event (to the dead-letter topic). */
 export async function shop_as(run: Running, dataDir: string, person: Person): Promise<void> {
   const { writeKey } = demoKeys(dataDir);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { EVENT_TYPES, isPolicyClean, LIMITS, SERVER_ONLY_EVENT_TYPES, TIME_BOUNDS, type EventType } from '@spoor/events';
+import { EVENT_TYPES, isPolicyClean, LIMITS, SERVER_ONLY_EVENT_TYPES, TIME_BOUNDS } from '@spoor/events';
 import { hostileString, STRING_FIELDS, validEventOf, withString, type StringField } from '@spoor/events/testing';
 import { signClickToken, signOpenToken } from '@spoor/collector';
 import { composeSpoor, parseSpoorConfig, type ComposedSpoor } from '@spoor/cli';
@@ -78,7 +78,7 @@ export async function hostileInputThroughThePipeline(options: { kafkaBrokers?: s
     const browserEvents: Array<Record<string, unknown>> = [];
     const importEvents: Array<Record<string, unknown>> = [];
     const now = Date.now();
-    for (const type of EVENT_TYPES as EventType[]) {
+    for (const type of EVENT_TYPES) {
       for (const field of STRING_FIELDS[type]) {
         for (const value of hostileValues(field)) {
           const event = withString(validEventOf(type, now - 2_000, `anon-${browserEvents.length % 7}`), field, value);

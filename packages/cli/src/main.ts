@@ -6,11 +6,12 @@ import { serviceCommands, startCommand } from './commands/start.js';
 import { demoCommand } from './commands/demo.js';
 import { emailLinksCommand } from './commands/email-links.js';
 import { replayCommand } from './commands/replay.js';
+import { serveCommand } from './commands/serve.js';
 import type { Command } from './commands/command.js';
 import { environmentWithFile, runMain, takeEnvFileArgument } from '@spoor/infra';
 import { parseSpoorConfig } from './config/spoor-settings.js';
 
-const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, replayCommand, keysCommand, retentionCommand, emailLinksCommand, demoCommand];
+const commands: Command[] = [startCommand, ...serviceCommands, serveCommand, migrateCommand, replayCommand, keysCommand, retentionCommand, emailLinksCommand, demoCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -66,7 +66,7 @@ export interface LinkKeyring {
 }
 export type LinkKeys = LinkKeyring | readonly string[];
 
-const keyring = (keys: LinkKeys): LinkKeyring => ('fallback' in keys ? keys : { site: [], fallback: keys as readonly string[] });
+const keyring = (keys: LinkKeys): LinkKeyring => ('fallback' in keys ? keys : { site: [], fallback: keys });
 
 /** Query parameter on the landing URL that carries the identity token (see docs/collector.md). */
 export const IDENTITY_TOKEN_PARAM = 'spoor_it';
