@@ -5,6 +5,7 @@ export * from './errors/query-api-errors.js';
 export { createQueryRunner, type QueryRunner } from './clickhouse/query-runner.js';
 export { keyValueErasureHook, type ErasureHook, type ErasureSubject } from './erasure/erasure-hook.js';
 export { queryApiSettings, queryApiSettingsSchema, type QueryApiConfig } from './config/query-api-settings.js';
+export { assembleQueryApi, type QueryApiAdapters } from './assemble-query-api.js';
 export { createAdminApi } from './admin/admin-api.js';
 export { ADMIN_ROUTE_PERMISSIONS } from './admin/admin-route-permissions.js';
 export { adminTokenAuthenticator, newAdminToken, ADMIN_TOKEN_PREFIX } from './admin/local-admin/admin-token-authenticator.js';
