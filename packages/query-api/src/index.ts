@@ -4,6 +4,17 @@ export { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js
 export * from './errors/query-api-errors.js';
 export { createQueryRunner, type QueryRunner } from './clickhouse/query-runner.js';
 export { keyValueErasureHook, type ErasureHook, type ErasureSubject } from './erasure/erasure-hook.js';
+export { accountRoutes } from './accounts/account-routes.js';
+export type { AccountRoutesDeps } from './accounts/account-deps.js';
+export { ACCOUNT_ROUTE_PERMISSIONS } from './accounts/account-route-permissions.js';
+export { sessionAuthenticator } from './accounts/session-authenticator.js';
+export { requireCsrf, type RequireCsrfOptions } from './accounts/require-csrf.js';
+export { createSessionStore, type SessionStore } from './accounts/session-store.js';
+export { ensureFirstOwner, DEFAULT_OWNER_EMAIL } from './accounts/ensure-first-owner.js';
+export { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
+export { createMemoryUserStore } from './accounts/memory-user-store.js';
+export type { User, UserStore } from './accounts/user-store.js';
+export { createStoreUserAdmin, type UserAdmin, type UserView, type SetupLinkView } from './accounts/user-admin.js';
 export { queryApiSettings, queryApiSettingsSchema, type QueryApiConfig } from './config/query-api-settings.js';
 export { assembleQueryApi, type QueryApiAdapters } from './assemble-query-api.js';
 export { createAdminApi } from './admin/admin-api.js';
