@@ -18,11 +18,6 @@ export interface BoundaryException {
 
 export const TEMPORARY_BOUNDARY_EXCEPTIONS: readonly BoundaryException[] = [
   {
-    file: 'packages/cli/src/commands/replay.ts',
-    rule: 'process-env',
-    why: '`spoor replay` parses process.env itself; it should receive the settings main.ts parsed',
-  },
-  {
     file: 'packages/cli/src/all-in-one/compose-spoor.ts',
     rule: 'adapter-choice',
     why: 'the all-in-one still builds its own log and key-value store; it should only mount the assembled apps',
