@@ -20,7 +20,7 @@ import {
   type ImportAuthenticator,
 } from '@spoor/collector';
 import { createClickHouseEventStore, createProcessor, eraseFromLog, loadEnricher, type Processor } from '@spoor/processor';
-import { createClickHouseApiKeyStore, createQueryApi, createQueryRunner, hashApiKey, type ErasureHook } from '@spoor/query-api';
+import { createClickHouseApiKeyStore, createClickHouseUserStore, createQueryApi, createQueryRunner, ensureFirstOwner, hashApiKey, type ErasureHook } from '@spoor/query-api';
 import { openClickHouse } from '../clickhouse-from-env.js';
 import type { SpoorEnv } from '../spoor-env.js';
 import { ensureDemoSite } from './demo-site.js';
@@ -139,7 +139,11 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
   const erasureHooks: ErasureHook[] = log
     ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ }, subject) }]
     : [];
-  if (roles.has('query-api')) app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys, erasureHooks }));
+  if (roles.has('query-api')) {
+    // Sessions and sign-in counters in Redis when there is one (several instances), else in-process.
+    app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys, erasureHooks, ...(keyValue ? { accounts: { kv: keyValue } } : {}) }));
+    await ensureFirstOwner({ userStore: createClickHouseUserStore({ client, database: config.database }), publicUrl: publicOrigins[0], print: (line) => banner.push(line) });
+  }
   if (roles.has('demo')) {
     const { keys, created } = await ensureDemoSite(client, config.database, dataDir, publicOrigins);
     if (created) {
