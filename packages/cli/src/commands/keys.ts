@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
-import { openClickHouse } from '../clickhouse-from-env.js';
+import { openStore } from '@spoor/infra';
 import { createLinkKey, createSite, isOrigin, listLinkKeys, retireLinkKey } from '../admin/site-admin.js';
 
 const GPC = { honour: true, ignore: false } as const;
@@ -14,7 +14,7 @@ export const keysCommand: Command = {
     '       spoor keys link-key retire --site <id> --key <id>  (links signed with it stop verifying)',
     '       spoor keys link-key list --site <id>',
   ].join('\n'),
-  async run(args, env) {
+  async run(args, settings) {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
@@ -43,7 +43,7 @@ export const keysCommand: Command = {
       console.error('--gpc: expected "honour" (the default: requests with Sec-GPC: 1 store nothing) or "ignore"');
       return 2;
     }
-    const { client, config } = await openClickHouse(env);
+    const { client, clickhouse: config } = await openStore(settings, { migrate: true });
     try {
       let result: unknown;
       if (verb === 'create') {

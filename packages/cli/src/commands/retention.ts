@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import { appliedDefaultDays, applyRetention, MAX_RETENTION_DAYS, readRetentionPolicy, setSiteRetention } from '@spoor/infra';
 import type { Command } from './command.js';
-import { openClickHouse } from '../clickhouse-from-env.js';
+import { openStore } from '@spoor/infra';
 
 /** `spoor retention show|set`: the per-site retention of ClickHouse data (docs/retention.md). */
 export const retentionCommand: Command = {
   name: 'retention',
   summary: 'show the data retention, or set one site\'s (prints JSON; applies it to stored data before returning)',
   usage: `spoor retention show | spoor retention set --site <id> --days <1…${MAX_RETENTION_DAYS} | 0 = the SPOOR_RETENTION_DAYS default>`,
-  async run(args, env) {
+  async run(args, settings) {
     const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { site: { type: 'string' }, days: { type: 'string' } } });
     const action = positionals[0];
     const days = values.days === undefined || !/^\d{1,5}$/.test(values.days) ? undefined : Number(values.days);
@@ -16,10 +16,10 @@ export const retentionCommand: Command = {
       console.error(`usage: ${this.usage}`);
       return 2;
     }
-    const { client, config } = await openClickHouse(env);
+    const { client, clickhouse: config } = await openStore(settings, { migrate: true });
     try {
       // The default the services last applied (spoor start / migrate with their SPOOR_RETENTION_DAYS), not this shell's.
-      const defaultDays = (await appliedDefaultDays(client, config.database)) ?? env.SPOOR_RETENTION_DAYS;
+      const defaultDays = (await appliedDefaultDays(client, config.database)) ?? settings.SPOOR_RETENTION_DAYS;
       if (action === 'set') {
         await setSiteRetention(client, config.database, values.site!, days!);
         const cluster = config.kind === 'server' && config.cluster ? { cluster: config.cluster } : {};

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createClickHouseUserStore, createStoreUserAdmin, QueryApiError, type UserAdmin } from '@spoor/query-api';
-import { openClickHouse } from '../clickhouse-from-env.js';
+import { openStore } from '@spoor/infra';
 import type { Command } from './command.js';
 
 /**
@@ -16,7 +16,7 @@ export const usersCommand: Command = {
     '       spoor users list',
     '       spoor users setup-link --email <ann@shop.example>   (a new one-time link to set the password; older links stop working)',
   ].join('\n'),
-  async run(args, env) {
+  async run(args, settings) {
     const { positionals, values } = parseArgs({
       args,
       allowPositionals: true,
@@ -36,10 +36,10 @@ export const usersCommand: Command = {
       }
       roles[spec.slice(0, at)] = spec.slice(at + 1);
     }
-    const { client, config } = await openClickHouse(env);
+    const { client, clickhouse: config } = await openStore(settings, { migrate: true });
     try {
       const userStore = createClickHouseUserStore({ client, database: config.database });
-      const admin: UserAdmin = createStoreUserAdmin({ userStore, actor: { kind: 'local-admin' }, address: 'cli', ...(env.SPOOR_PUBLIC_URL ? { publicUrl: env.SPOOR_PUBLIC_URL } : {}) });
+      const admin: UserAdmin = createStoreUserAdmin({ userStore, actor: { kind: 'local-admin' }, address: 'cli', ...(settings.SPOOR_PUBLIC_URL ? { publicUrl: settings.SPOOR_PUBLIC_URL } : {}) });
       let result: unknown;
       if (verb === 'list') result = await admin.list();
       else if (verb === 'create') {
