@@ -90,7 +90,7 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
     ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: config.SPOOR_TOPIC_RAW, deadLetter: config.SPOOR_TOPIC_DLQ }, subject) }]
     : [];
   if (roles.has('query-api')) {
-    app.route('/', assembleQueryApi(config, { store: { client: store.client, database }, erasureHooks }));
+    app.route('/', assembleQueryApi(config, { store: { client: store.client, database }, erasureHooks, ...(keyValue ? { keyValue } : {}) }));
     // First start: the instance owner and a one-time set-up link, printed once like the demo keys (docs/admin.md).
     await ensureFirstOwner({ userStore: createClickHouseUserStore({ client: store.client, database }), publicUrl: publicOrigins[0], print: (line) => banner.push(line) });
   }
