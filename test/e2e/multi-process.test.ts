@@ -58,8 +58,8 @@ function spoor(args: string[], envFile: string, own: Record<string, string>): Sp
   const child = spawn(process.execPath, [SPOOR_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   return { child, output: () => output };
 }
 
@@ -91,7 +91,7 @@ describe.skipIf(!!skipReason)('two collectors and a processor + query API proces
     const site = uniqueName('mp-site').replace(/[^a-z0-9-]/g, '-');
     const topics = { raw: uniqueName('mp-raw'), dlq: uniqueName('mp-dlq') };
     const group = uniqueName('mp-processor');
-    const log = createKafkaEventLog({ brokers: KAFKA_BROKERS!.split(','), clientId: uniqueName('mp-test') });
+    const log = createKafkaEventLog({ brokers: KAFKA_BROKERS.split(','), clientId: uniqueName('mp-test') });
     await log.ensureTopics([{ name: topics.raw, partitions: 4 }, { name: topics.dlq, partitions: 1 }]);
     await log.close();
 
@@ -189,7 +189,7 @@ describe.skipIf(!!skipReason)('two collectors and a processor + query API proces
     expect(acknowledgedBy.get(urls.b), 'collector B took part').toBeGreaterThan(0);
 
     // The processor has read the raw topic to its end (its group's committed offsets are the topic's end offsets) …
-    const admin = new Kafka({ brokers: KAFKA_BROKERS!.split(','), clientId: uniqueName('mp-admin'), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ brokers: KAFKA_BROKERS.split(','), clientId: uniqueName('mp-admin'), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       const ends = await admin.fetchTopicOffsets(topics.raw);

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { clickhouseLane } from '@spoor/infra';
+import { errorBody } from '@spoor/events';
 import { createClickHouseApiKeyStore, type ApiKeyStore } from './auth/api-key-store.js';
 import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
@@ -106,8 +107,8 @@ export function createQueryApi(deps: QueryApiDeps) {
   const app = new OpenAPIHono<QueryApiEnv>();
   app.onError(createErrorHandler(deps.logError));
   app.notFound((c) => {
-    const err = new NotFoundError(`no such endpoint: ${c.req.method} ${c.req.path}`);
-    return c.json({ error: { code: err.code, message: err.message } }, 404);
+    const err = new NotFoundError(`no such endpoint: ${c.req.method} ${c.req.path.slice(0, 200)}`);
+    return c.json(errorBody(err.code, err.message), 404);
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
