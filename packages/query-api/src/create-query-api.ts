@@ -21,6 +21,7 @@ import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { accountRoutes } from './accounts/account-routes.js';
 import type { AccountRoutesDeps } from './accounts/account-deps.js';
 import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
+import { registerAccountOpenApi } from './accounts/account-openapi.js';
 import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -130,6 +131,7 @@ export function createQueryApi(deps: QueryApiDeps) {
       ...deps.accounts,
     }),
   );
+  registerAccountOpenApi(app);
   // Mounted before the query routes' /api/v1/* middleware: admin routes answer first, authenticated their own way
   // (their site is a path parameter, not the query's one `site`).
   app.route(
