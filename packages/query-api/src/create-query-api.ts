@@ -11,6 +11,7 @@ import type { AuditLog } from './audit/audit-log.js';
 import type { AuditReader } from './audit/audit-reader.js';
 import { createClickHouseAuditLog } from './audit/clickhouse-audit-log.js';
 import { auditRoutes } from './audit/audit-routes.js';
+import { errorBody } from '@spoor/events';
 import { createClickHouseApiKeyStore, type ApiKeyStore } from './auth/api-key-store.js';
 import type { QueryApiEnv } from './auth/query-api-env.js';
 import { createClickHouseKeyAdmin, type KeyAdmin } from './keys/key-admin.js';
@@ -35,6 +36,7 @@ import { createSessionStore } from './accounts/session-store.js';
 import { readSessionCookie } from './accounts/session-cookie.js';
 import type { AccountRoutesDeps } from './accounts/account-deps.js';
 import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
+import { registerAccountOpenApi } from './accounts/account-openapi.js';
 import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -136,8 +138,8 @@ export function createQueryApi(deps: QueryApiDeps) {
   const app = new OpenAPIHono<QueryApiEnv>();
   app.onError(createErrorHandler(deps.logError));
   app.notFound((c) => {
-    const err = new NotFoundError(`no such endpoint: ${c.req.method} ${c.req.path}`);
-    return c.json({ error: { code: err.code, message: err.message } }, 404);
+    const err = new NotFoundError(`no such endpoint: ${c.req.method} ${c.req.path.slice(0, 200)}`);
+    return c.json(errorBody(err.code, err.message), 404);
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -178,6 +180,7 @@ export function createQueryApi(deps: QueryApiDeps) {
   );
   // Sign-in, sessions, set-up links, users (accounts/): behind the same chain (sign-in and set-up rows are public).
   app.route('/api/v1', accountRoutes(accountDeps));
+  registerAccountOpenApi(app);
   // The admin API (admin/): sites, link keys, migrations. Behind the same authenticate + authorize as every route
   // above; its own middleware finds the principal already decided.
   app.route(

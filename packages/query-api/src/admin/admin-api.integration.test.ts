@@ -1,3 +1,4 @@
+import { ACCOUNT_ROUTE_PERMISSIONS } from '../accounts/account-route-permissions.js';
 import { AUDIT_ROUTE_PERMISSIONS } from '../audit/audit-route-permissions.js';
 import { KEY_ROUTE_PERMISSIONS } from '../keys/key-route-permissions.js';
 import fc from 'fast-check';
@@ -42,7 +43,7 @@ async function call(method: string, path: string, credential: string | undefined
   const headers: Record<string, string> = credential ? { authorization: `Bearer ${credential}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await app.request(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: await res.json() };
 }
 
 describe('admin API with the local admin token', () => {
@@ -119,7 +120,7 @@ describe('who may administer', () => {
     const documented = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/api/v1/admin'))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
-    const adminRows = [...ADMIN_ROUTE_PERMISSIONS, ...KEY_ROUTE_PERMISSIONS, ...AUDIT_ROUTE_PERMISSIONS];
+    const adminRows = [...ADMIN_ROUTE_PERMISSIONS, ...KEY_ROUTE_PERMISSIONS, ...AUDIT_ROUTE_PERMISSIONS, ...ACCOUNT_ROUTE_PERMISSIONS.filter((r) => r.path.startsWith('/api/v1/admin'))];
     expect(documented.sort()).toEqual(adminRows.map((r) => `${r.method} ${r.path}`).sort());
   });
 });
@@ -160,7 +161,7 @@ describe('hostile settings: 400 naming the field, nothing stored', () => {
               ? (['allowed_redirect_hosts', [redirectHost], 'allowed_redirect_hosts.0'] as const)
               : (['retention_days', days, 'retention_days'] as const);
         const patch = await call('PATCH', '/api/v1/admin/sites/shop-1', ADMIN, { [field]: value });
-        expect(patch).toMatchObject({ status: 400, body: { error: { code: 'bad_parameter', parameter } } });
+        expect(patch).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter } } });
         const create = await call('POST', '/api/v1/admin/sites', ADMIN, { site: 'hostile', [field]: value });
         expect(create).toMatchObject({ status: 400, body: { error: { parameter } } });
       }),
