@@ -1,5 +1,6 @@
 // `spoor <command>`: the only file of the CLI that reads the environment.
 import { keysCommand } from './commands/keys.js';
+import { sitesCommand } from './commands/sites.js';
 import { retentionCommand } from './commands/retention.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serviceCommands, startCommand } from './commands/start.js';
@@ -9,7 +10,7 @@ import { replayCommand } from './commands/replay.js';
 import type { Command } from './commands/command.js';
 import { parseSpoorEnv } from './spoor-env.js';
 
-const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, replayCommand, keysCommand, retentionCommand, emailLinksCommand, demoCommand];
+const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, replayCommand, keysCommand, sitesCommand, retentionCommand, emailLinksCommand, demoCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

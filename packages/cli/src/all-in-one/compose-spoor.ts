@@ -26,6 +26,7 @@ import type { SpoorEnv } from '../spoor-env.js';
 import { ensureDemoSite } from './demo-site.js';
 import { apiNotFound, demoStoreRoutes } from './demo-store-routes.js';
 import { linkSecrets } from './link-secret.js';
+import { createLocalAdmin, type LocalAdmin } from '../admin/admin-file.js';
 
 export type Role = 'collector' | 'processor' | 'query-api' | 'demo';
 
@@ -35,6 +36,8 @@ export interface ComposedSpoor {
   /** The store this process opened (chDB allows one per process, so tests read through this one). */
   clickhouse: { client: ClickHouseClient; database: string };
   processor?: Processor;
+  /** The local admin token of this start, when it serves the admin API (query-api role): published as admin.json. */
+  localAdmin?: LocalAdmin;
   /** Lines worth printing at start: what runs where, and the demo keys on first start. */
   banner: string[];
   /** Releases everything in dependency order; call after the HTTP server drained. */
@@ -139,7 +142,8 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
   const erasureHooks: ErasureHook[] = log
     ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ }, subject) }]
     : [];
-  if (roles.has('query-api')) app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys, erasureHooks }));
+  const localAdmin = roles.has('query-api') ? createLocalAdmin() : undefined;
+  if (localAdmin) app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys, erasureHooks, authenticators: [localAdmin.authenticator] }));
   if (roles.has('demo')) {
     const { keys, created } = await ensureDemoSite(client, config.database, dataDir, publicOrigins);
     if (created) {
@@ -154,6 +158,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     app,
     clickhouse: { client, database: config.database },
     ...(processor ? { processor } : {}),
+    ...(localAdmin ? { localAdmin } : {}),
     banner,
     async close() {
       for (const close of closers) await close().catch((err) => console.error(`[spoor] shutdown: ${(err as Error).message}`));

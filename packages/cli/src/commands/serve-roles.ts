@@ -1,6 +1,7 @@
 import { serveCollector } from '@spoor/collector';
 import { composeSpoor, type Role } from '../all-in-one/compose-spoor.js';
 import type { SpoorEnv } from '../spoor-env.js';
+import { publishAdminFile } from '../admin/admin-file.js';
 
 /**
  * Runs the given roles in this process on PORT until SIGTERM/SIGINT: stop accepting, let in-flight requests
@@ -11,6 +12,7 @@ export async function serveRoles(env: SpoorEnv, roles: ReadonlySet<Role>, name: 
   const spoor = await composeSpoor(env, roles, publicOrigins);
   const running = await serveCollector({ app: spoor.app, port: env.PORT, hostname: env.HOST, drainTimeoutMs: 10_000, onDrained: () => spoor.close() });
   await spoor.processor?.start();
+  publishAdminFile(env.SPOOR_DATA_DIR, env.HOST, running.port, spoor.localAdmin);
   for (const line of spoor.banner) console.log(line);
   const base = env.SPOOR_PUBLIC_URL ?? `http://localhost:${running.port}`;
   console.log(`\n[spoor ${name}] listening on ${env.HOST}:${running.port} — ${describe(roles, base)}`);
