@@ -45,6 +45,7 @@ export const deprecatedAliases: readonly DeprecatedAlias[] = [
   { alias: 'SPOOR_PROCESSOR_GROUP', name: 'PROCESSOR_GROUP_ID' },
   { alias: 'SPOOR_LINK_SECRET', name: 'LINK_SIGNING_SECRETS' },
   { alias: 'SPOOR_MIGRATE', name: 'MIGRATE_ON_START' },
+  { alias: 'CLICKHOUSE_DATA_DIR', name: 'SPOOR_DATA_DIR' },
 ];
 
 export const sharedSettingsSchema = z.object(sharedSettings);

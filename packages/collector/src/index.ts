@@ -23,3 +23,4 @@ export {
 } from './email/link-token.js';
 export { createOpenClassifier, type OpenClassifierOptions, type OpenVerdict } from './email/classify-open.js';
 export { serveCollector, type RunningCollector } from './serve-collector.js';
+export { collectorSettings, collectorSettingsSchema, type CollectorConfig } from './config/collector-settings.js';

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { decodeDeadLetter, decodeRawEvent, encodeRawEvent, frameRawEventBatch, RAW_EVENT_BATCH_FORMAT, RawEventOrigin, TOPICS, VALUE_FORMAT_HEADER } from '@spoor/events';
 import { connectRedisKeyValue, createKafkaEventLog, waitUntil, type EventLog } from '@spoor/infra';
 import { freshClickHouseDatabase, uniqueName } from '@spoor/test-harness';
+import { parseProcessorConfig } from './config/processor-settings.js';
 import { createProcessor } from './create-processor.js';
 import { loadEnricher } from './enrich/load-enricher.js';
 import { createClickHouseEventStore } from './load/clickhouse-event-store.js';
@@ -127,7 +128,8 @@ describe('processor against real Kafka, Redis and chDB', () => {
     expect(await attribution(), 'visit attribution after archive replay').toEqual(liveAttribution);
 
     // Replay from the log: the raw topic from the earliest offset under a fresh group, derived tables emptied first.
-    const totals = await replayFromLog({ log, client, database, store, enrich, topics, truncate: true, quietMs: 4000 });
+    const config = parseProcessorConfig({ SPOOR_TOPIC_RAW: topics.raw, SPOOR_TOPIC_DLQ: topics.deadLetter }).config;
+    const totals = await replayFromLog({ config, eventLog: log, client, database, store, enrich, truncate: true, quietMs: 4000 });
     // Kafka records, not events: single RawEvents, one batch per visitor, the redeliveries and the poison.
     expect(totals.messages).toBe(total / 2 + byVisitor.size + 600 + 4);
     for (const [table, expected] of [['events', total], ['raw_events', total], ['orders', purchases], ['order_items', purchases]] as const) {

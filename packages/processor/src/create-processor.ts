@@ -1,6 +1,7 @@
 import { TOPICS } from '@spoor/events';
 import type { EventLog, EventLogConsumer, EventLogProducer, KeyValue } from '@spoor/infra';
 import { createSeenSet } from './dedupe/seen-set.js';
+import type { IpAnonymisation } from './enrich/anonymise-ip.js';
 import type { Enricher } from './enrich/enrich-event.js';
 import type { EventStore } from './load/event-store.js';
 import { createCoalescingLoader, createDirectLoader, type LoadWatch } from './pipeline/event-loader.js';
@@ -21,6 +22,8 @@ export interface ProcessorDeps {
   /** Redis (or memory) for the seen-set fast path; null/undefined: ClickHouse checks alone. */
   keyValue?: KeyValue | null;
   groupId?: string;
+  /** IP_ANONYMISATION for dead letters (the enricher applies it to stored rows); default: truncate /24, /48. */
+  ipAnonymisation?: IpAnonymisation;
   topics?: { raw: string; deadLetter: string };
   /** Start a new group from the earliest offset (replay) instead of the latest. */
   fromBeginning?: boolean;
@@ -146,6 +149,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     seenSet: deps.keyValue ? createSeenSet(deps.keyValue) : null,
     erasures: deps.store.readErasureRegister ? createErasureRegisterReader({ readErasureRegister: deps.store.readErasureRegister }) : null,
     deadLetters: { send: (messages) => producer!.send(topics.deadLetter, messages) },
+    ipAnonymisation: deps.ipAnonymisation,
     retry,
     heartbeatEveryMs: Math.max(500, Math.floor(sessionTimeoutMs / 6)),
     now,

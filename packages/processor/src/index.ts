@@ -16,3 +16,8 @@ export { replayFromArchive, type ReplayOptions, type ReplayReport } from './repl
 export { replayFromLog, type LogReplayOptions } from './replay/replay-from-log.js';
 export { eraseFromLog, type LogErasureSubject } from './erasure/erase-from-log.js';
 export { dropIfErased, ErasedIds, type ErasureEntry } from './erasure/erasure-register.js';
+export { processorSettings, processorSettingsSchema, processorDeprecatedAliases, parseProcessorConfig, enricherOptions, ipAnonymisationOf, type ProcessorConfig } from './config/processor-settings.js';
+export { assembleProcessor, type ProcessorAdapters, type AssembleProcessorOptions } from './assemble-processor.js';
+export { runReplay, parseReplayFlags, REPLAY_USAGE, type ReplaySource, type ReplayFlags, type RunReplayOptions, type ReplayOutcome } from './replay/run-replay.js';
+export { createHealthServer } from './health-server.js';
+export type { ProcessorHealth } from './create-processor.js';

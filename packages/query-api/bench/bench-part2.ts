@@ -8,11 +8,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClickHouse, migrate, normaliseClickHouseConfig } from '@spoor/infra';
-import type { AudienceGroup } from '../src/audiences/audience-definition.js';
+import type { AudienceGroup } from '../src/queries/audiences/audience-definition.js';
 import { createQueryRunner } from '../src/clickhouse/query-runner.js';
 import { createQueryApi } from '../src/create-query-api.js';
-import { compileRules } from '../src/queries/audience-rules.js';
-import { PERSON_MAP_CTE } from '../src/queries/person-id.js';
+import { compileRules } from '../src/queries/audiences/audience-rules.js';
+import { PERSON_MAP_CTE } from '../src/queries/shared/person-id.js';
 import { hashApiKey } from '../src/auth/api-key-store.js';
 import { BENCH_NOW, BENCH_SITE, generateBenchDataset } from './bench-part2-dataset.js';
 

@@ -167,7 +167,7 @@ the per-step array passes and the aggregation ≈ 0.5× more. Every variant trie
   each visitor's times) 230 ms. Not worth a second copy of every event.
 - Session 5 (kept; ~990 → ~710 ms on the same dataset, same answers; the one tie below is now deterministic):
   - the breakdown value travels as its index in a cached, sorted list of the site's values for that column
-    (queries/breakdown-values.ts), packed into each event's sort key, instead of two per-unit arrays of entry
+    (queries/funnels/breakdown-values.ts), packed into each event's sort key, instead of two per-unit arrays of entry
     times and strings: ≈ −140 ms. A value missing from a stale list comes out as index 0, which the totals row
     reports; the funnel then refreshes the list and runs again, and per-unit strings remain for people lists and
     lists too long to pack. Computing the list inside the query instead (a DISTINCT over the column) cost

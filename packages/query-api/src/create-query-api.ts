@@ -6,16 +6,16 @@ import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
 import { requireSiteAccess } from './auth/require-site-access.js';
 import { createQueryRunner } from './clickhouse/query-runner.js';
-import { createBreakdownValuesCache } from './queries/breakdown-values.js';
+import { createBreakdownValuesCache } from './queries/funnels/breakdown-values.js';
 import { createStoreWriter } from './clickhouse/store-writer.js';
 import type { ErasureHook } from './erasure/erasure-hook.js';
-import { createRfmPopulationCache } from './queries/rfm-population.js';
-import { resolveQuintileMinBuyers, type RfmScoringOptions } from './queries/rfm-scoring-rule.js';
-import { audienceRoutes } from './routes/audiences.js';
-import { customerRoutes } from './routes/customers.js';
-import { productsAbcRoutes } from './routes/products-abc.js';
-import { revenueRoutes } from './routes/revenue.js';
-import type { WriteRouteDeps } from './routes/write-route-deps.js';
+import { createRfmPopulationCache } from './queries/rfm/rfm-population.js';
+import { resolveQuintileMinBuyers, type RfmScoringOptions } from './queries/rfm/rfm-scoring-rule.js';
+import { audienceRoutes } from './queries/audiences/audiences-route.js';
+import { customerRoutes } from './queries/customers/customers-route.js';
+import { productsAbcRoutes } from './queries/products/products-abc-route.js';
+import { revenueRoutes } from './queries/products/revenue-route.js';
+import type { WriteRouteDeps } from './queries/shared/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -24,12 +24,12 @@ import type { RequestAddress } from './auth/request-address.js';
 import { DEFAULT_MAX_BODY_BYTES, limitRequestBody } from './params/limit-request-body.js';
 import { requireWellFormedInput } from './params/require-well-formed-input.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js';
-import { cartRoutes } from './routes/carts.js';
-import { exitRoutes } from './routes/exits.js';
-import { funnelRoutes } from './routes/funnels.js';
-import { overviewRoutes } from './routes/overview.js';
-import { rfmRoutes } from './routes/rfm.js';
-import type { RouteDeps } from './routes/route-deps.js';
+import { cartRoutes } from './queries/carts/carts-route.js';
+import { exitRoutes } from './queries/overview/exits-route.js';
+import { funnelRoutes } from './queries/funnels/funnels-route.js';
+import { overviewRoutes } from './queries/overview/overview-route.js';
+import { rfmRoutes } from './queries/rfm/rfm-route.js';
+import type { RouteDeps } from './queries/shared/route-deps.js';
 import type { Authenticator } from './access/principal.js';
 import type { AuditLog } from './audit/audit-log.js';
 import { createMemoryAuditLog } from './audit/memory-audit-log.js';
@@ -145,7 +145,8 @@ export function createQueryApi(deps: QueryApiDeps) {
       maxWaitMs: limits.maxQueueWaitMs,
     }),
   );
-  // One route file per query family (src/routes/<family>.ts) over one query file (src/queries/<family>.ts).
+  // One folder per query family (src/queries/<family>/): its SQL, its <family>-route.ts (exits and revenue keep their own
+  // route files inside the overview and products families) and its tests.
   app.route('/api/v1', overviewRoutes(routeDeps));
   app.route('/api/v1', funnelRoutes(routeDeps));
   app.route('/api/v1', exitRoutes(routeDeps));

@@ -12,3 +12,4 @@ export * from './admin/sites/site-store.js';
 export type { Principal, Authenticator } from './access/principal.js';
 export type { AuditEntry, AuditLog } from './audit/audit-log.js';
 export { createMemoryAuditLog, type MemoryAuditLog } from './audit/memory-audit-log.js';
+export { queryApiSettings, queryApiSettingsSchema, type QueryApiConfig } from './config/query-api-settings.js';

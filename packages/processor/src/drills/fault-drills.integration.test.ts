@@ -27,12 +27,21 @@ async function prepareDrill(log: EventLog, extraEnv: Record<string, string> = {}
   const topics = { raw: uniqueName('drill-raw'), dlq: uniqueName('drill-dlq') };
   await log.ensureTopics([{ name: topics.raw, partitions: 4 }, { name: topics.dlq, partitions: 1 }]);
   const env = {
-    DRILL_KAFKA: inject('kafkaBrokers'),
-    DRILL_TOPIC_RAW: topics.raw,
-    DRILL_TOPIC_DLQ: topics.dlq,
-    DRILL_GROUP: uniqueName('drill-group'),
-    DRILL_DATA_DIR: mkdtempSync(join(tmpdir(), 'spoor-drill-')),
-    DRILL_DATABASE: 'spoor',
+    // The processor's own settings, as an operator would set them (processor-settings.ts); drill tuning: small
+    // fetches and inserts and a short session, so kills and rebalances happen many times within one stream.
+    KAFKA_BROKERS: inject('kafkaBrokers'),
+    SPOOR_TOPIC_RAW: topics.raw,
+    SPOOR_TOPIC_DLQ: topics.dlq,
+    PROCESSOR_GROUP_ID: uniqueName('drill-group'),
+    SPOOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'spoor-drill-')),
+    CLICKHOUSE_DATABASE: 'spoor',
+    GEOIP_DISABLED: 'true',
+    PROCESSOR_SESSION_TIMEOUT_MS: '6000',
+    PROCESSOR_MAX_EVENTS_PER_INSERT: '5000',
+    PROCESSOR_MAX_WAIT_MS: '200',
+    // Children inherit the runner's environment: only the drill that wants Redis gets it, and never a server ClickHouse.
+    REDIS_URL: '',
+    CLICKHOUSE_URL: '',
     ...extraEnv,
   };
   return { topics, env };
@@ -145,7 +154,7 @@ describe.concurrent('fault drills: a processor child process on real Kafka and c
     const admin = new Redis(redis.url);
     closers.push(async () => admin.disconnect());
     const log = openLog();
-    const { topics, env } = await prepareDrill(log, { DRILL_REDIS: redis.url });
+    const { topics, env } = await prepareDrill(log, { REDIS_URL: redis.url });
     const streaming = streamEvents(log, topics.raw, 303);
     const first = startProcessorChild(env);
     await first.waitFor('40k stored', (s) => s.stored >= 40_000, 90_000);

@@ -24,11 +24,14 @@ async function rowsOf(count: number) {
   return buildRows(events);
 }
 
+// The raw insert exists on embedded chDB only; against a ClickHouse server (CLICKHOUSE_URL) there is nothing to compare.
+const onServer = Boolean(process.env.CLICKHOUSE_URL);
+
 describe('ClickHouse event store (chDB)', () => {
-  it('stores the same rows through chDB raw insert and through @clickhouse/client, and drops a repeated block', async () => {
+  it.skipIf(onServer)('stores the same rows through chDB raw insert and through @clickhouse/client, and drops a repeated block (skipped with CLICKHOUSE_URL: a server has no raw insert)', async () => {
     const { client, database: viaRaw } = await freshClickHouseDatabase();
     const { database: viaClient } = await freshClickHouseDatabase();
-    if (!embeddedInsert(client)) return expect(process.env.CLICKHOUSE_URL, 'only a ClickHouse server has no raw insert').toBeTruthy();
+    expect(embeddedInsert(client), 'embedded chDB offers its raw insert').toBeDefined();
     const rows = await rowsOf(60);
     await loadBatch(createClickHouseEventStore(client, viaRaw), rows);
     await loadBatch(createClickHouseEventStore(client, viaClient, { rawInsert: false }), rows);

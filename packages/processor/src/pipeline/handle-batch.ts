@@ -1,5 +1,5 @@
 import { encodeDeadLetter, encodeRawEvent, type DeadLetter } from '@spoor/events';
-import { anonymiseIp } from '../enrich/anonymise-ip.js';
+import { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation } from '../enrich/anonymise-ip.js';
 import type { BatchControl, BatchOutcome, ConsumedBatch, LogMessage } from '@spoor/infra';
 import { seenKey, type SeenSet } from '../dedupe/seen-set.js';
 import { dropIfErased, type ErasedIds } from '../erasure/erasure-register.js';
@@ -33,6 +33,8 @@ export interface BatchHandlerDeps {
   seenSet: SeenSet | null;
   /** The erasure register (erasure/erasure-register.ts), read once per batch; null: nobody is ever dropped. */
   erasures?: { current(): Promise<ErasedIds> } | null;
+  /** IP_ANONYMISATION and its prefix bits: a dead letter keeps no more of the address than a stored row does. */
+  ipAnonymisation?: IpAnonymisation;
   retry: RetryPolicy;
   heartbeatEveryMs: number;
   now?: () => number;
@@ -52,6 +54,8 @@ const eventKey = seenKey;
  */
 export function createBatchHandler(deps: BatchHandlerDeps) {
   const now = deps.now ?? Date.now;
+  const ipOptions = deps.ipAnonymisation ?? DEFAULT_IP_ANONYMISATION;
+  const anonymised = (ip: string) => anonymiseIp(ip, ipOptions);
   return async function handleBatch(batch: ConsumedBatch, control: BatchControl): Promise<BatchOutcome> {
     let lost = false;
     const isActive = () => !lost && control.isActive();
@@ -91,7 +95,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
           } else if (result.kind === 'dlq') {
             // An event we could decode goes to the DLQ with its client address anonymised: the full address is
             // stored nowhere, not even among the failures. Undecodable bytes are kept as they came.
-            const original = result.raw ? encodeRawEvent({ ...result.raw, clientIp: anonymiseIp(result.raw.clientIp) }) : bytes;
+            const original = result.raw ? encodeRawEvent({ ...result.raw, clientIp: anonymised(result.raw.clientIp) }) : bytes;
             const letter: DeadLetter = { original, reason: result.reason, stage: result.stage, failedAt: now(), siteId: result.raw?.siteId ?? '', source };
             letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
           }
@@ -113,7 +117,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         } catch (err) {
           // Enrichment is pure and should not throw; if a bug makes it, that one event is dead-lettered instead of
           // failing the batch forever (a crash loop on the same offset).
-          const letter: DeadLetter = { original: encodeRawEvent({ ...d.raw, clientIp: anonymiseIp(d.raw.clientIp) }), reason: `enrichment failed: ${(err as Error).message}`, stage: 'processor.enrich', failedAt: now(), siteId: d.raw.siteId, source: d.source };
+          const letter: DeadLetter = { original: encodeRawEvent({ ...d.raw, clientIp: anonymised(d.raw.clientIp) }), reason: `enrichment failed: ${(err as Error).message}`, stage: 'processor.enrich', failedAt: now(), siteId: d.raw.siteId, source: d.source };
           letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
         }
       }
@@ -128,7 +132,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
           refusedKeys.add(key);
           // The store refused the row: the event goes to the DLQ as it came (address anonymised), with the store's
           // reason and its source offset, and the batch commits; the rest of the batch is stored.
-          const letter: DeadLetter = { original: encodeRawEvent({ ...event.raw, clientIp: anonymiseIp(event.raw.clientIp) }), reason, stage: 'processor.load', failedAt: now(), siteId: event.raw.siteId, source: sources.get(key) ?? '' };
+          const letter: DeadLetter = { original: encodeRawEvent({ ...event.raw, clientIp: anonymised(event.raw.clientIp) }), reason, stage: 'processor.load', failedAt: now(), siteId: event.raw.siteId, source: sources.get(key) ?? '' };
           letters.push({ key: letter.source, value: encodeDeadLetter(letter) });
         }
       }

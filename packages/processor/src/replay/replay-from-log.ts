@@ -1,17 +1,20 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { EventLog } from '@spoor/infra';
-import { createProcessor, type ProcessorTotals } from '../create-processor.js';
+import { assembleProcessor } from '../assemble-processor.js';
+import type { ProcessorConfig } from '../config/processor-settings.js';
+import type { ProcessorTotals } from '../create-processor.js';
 import type { Enricher } from '../enrich/enrich-event.js';
 import type { EventStore } from '../load/event-store.js';
 import { DERIVED_TABLES } from './replay-from-archive.js';
 
 export interface LogReplayOptions {
-  log: EventLog;
+  /** The processor's settings: topics, batch bounds, IP anonymisation of dead letters — as the live processor has them. */
+  config: ProcessorConfig;
+  eventLog: EventLog;
   client: ClickHouseClient;
   database: string;
   store: EventStore;
   enrich: Enricher;
-  topics: { raw: string; deadLetter: string };
   truncate?: boolean;
   /** Stop after this long without a new message (the log is read to its end). */
   quietMs?: number;
@@ -19,8 +22,8 @@ export interface LogReplayOptions {
 }
 
 /**
- * Rebuilds the derived tables from the raw topic: a processor under a fresh consumer group from the earliest
- * offset, without the Redis seen-set (it would call truncated rows "stored"). raw_events rows already present
+ * Rebuilds the derived tables from the raw topic: the live processor's assembly under a fresh consumer group from the
+ * earliest offset, without the Redis seen-set (it would call truncated rows "stored"). raw_events rows already present
  * are skipped by the existence check; everything missing is filled; nothing is counted twice.
  */
 export async function replayFromLog(options: LogReplayOptions): Promise<ProcessorTotals> {
@@ -28,18 +31,17 @@ export async function replayFromLog(options: LogReplayOptions): Promise<Processo
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(database)) throw new Error(`invalid database ${JSON.stringify(database)}`);
   if (options.truncate) for (const table of DERIVED_TABLES) await client.command({ query: `TRUNCATE TABLE IF EXISTS ${database}.${table}` });
   let fatal: Error | undefined;
-  const processor = createProcessor({
-    log: options.log,
-    store: options.store,
-    enrich: options.enrich,
-    keyValue: null,
-    groupId: options.groupId ?? `spoor-replay-${Date.now().toString(36)}`,
-    fromBeginning: true,
-    topics: options.topics,
-    onFatal: (error) => {
-      fatal = error;
+  const processor = await assembleProcessor(
+    options.config,
+    { eventLog: options.eventLog, store: options.store, keyValue: null, enrich: options.enrich },
+    {
+      groupId: options.groupId ?? `spoor-replay-${Date.now().toString(36)}`,
+      fromBeginning: true,
+      onFatal: (error) => {
+        fatal = error;
+      },
     },
-  });
+  );
   await processor.start();
   const quietMs = options.quietMs ?? 15_000;
   let last = -1;

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ERROR_RESPONSES } from '../openapi/error-responses.js';
-import { BEARER_SECURITY } from '../routes/create-router.js';
+import { BEARER_SECURITY } from '../queries/shared/create-router.js';
 import type { AdminApiDeps } from './admin-deps.js';
 import type { AdminApiEnv } from './admin-api-env.js';
 import { adminRoutePermission } from './admin-route-permissions.js';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { classifyStoreError } from '../clickhouse/query-runner.js';
 import { BadParameterError, QueryTimeoutError, StoreUnavailableError } from '../errors/query-api-errors.js';
 import { throwOnInvalid } from '../errors/validation-hook.js';
-import { pathPatternToLike } from '../queries/funnel-sql.js';
+import { pathPatternToLike } from '../queries/funnels/funnel-sql.js';
 import { dateProblem, resolveDateRange, toClickHouseTime } from './date-range.js';
 import { DEFAULT_QUERY_LIMITS } from './query-limits.js';
 import { resolveRowLimit } from './row-limit.js';

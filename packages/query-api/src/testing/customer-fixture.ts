@@ -2,7 +2,7 @@ import type { Fixture, FixtureEvent } from './load-fixture.js';
 
 /**
  * Six customers with hand-computed RFM answers (as of 2026-11-30, i.e. the instant 2026-12-01 00:00 UTC),
- * shared by the RFM, profile, audience and erasure tests. See rfm.integration.test.ts for the arithmetic.
+ * shared by the RFM, profile, audience and erasure tests. See queries/rfm/rfm-route.integration.test.ts for the arithmetic.
  *
  * c1: 3 orders (600), a stitched anonymous visit before identify (a1b), an open cart, one human and one
  *     machine email open, one click.  c2: ordered anonymously as a2, identified afterwards (gmail address).
