@@ -10,10 +10,11 @@ import {
   type SiteSettingsPatch,
   type SiteView,
 } from '@spoor/query-api';
+import { normaliseClickHouseConfig } from '@spoor/infra';
 import { openClickHouse } from '../clickhouse-from-env.js';
 import type { SpoorEnv } from '../spoor-env.js';
 import type { AdminFile } from './admin-file.js';
-import { withAdminTarget } from './admin-target.js';
+import { withAdminTarget, type AdminTargetHandlers } from './admin-target.js';
 
 /**
  * What the administrative commands do, whichever way they reach Spoor: the admin API of the running server, or the
@@ -89,7 +90,17 @@ export function httpAdminOperations(server: AdminFile): AdminOperations {
  * command does; `spoor migrate` also brings the retention to SPOOR_RETENTION_DAYS).
  */
 export function withAdmin<T>(env: SpoorEnv, op: (admin: AdminOperations) => Promise<T>, options: { applyRetention?: boolean } = {}): Promise<T> {
-  return withAdminTarget(env.SPOOR_DATA_DIR, {
+  return withAdminTarget(env.SPOOR_DATA_DIR, storeHandlers(env, op, options), { embeddedStore: embeddedStorePath(env) });
+}
+
+/** Where chDB keeps the store of this environment; undefined when the store is a ClickHouse server. */
+export function embeddedStorePath(env: SpoorEnv): string | undefined {
+  const config = normaliseClickHouseConfig({ url: env.CLICKHOUSE_URL, dataDir: env.SPOOR_DATA_DIR, database: env.CLICKHOUSE_DATABASE, cluster: env.CLICKHOUSE_CLUSTER });
+  return config.kind === 'embedded' ? config.path : undefined;
+}
+
+function storeHandlers<T>(env: SpoorEnv, op: (admin: AdminOperations) => Promise<T>, options: { applyRetention?: boolean }): AdminTargetHandlers<T> {
+  return {
     viaServer: (server) => op(httpAdminOperations(server)),
     viaStore: async () => {
       const { client, config } = await openClickHouse(env, options);
@@ -114,5 +125,5 @@ export function withAdmin<T>(env: SpoorEnv, op: (admin: AdminOperations) => Prom
         await client.close();
       }
     },
-  });
+  };
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ADMIN_TOKEN_PREFIX } from '@spoor/query-api';
 import { readAdminFile, type AdminFile } from './admin-file.js';
+import { storeHolder } from './store-lock.js';
 
 /** A command that can reach neither the server nor the store: its message is the one line the user sees. */
 export class AdminTargetError extends Error {}
@@ -13,6 +14,8 @@ export interface AdminTargetHandlers<T> {
 }
 
 export interface AdminTargetOptions {
+  /** The embedded store's directory (chDB); absent when the store is a ClickHouse server, which any process may use. */
+  embeddedStore?: string | undefined;
   /** Whether the server of an admin.json answers with its token; the default asks its admin API. */
   answers?: (server: AdminFile) => Promise<boolean>;
 }
@@ -37,8 +40,11 @@ export async function adminServerAnswers(server: AdminFile): Promise<boolean> {
   }
 }
 
-/** chDB's refusal of a data dir another process holds ("Cannot lock file …/clickhouse/status"). */
-export const isStoreLockError = (err: unknown): boolean => /cannot lock file/i.test(err instanceof Error ? err.message : String(err));
+/**
+ * chDB's refusal of a data dir another process holds: it prints "Cannot lock file …/clickhouse/status" itself and
+ * throws "Failed to create connection for path …" (the race where the holder started after storeHolder looked).
+ */
+export const isStoreLockError = (err: unknown): boolean => /cannot lock file|failed to create connection for path/i.test(err instanceof Error ? err.message : String(err));
 
 /**
  * Where an administrative command acts: the running server that owns `dataDir` when its admin.json names one that
@@ -49,15 +55,18 @@ export const isStoreLockError = (err: unknown): boolean => /cannot lock file/i.t
 export async function withAdminTarget<T>(dataDir: string, handlers: AdminTargetHandlers<T>, options: AdminTargetOptions = {}): Promise<T> {
   const server = readAdminFile(dataDir);
   if (server && (await (options.answers ?? adminServerAnswers)(server))) return handlers.viaServer(server);
-  try {
-    return await handlers.viaStore();
-  } catch (err) {
-    if (!isStoreLockError(err)) throw err;
+  const held = () => {
     const dir = resolve(dataDir);
-    throw new AdminTargetError(
+    return new AdminTargetError(
       server
         ? `${dir} is used by a running server that does not answer at ${server.url}; wait until it answers (or stop it) and run the command again`
         : `${dir} is used by another process that offers no admin API (a server without the query-api role, or an older Spoor); stop it, or run the command on the machine of a server with the query API`,
     );
+  };
+  if (options.embeddedStore !== undefined && storeHolder(options.embeddedStore) !== undefined) throw held();
+  try {
+    return await handlers.viaStore();
+  } catch (err) {
+    throw isStoreLockError(err) ? held() : err;
   }
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { openClickHouse } from '../clickhouse-from-env.js';
 import { listLinkKeys, retireLinkKey } from '../admin/site-admin.js';
-import { withAdmin } from '../admin/admin-operations.js';
+import { embeddedStorePath, withAdmin } from '../admin/admin-operations.js';
 import { AdminTargetError, withAdminTarget } from '../admin/admin-target.js';
 import { checkSiteOption, SETTING_OPTIONS, settingsFromOptions } from '../admin/settings-options.js';
 
@@ -80,7 +80,7 @@ export const keysCommand: Command = {
           await client.close();
         }
       },
-    });
+    }, { embeddedStore: embeddedStorePath(env) });
   },
 };
 
