@@ -4,6 +4,7 @@ export { DEFAULT_QUERY_LIMITS, type QueryLimits } from './params/query-limits.js
 export * from './errors/query-api-errors.js';
 export { createQueryRunner, type QueryRunner } from './clickhouse/query-runner.js';
 export { keyValueErasureHook, type ErasureHook, type ErasureSubject } from './erasure/erasure-hook.js';
+export { queryApiSettings, queryApiSettingsSchema, type QueryApiConfig } from './config/query-api-settings.js';
 export { createAdminApi } from './admin/admin-api.js';
 export { ADMIN_ROUTE_PERMISSIONS } from './admin/admin-route-permissions.js';
 export { adminTokenAuthenticator, newAdminToken, ADMIN_TOKEN_PREFIX } from './admin/local-admin/admin-token-authenticator.js';
@@ -12,4 +13,3 @@ export * from './admin/sites/site-store.js';
 export type { Principal, Authenticator } from './access/principal.js';
 export type { AuditEntry, AuditLog } from './audit/audit-log.js';
 export { createMemoryAuditLog, type MemoryAuditLog } from './audit/memory-audit-log.js';
-export { queryApiSettings, queryApiSettingsSchema, type QueryApiConfig } from './config/query-api-settings.js';
