@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'infra/src/**/*.test.ts', 'packages/*/scripts/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'infra/src/**/*.test.ts', 'packages/*/scripts/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: [...integrationFiles, '**/node_modules/**'],
           testTimeout: 20_000,
         },

@@ -3,6 +3,9 @@ export { normaliseClickHouseConfig, type ClickHouseConfig, type ClickHouseConfig
 export { createClickHouse } from './clickhouse/create-clickhouse.js';
 export { embeddedInsert, type EmbeddedInsert, type EmbeddedInsertParams } from './clickhouse/embedded-insert.js';
 export { migrate, loadMigrations, MIGRATIONS_DIR, type Migration, type MigrationOptions } from './clickhouse/migrate.js';
+export { eventTypeSql, eventTypesSql } from './clickhouse/event-type-sql.js';
+export { PROJECTIONS, REPAIRED_PROJECTIONS, projectionSelect, repairProjectionsSql, type Projection } from './clickhouse/projections.js';
+export { syncProjections, type SyncProjectionsOptions } from './clickhouse/sync-projections.js';
 export { applyRetention, appliedDefaultDays, setSiteRetention, readRetentionPolicy, retentionTtl, assertRetentionDays, RETENTION_TABLES, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, type RetentionPolicy, type RetentionTable, type ApplyRetentionOptions } from './clickhouse/apply-retention.js';
 export type * from './event-log/event-log.js';
 export { createKafkaEventLog, type KafkaEventLogOptions } from './event-log/kafka-event-log.js';

@@ -7,8 +7,7 @@ import { serveCollector } from '@spoor/collector';
 import { freePort } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
 import { launchChromium, serveDemo, waitFor, type LaunchedBrowser } from '@spoor/tracker-sdk/test-support';
-import { composeSpoor, type ComposedSpoor } from '@spoor/cli';
-import { parseSpoorEnv } from '../../packages/cli/src/spoor-env.js';
+import { composeSpoor, parseSpoorConfig, type ComposedSpoor } from '@spoor/cli';
 import { demoKeys } from './spoor-process.js';
 
 // A person's browser: headless Chromium says "HeadlessChrome", which the bot list (rightly) flags and analytics exclude.
@@ -24,15 +23,15 @@ beforeAll(async () => {
   const port = await freePort();
   otherShopPort = await freePort();
   url = `http://127.0.0.1:${port}`;
-  const env = parseSpoorEnv({
+  const env = parseSpoorConfig({
     PORT: String(port),
     SPOOR_DATA_DIR: dataDir,
     KAFKA_BROKERS: inject('kafkaBrokers'),
     REDIS_URL: inject('redisUrl'),
     SPOOR_TOPIC_RAW: uniqueName('e2e-raw'),
     SPOOR_TOPIC_DLQ: uniqueName('e2e-dlq'),
-    SPOOR_PROCESSOR_GROUP: uniqueName('e2e-processor'),
-  });
+    PROCESSOR_GROUP_ID: uniqueName('e2e-processor'),
+  }).config;
   spoor = await composeSpoor(env, new Set(['collector', 'processor', 'query-api', 'demo']), [url, `http://127.0.0.1:${otherShopPort}`]);
   const server = await serveCollector({ app: spoor.app, port, hostname: '127.0.0.1', onDrained: () => spoor.close() });
   cleanups.push(() => server.shutdown());

@@ -6,8 +6,7 @@ import { serveCollector } from '@spoor/collector';
 import { freePort } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
 import { launchChromium, waitFor, type LaunchedBrowser } from '@spoor/tracker-sdk/test-support';
-import { composeSpoor, type ComposedSpoor } from '@spoor/cli';
-import { parseSpoorEnv } from '../../packages/cli/src/spoor-env.js';
+import { composeSpoor, parseSpoorConfig, type ComposedSpoor } from '@spoor/cli';
 import { demoKeys } from './spoor-process.js';
 
 /*
@@ -25,15 +24,15 @@ let browser: LaunchedBrowser;
 beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  const env = parseSpoorEnv({
+  const env = parseSpoorConfig({
     PORT: String(port),
     SPOOR_DATA_DIR: dataDir,
     KAFKA_BROKERS: inject('kafkaBrokers'),
     REDIS_URL: inject('redisUrl'),
     SPOOR_TOPIC_RAW: uniqueName('e2e-attrib-raw'),
     SPOOR_TOPIC_DLQ: uniqueName('e2e-attrib-dlq'),
-    SPOOR_PROCESSOR_GROUP: uniqueName('e2e-attrib-processor'),
-  });
+    PROCESSOR_GROUP_ID: uniqueName('e2e-attrib-processor'),
+  }).config;
   spoor = await composeSpoor(env, new Set(['collector', 'processor', 'query-api', 'demo']), [url]);
   const server = await serveCollector({ app: spoor.app, port, hostname: '127.0.0.1', onDrained: () => spoor.close() });
   cleanups.push(() => server.shutdown());

@@ -33,7 +33,7 @@ describe('erasure with Kafka (records cannot be deleted from a topic)', () => {
       REDIS_URL: inject('redisUrl'),
       SPOOR_TOPIC_RAW: uniqueName('erasure-raw'),
       SPOOR_TOPIC_DLQ: uniqueName('erasure-dlq'),
-      SPOOR_PROCESSOR_GROUP: uniqueName('erasure-processor'),
+      PROCESSOR_GROUP_ID: uniqueName('erasure-processor'),
     };
     const erased = newPerson('198.51.100.77');
     const kept = newPerson('203.0.113.45');

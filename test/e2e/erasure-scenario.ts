@@ -5,9 +5,8 @@ import { expect } from 'vitest';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { serveCollector } from '@spoor/collector';
 import { freePort, waitUntil } from '@spoor/infra';
-import { composeSpoor, type ComposedSpoor } from '@spoor/cli';
+import { composeSpoor, parseSpoorConfig, type ComposedSpoor, type SpoorConfig } from '@spoor/cli';
 import { replayCommand } from '../../packages/cli/src/commands/replay.js';
-import { parseSpoorEnv, type SpoorEnv } from '../../packages/cli/src/spoor-env.js';
 import { demoKeys } from './spoor-process.js';
 
 /**
@@ -30,7 +29,7 @@ export const newPerson = (ip: string): Person => {
 export interface Running {
   spoor: ComposedSpoor;
   url: string;
-  env: SpoorEnv;
+  env: SpoorConfig;
   stop(): Promise<void>;
 }
 
@@ -38,14 +37,12 @@ export async function startSpoor(dataDir: string, extraEnv: Record<string, strin
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // The test is the load balancer in front of the collector: loopback is trusted, X-Forwarded-For is the shopper.
-  const env = parseSpoorEnv({ PORT: String(port), SPOOR_DATA_DIR: dataDir, TRUSTED_PROXIES: 'loopback', ...extraEnv });
+  const env = parseSpoorConfig({ PORT: String(port), SPOOR_DATA_DIR: dataDir, TRUSTED_PROXIES: 'loopback', ...extraEnv }).config;
   const spoor = await composeSpoor(env, new Set(['collector', 'processor', 'query-api', 'demo']), [url]);
   const server = await serveCollector({ app: spoor.app, port, hostname: '127.0.0.1', onDrained: () => spoor.close() });
   await spoor.processor!.start();
   return { spoor, url, env, stop: () => server.shutdown() };
 }
-
-const shop = 'https://shop.example';
 
 /** A visit, a login with the email in traits, a purchase; and an invalid event (to the dead-letter topic). */
 export async function shop_as(run: Running, dataDir: string, person: Person): Promise<void> {
@@ -91,7 +88,7 @@ export async function erase(run: Running, dataDir: string, customerId: string): 
 }
 
 /** `spoor replay --source <source>` in this process, as the CLI runs it (the server is stopped first, as its usage says). */
-export async function replay(env: SpoorEnv, source: 'archive' | 'log'): Promise<void> {
+export async function replay(env: SpoorConfig, source: 'archive' | 'log'): Promise<void> {
   const log = console.log;
   console.log = () => undefined; // the command prints its report and progress bar
   try {

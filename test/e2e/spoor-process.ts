@@ -19,8 +19,8 @@ export async function startSpoor(dataDir: string, port: number): Promise<SpoorPr
   for (const name of ['KAFKA_BROKERS', 'REDIS_URL', 'CLICKHOUSE_URL']) delete env[name];
   const child = spawn(process.execPath, [SPOOR_BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
   const readyz = async () => (await (await fetch(`${url}/readyz`)).json()) as Awaited<ReturnType<SpoorProcess['readyz']>>;
   await waitUntil(`spoor start on ${url}`, async () => child.exitCode === null && (await readyz()).ready, 90_000, 250).catch((err) => {

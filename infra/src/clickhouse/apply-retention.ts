@@ -23,7 +23,7 @@ export const MAX_RETENTION_DAYS = 7300;
 /**
  * Every table with event data and the time its rows expire from. Allowlist: the SQL names only these.
  * Not here, on purpose: erasure_log (the audit trail of erasures must outlive the data), audiences (saved
- * definitions, no personal data), sites / api_keys / schema_migrations / retention_applied (configuration).
+ * definitions, no personal data), sites / api_keys / schema_migrations / schema_projections / retention_applied (configuration).
  */
 export const RETENTION_TABLES = {
   raw_events: 'received_at',

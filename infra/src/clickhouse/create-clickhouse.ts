@@ -60,7 +60,7 @@ const CONNECTION_METHODS: readonly ConnectionMethod[] = ['ping', 'query', 'inser
 function scheduledConnection(connection: ConnectionOption, scheduler: StoreScheduler, lane: StoreLane): ConnectionOption {
   const target = connection as unknown as Record<ConnectionMethod | 'close', (params?: unknown) => Promise<unknown>>;
   const view: Record<string, (params?: unknown) => Promise<unknown>> = {};
-  for (const method of CONNECTION_METHODS) view[method] = (params) => scheduler.run(lane, () => target[method]!.call(connection, params));
+  for (const method of CONNECTION_METHODS) view[method] = (params) => scheduler.run(lane, () => target[method].call(connection, params));
   view.close = () => (lane === 'default' ? target.close.call(connection) : Promise.resolve());
   return view as unknown as ConnectionOption;
 }
@@ -72,7 +72,7 @@ function loadChdbConnection(path: string): ConnectionOption {
   const require = createRequire(import.meta.url);
   let chdb: { createChdbConnection(opts: { path: string }): unknown };
   try {
-    chdb = require('chdb/connection');
+    chdb = require('chdb/connection') as typeof chdb;
   } catch (err) {
     throw new Error(
       `embedded ClickHouse needs the optional dependency "chdb" (npm install chdb), or set CLICKHOUSE_URL to a ClickHouse server: ${(err as Error).message}`,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { loadMigrations, migrate } from './migrate.js';
+import { PROJECTIONS } from './projections.js';
+import { syncProjections } from './sync-projections.js';
 
 describe('ClickHouse schema (embedded chDB unless CLICKHOUSE_URL is set)', () => {
   it('creates every table and reads back inserted rows', async () => {
@@ -42,6 +44,25 @@ describe('ClickHouse schema (embedded chDB unless CLICKHOUSE_URL is set)', () =>
     expect(await migrate(client, { database })).toEqual({ applied: [] });
     const sites = await (await client.query({ query: `SELECT site_id, allowed_origins FROM ${database}.sites`, format: 'JSONEachRow' })).json();
     expect(sites).toEqual([{ site_id: 's1', allowed_origins: ['https://shop.example'] }]);
+  });
+
+  it('brings a view to a changed definition once, and the view then writes what the new definition says', async () => {
+    const { client, database } = await freshClickHouseDatabase();
+    const sessionDays = PROJECTIONS.find((p) => p.view === 'session_days_mv')!;
+    // A changed definition: every session day counts as a visit.
+    const changed = PROJECTIONS.map((p) => (p === sessionDays ? { ...p, columns: p.columns.map(([c, e]) => [c, c === 'visit' ? 'toUInt8(1)' : e] as const) } : p));
+    expect(await syncProjections(client, { database, projections: changed })).toEqual(['session_days_mv']);
+    expect(await syncProjections(client, { database, projections: changed })).toEqual([]);
+    const ts = '2026-11-01 10:00:00.000';
+    await client.insert({
+      table: `${database}.events`,
+      format: 'JSONEachRow',
+      values: [{ site_id: 's1', event_id: '00000000-0000-4000-8000-000000000001', type: 'email_open', ts, device_ts: ts, received_at: ts, anonymous_id: 'a1', session_id: 'x' }],
+    });
+    const days = await (await client.query({ query: `SELECT max(visit) AS visit FROM ${database}.session_days`, format: 'JSONEachRow' })).json();
+    expect(days).toEqual([{ visit: 1 }]);
+    // And back: migrate restores the current definition (an email open is no visit).
+    expect(await migrate(client, { database })).toEqual({ applied: ['session_days_mv: current definition'] });
   });
 
   it('renders ON CLUSTER and Replicated engines for a cluster', () => {

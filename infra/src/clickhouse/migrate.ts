@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { syncProjections } from './sync-projections.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../clickhouse');
 
@@ -50,7 +51,9 @@ function stripComments(sql: string): string {
 
 /**
  * Applies every migration not yet recorded in `<database>.schema_migrations`. Each statement is itself
- * idempotent (IF NOT EXISTS), so a crash half-way through a migration is repaired by the next run.
+ * idempotent (IF NOT EXISTS), so a crash half-way through a migration is repaired by the next run. Then brings every
+ * materialized view to its current definition in projections.ts (sync-projections.ts): the SELECTs in the numbered
+ * files are history, that definition is what runs. `applied` names the migrations and the views it changed.
  */
 export async function migrate(client: ClickHouseClient, options: MigrationOptions): Promise<{ applied: string[] }> {
   const { database, cluster } = options;
@@ -74,5 +77,6 @@ export async function migrate(client: ClickHouseClient, options: MigrationOption
     });
     applied.push(migration.name);
   }
+  for (const view of await syncProjections(client, options)) applied.push(`${view}: current definition`);
   return { applied };
 }

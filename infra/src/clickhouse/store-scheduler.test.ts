@@ -170,7 +170,7 @@ describe('store scheduler', () => {
           for (const [name, lane] of lanes) {
             if (lane !== 'load') continue;
             const startedAt = t.started.indexOf(name);
-            const between = t.started.slice(submittedAt.get(name)!, startedAt).filter((n) => lanes.get(n) !== 'load');
+            const between = t.started.slice(submittedAt.get(name), startedAt).filter((n) => lanes.get(n) !== 'load');
             expect(between.length).toBeLessThanOrEqual(1);
           }
         },

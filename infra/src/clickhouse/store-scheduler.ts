@@ -130,7 +130,7 @@ export function createStoreScheduler({ loadGraceMs = 40, maxWaitMs = 250, maxLoa
             try {
               settled = task();
             } catch (err) {
-              settled = Promise.reject(err);
+              settled = Promise.reject(err instanceof Error ? err : new Error(String(err)));
             }
             settled.then(resolve, reject).finally(() => {
               const ran = now() - startedAt;

@@ -12,6 +12,7 @@ import type { KeyValue } from '../key-value/key-value.js';
 import { createMemoryKeyValue } from '../key-value/memory-key-value.js';
 import { connectRedisKeyValue } from '../key-value/redis-key-value.js';
 import type { SharedConfig } from './shared-settings.js';
+import { StartUpError } from './start-up-error.js';
 
 /**
  * The one place that turns settings into adapters: Kafka or the file log, a ClickHouse server or chDB, Redis or
@@ -49,10 +50,20 @@ export function openEventLog(config: SharedConfig, clientId: string): OpenedEven
 /** The raw and dead-letter topics with the configured partitions and retention (idempotent; any service may start first). */
 export async function ensureSpoorTopics(log: EventLog, config: SharedConfig, kind: OpenedEventLog['kind']): Promise<void> {
   const retentionMs = config.SPOOR_LOG_RETENTION_HOURS * 3_600_000;
-  await log.ensureTopics([
-    { name: config.SPOOR_TOPIC_RAW, partitions: kind === 'kafka' ? config.SPOOR_TOPIC_PARTITIONS : 1, retentionMs },
-    { name: config.SPOOR_TOPIC_DLQ, partitions: 1, retentionMs },
-  ]);
+  try {
+    await log.ensureTopics([
+      { name: config.SPOOR_TOPIC_RAW, partitions: kind === 'kafka' ? config.SPOOR_TOPIC_PARTITIONS : 1, retentionMs },
+      { name: config.SPOOR_TOPIC_DLQ, partitions: 1, retentionMs },
+    ]);
+  } catch (err) {
+    // The first contact with the log at start: name the setting that points at it.
+    if (kind === 'kafka') throw new StartUpError('KAFKA_BROKERS', config.KAFKA_BROKERS.join(','), `Kafka unreachable or refused the topics (${firstLine(err)})`, { cause: err });
+    throw new StartUpError('SPOOR_DATA_DIR', config.SPOOR_DATA_DIR, `the file log cannot be opened (${firstLine(err)})`, { cause: err });
+  }
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
 }
 
 export interface OpenedKeyValue {
@@ -62,7 +73,13 @@ export interface OpenedKeyValue {
 }
 
 export async function openKeyValue(config: SharedConfig): Promise<OpenedKeyValue> {
-  if (config.REDIS_URL) return { keyValue: await connectRedisKeyValue({ url: config.REDIS_URL }), description: `Redis at ${redactUrl(config.REDIS_URL)}`, shared: true };
+  if (config.REDIS_URL) {
+    try {
+      return { keyValue: await connectRedisKeyValue({ url: config.REDIS_URL }), description: `Redis at ${redactUrl(config.REDIS_URL)}`, shared: true };
+    } catch (err) {
+      throw new StartUpError('REDIS_URL', redactUrl(config.REDIS_URL), `Redis unreachable (${firstLine(err)})`, { cause: err });
+    }
+  }
   return { keyValue: createMemoryKeyValue(), description: 'in-process', shared: false };
 }
 
@@ -90,6 +107,14 @@ export async function openStore(config: SharedConfig, options: OpenStoreOptions 
   });
   if (clickhouse.kind === 'embedded') ensureDataDir(config);
   const client = createClickHouse(clickhouse);
+  if (clickhouse.kind === 'server') {
+    // Fail with the setting's name rather than a migration's stack when the server does not answer.
+    const ping = await client.ping();
+    if (!ping.success) {
+      await client.close().catch(() => undefined);
+      throw new StartUpError('CLICKHOUSE_URL', redactUrl(clickhouse.url), `ClickHouse unreachable (${firstLine(ping.error)})`, { cause: ping.error });
+    }
+  }
   const schema = { database: clickhouse.database, ...(clickhouse.kind === 'server' && clickhouse.cluster ? { cluster: clickhouse.cluster } : {}) };
   try {
     if (options.migrate ?? config.MIGRATE_ON_START) await migrate(client, schema);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { DeprecatedAlias, EnvSource } from './config-types.js';
 
 /** One unusable setting: the key, the value as given and what is accepted. */

@@ -1,4 +1,4 @@
-import kafkajs, { Kafka, logLevel, CompressionTypes, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, CompressionTypes, type Admin, type ConfigSource, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import { snappyCodec } from './snappy-codec.js';
 import type { BatchOutcome, ConsumedBatch, ConsumerOptions, EventLog, EventLogConsumer, EventLogProducer, LogMessage, TopicSpec } from './event-log.js';
 
@@ -203,7 +203,7 @@ function retentionConfig(retentionMs: number): Array<{ name: string; value: stri
 }
 
 /** DescribeConfigs' config source of a topic-level override (Kafka's ConfigSource.DYNAMIC_TOPIC_CONFIG). */
-const TOPIC_CONFIG_SOURCE = 1;
+const TOPIC_CONFIG_SOURCE: ConfigSource = 1;
 // Through the default export, like CompressionCodecs above.
 const TOPIC_RESOURCE = kafkajs.ConfigResourceTypes.TOPIC;
 

@@ -73,7 +73,7 @@ export class TopicLog {
 
   committed(group: string): number | undefined {
     try {
-      return JSON.parse(readFileSync(this.offsetFile(group), 'utf8')).offset as number;
+      return (JSON.parse(readFileSync(this.offsetFile(group), 'utf8')) as { offset: number }).offset;
     } catch {
       return undefined;
     }

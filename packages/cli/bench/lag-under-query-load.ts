@@ -19,7 +19,7 @@ import { serve } from '@hono/node-server';
 import { clickhouseLane, clickhouseSchedulerStats, freePort, type StoreSchedulerStats } from '@spoor/infra';
 import { createSiteKeys, type CreatedKeys } from '../src/admin/site-admin.js';
 import { composeSpoor } from '../src/all-in-one/compose-spoor.js';
-import { parseSpoorEnv } from '../src/spoor-env.js';
+import { parseSpoorConfig } from '../src/config/spoor-settings.js';
 
 const PRELOAD_EVENTS = Number(process.env.BENCH_PRELOAD_EVENTS ?? 1_000_000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -32,7 +32,7 @@ const SITE = 'bench-shop';
 const DAY = 86_400_000;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'spoor-bench-lag-'));
-const env = parseSpoorEnv({ SPOOR_DATA_DIR: dataDir });
+const env = parseSpoorConfig({ SPOOR_DATA_DIR: dataDir, RATE_LIMITS: 'off' }).config;
 const spoor = await composeSpoor(env, new Set(['collector', 'processor', 'query-api']), []);
 await spoor.processor!.start();
 const { client, database } = spoor.clickhouse;

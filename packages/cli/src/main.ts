@@ -7,10 +7,12 @@ import { serviceCommands, startCommand } from './commands/start.js';
 import { demoCommand } from './commands/demo.js';
 import { emailLinksCommand } from './commands/email-links.js';
 import { replayCommand } from './commands/replay.js';
+import { serveCommand } from './commands/serve.js';
 import type { Command } from './commands/command.js';
-import { parseSpoorEnv } from './spoor-env.js';
+import { environmentWithFile, runMain, takeEnvFileArgument } from '@spoor/infra';
+import { parseSpoorConfig } from './config/spoor-settings.js';
 
-const commands: Command[] = [startCommand, ...serviceCommands, migrateCommand, replayCommand, keysCommand, sitesCommand, retentionCommand, emailLinksCommand, demoCommand];
+const commands: Command[] = [startCommand, ...serviceCommands, serveCommand, migrateCommand, replayCommand, keysCommand, sitesCommand, retentionCommand, emailLinksCommand, demoCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -21,22 +23,20 @@ function help(): string {
 // files 0600 and directories 0700 unless a creator says otherwise, chDB's own files included.
 process.umask(0o077);
 
-const [name, ...args] = process.argv.slice(2);
+const [name, ...given] = process.argv.slice(2);
 const command = commands.find((c) => c.name === name);
 if (!command) {
   console.error(name && name !== '--help' ? `unknown command: ${name}\n\n${help()}` : help());
   process.exit(name && name !== '--help' ? 2 : 0);
 }
-if (args.includes('--help')) {
-  console.log(`usage: ${command.usage}\n\n${command.summary}`);
+if (given.includes('--help')) {
+  console.log(`usage: ${command.usage}\n\n${command.summary}\n\n--env-file <path>: read settings from a .env-style file too; variables set in the environment win over it (docs/configuration.md)`);
   process.exit(0);
 }
-let code: number;
-try {
-  code = await command.run(args, parseSpoorEnv(process.env));
-} catch (err) {
-  console.error(`spoor ${command.name}: ${(err as Error).message}`);
-  code = 1;
-}
-// Explicit: a finished command must not linger on open handles (chDB, timers of client libraries).
-process.exit(code);
+// A bad setting, a port in use, Kafka or ClickHouse unreachable: one line naming the setting, exit 1 (stack with DEBUG=1).
+runMain(`spoor ${command.name}`, async () => {
+  const { envFile, rest } = takeEnvFileArgument(given);
+  const { config, warnings } = parseSpoorConfig(environmentWithFile(process.env, envFile));
+  for (const warning of warnings) console.warn(`spoor: ${warning}`);
+  return command.run(rest, config);
+});

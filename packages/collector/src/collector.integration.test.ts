@@ -174,7 +174,7 @@ describe('collector over a real socket with real Kafka', () => {
     const overSocket: Response[] = [];
     for (let i = 0; i < 3; i++) overSocket.push(await fetch(`${served.url}/v1/events`, { method: 'POST', body: JSON.stringify(batch([pageView()])) }));
     const refused = overSocket.find((r) => r.status === 429);
-    expect(refused, `statuses ${overSocket.map((r) => r.status)}`).toBeDefined();
+    expect(refused, `statuses ${overSocket.map((r) => r.status).join(',')}`).toBeDefined();
     expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(((await refused!.json()) as { code: string }).code).toBe('rate_limited');
     await served.shutdown();

@@ -24,3 +24,5 @@ export {
 export { createOpenClassifier, type OpenClassifierOptions, type OpenVerdict } from './email/classify-open.js';
 export { serveCollector, type RunningCollector } from './serve-collector.js';
 export { collectorSettings, collectorSettingsSchema, type CollectorConfig } from './config/collector-settings.js';
+export { assembleCollector, type AssembledCollector, type CollectorAdapters } from './assemble-collector.js';
+export { resolveLinkSecrets } from './config/link-secrets.js';

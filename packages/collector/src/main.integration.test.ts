@@ -28,9 +28,9 @@ describe('collector process (src/main.ts)', () => {
         REDIS_URL: inject('redisUrl'),
         SITES_FILE: sitesFile,
         LINK_SIGNING_SECRETS: SECRETS[0],
-        SPOOR_RAW_TOPIC: rawTopic,
-        SPOOR_DLQ_TOPIC: `${rawTopic}-dlq`,
-        KAFKA_TOPIC_PARTITIONS: '2',
+        SPOOR_TOPIC_RAW: rawTopic,
+        SPOOR_TOPIC_DLQ: `${rawTopic}-dlq`,
+        SPOOR_TOPIC_PARTITIONS: '2',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

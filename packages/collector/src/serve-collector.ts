@@ -23,8 +23,13 @@ export interface RunningCollector {
 
 /** Serves the app over HTTP with @hono/node-server and knows how to stop it without losing a request. */
 export async function serveCollector(options: ServeOptions): Promise<RunningCollector> {
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname ?? '0.0.0.0' }, () => resolve(s as Server));
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname ?? '127.0.0.1' }, () => {
+      s.off('error', reject);
+      resolve(s as Server);
+    });
+    // A port in use (EADDRINUSE) rejects the start instead of crashing the process with an unhandled 'error'.
+    s.once('error', reject);
   });
   // Keep-alive longer than typical load balancer idle timeouts, so the LB closes first (no reset races).
   server.keepAliveTimeout = 65_000;

@@ -22,9 +22,11 @@ interface WellFormedString {
 const isWellFormed = (value: string) => (value as unknown as WellFormedString).isWellFormed();
 const toWellFormed = (value: string) => (value as unknown as WellFormedString).toWellFormed();
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this policy forbids
 const FORBIDDEN = /[\u0000-\u001F\u007F-\u009F\uFEFF\u202A-\u202E\u2066-\u2069\u2028\u2029]|\p{Noncharacter_Code_Point}/u;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const LINE_BREAKS = /[\t\n\r\u2028\u2029]/g;
+// eslint-disable-next-line no-control-regex -- and what it removes
 const REMOVED = /[\u0000-\u001F\u007F-\u009F\uFEFF\u202A-\u202E\u2066-\u2069]/g;
 const NONCHARACTERS = /\p{Noncharacter_Code_Point}/gu;
 

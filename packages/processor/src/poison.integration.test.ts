@@ -67,7 +67,7 @@ async function readLetters(log: EventLog, topic: string) {
 }
 
 const ADAPTERS = [
-  { name: 'file log', open: async () => ({ log: createFileEventLog({ dir: mkdtempSync(join(tmpdir(), 'spoor-poison-log-')) }), keyValue: createMemoryKeyValue() as KeyValue }) },
+  { name: 'file log', open: async () => ({ log: createFileEventLog({ dir: mkdtempSync(join(tmpdir(), 'spoor-poison-log-')) }), keyValue: createMemoryKeyValue() }) },
   {
     name: 'Kafka',
     open: async () => ({

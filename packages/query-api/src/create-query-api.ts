@@ -17,6 +17,10 @@ import { productsAbcRoutes } from './queries/products/products-abc-route.js';
 import { revenueRoutes } from './queries/products/revenue-route.js';
 import type { WriteRouteDeps } from './queries/shared/write-route-deps.js';
 import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
+import { accountRoutes } from './accounts/account-routes.js';
+import type { AccountRoutesDeps } from './accounts/account-deps.js';
+import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
@@ -57,6 +61,8 @@ export interface QueryApiDeps {
   clientAddress?: RequestAddress;
   /** RFM scoring: the number of buyers from which quintiles score (default 100; below, fixed thresholds). */
   rfm?: RfmScoringOptions;
+  /** Users, sign-in and sessions (accounts/): default the ClickHouse users tables and in-process sessions. */
+  accounts?: Partial<AccountRoutesDeps>;
   /**
    * Ways of proving who you are besides a secret API key (asked first, in order): the local admin token
    * (admin/local-admin/admin-token-authenticator.ts), sessions. The admin API (/api/v1/admin) asks them.
@@ -108,8 +114,21 @@ export function createQueryApi(deps: QueryApiDeps) {
     description: 'A secret API key scoped to one or more sites (never the public write key).',
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
-
   const apiKeyStore = deps.apiKeyStore ?? createClickHouseApiKeyStore(runner);
+  const auditLog = deps.auditLog ?? createMemoryAuditLog();
+  // Before the API-key chain: these routes authenticate for themselves (a credential, else the session cookie,
+  // with CSRF checks on cookie writes: accounts/account-routes.ts).
+  app.route(
+    '/api/v1',
+    accountRoutes({
+      userStore: createClickHouseUserStore({ client: clickhouse, database: deps.database }),
+      kv: createMemoryKeyValue({ maxEntries: 100_000 }),
+      authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
+      audit: auditLog,
+      ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
+      ...deps.accounts,
+    }),
+  );
   // Mounted before the query routes' /api/v1/* middleware: admin routes answer first, authenticated their own way
   // (their site is a path parameter, not the query's one `site`).
   app.route(
@@ -119,7 +138,7 @@ export function createQueryApi(deps: QueryApiDeps) {
       database: deps.database,
       cluster: deps.cluster,
       authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
-      auditLog: deps.auditLog ?? createMemoryAuditLog(),
+      auditLog,
       clientAddress: deps.clientAddress ?? socketPeerAddress,
       migrate: deps.migrate ?? defaultMigrate(clickhouse, deps.database, deps.cluster),
       maxBodyBytes: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,

@@ -25,7 +25,7 @@ const esmOptions: BuildOptions = {
 /** The minified IIFE as a string, built from the current sources (nothing written). */
 export async function buildBundle(): Promise<string> {
   const r = await build({ ...esmOptions, entryPoints: [join(packageRoot, 'src/snippet.ts')], format: 'iife', write: false, minifySyntax: true });
-  const out = await minify(r.outputFiles![0]!.text, {
+  const out = await minify(r.outputFiles[0]!.text, {
     ecma: 2020,
     toplevel: true,
     compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true },

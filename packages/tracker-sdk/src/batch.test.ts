@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { byteSize, envelope, firstBatch } from './batch.js';
 
 const ev = (i: number, pad = 0): ClientEvent =>
-  ({ id: String(i), ts: 1, type: 'search', anonymousId: 'a', sessionId: 's', url: 'https://s.example/', props: { query: 'ü'.repeat(pad) || 'q' } }) as ClientEvent;
+  ({ id: String(i), ts: 1, type: 'search', anonymousId: 'a', sessionId: 's', url: 'https://s.example/', props: { query: 'ü'.repeat(pad) || 'q' } });
 
 /** Splits a backlog the way the tracker does: repeatedly takes the first batch. */
 function split(events: ClientEvent[], budget: number): ClientEvent[][] {

@@ -5,7 +5,7 @@ import { createOutbox } from './outbox.js';
 
 const T0 = 1_763_800_000_000;
 const ev = (id: string, ts = T0, pad = ''): ClientEvent =>
-  ({ id, ts, type: 'page_view', anonymousId: 'a', sessionId: 's', url: 'https://s.example/' + pad, props: {} }) as ClientEvent;
+  ({ id, ts, type: 'page_view', anonymousId: 'a', sessionId: 's', url: 'https://s.example/' + pad, props: {} });
 
 describe('outbox', () => {
   it('persists events in the store so a new page (a new outbox over the same store) sees them', () => {

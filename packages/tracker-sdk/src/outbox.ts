@@ -14,9 +14,9 @@ export interface Outbox {
 }
 
 /** JSON.parse that answers undefined for anything unreadable (a record another version or a user broke). */
-export function parseJson(s: string | null) {
+export function parseJson<T>(s: string | null): T | undefined {
   try {
-    return JSON.parse(s!);
+    return JSON.parse(s!) as T;
   } catch {
     // unreadable: treated as absent
   }
@@ -26,11 +26,12 @@ export function createOutbox(store: Store, key: string, maxBytes: number, maxAge
   const save = (list: ClientEvent[]) => {
     let json = JSON.stringify(list);
     while (list.length && json.length > maxBytes) json = JSON.stringify((list = list.slice(1)));
-    list.length ? store.set(key, json) : store.del(key);
+    if (list.length) store.set(key, json);
+    else store.del(key);
     return list;
   };
   // none yet, or corrupt: a corrupt outbox is discarded rather than blocking delivery forever
-  const all = (t = now()): ClientEvent[] => (parseJson(store.get(key)) || []).filter((e: ClientEvent) => t - e.ts < maxAge);
+  const all = (t = now()): ClientEvent[] => (parseJson<ClientEvent[]>(store.get(key)) || []).filter((e) => t - e.ts < maxAge);
   return {
     all,
     add: (e) => save([...all(), e]),

@@ -26,7 +26,7 @@ export function campaignKey(url: string): string {
 export const SESSION_TIMEOUT = 18e5;
 
 /** The session an event at `now` on a page with campaign `camp` belongs to. */
-export function touchSession(prev: Session | null, now: number, camp: string, uuid: () => string, timeout = SESSION_TIMEOUT): Session {
+export function touchSession(prev: Session | null | undefined, now: number, camp: string, uuid: () => string, timeout = SESSION_TIMEOUT): Session {
   if (!prev || now - prev.t > timeout || (camp && camp != prev.c)) {
     return { i: uuid(), t: now, v: (prev?.v || 0) + 1, c: camp };
   }

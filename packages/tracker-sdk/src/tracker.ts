@@ -198,7 +198,7 @@ export function createTracker(cfg: Config, env: Env, plugins: Plugin[] = []): Tr
   function build(type: EventType, props: unknown): void {
     const t = now();
     const href = pg.url();
-    const s = touchSession(parseJson(store.get(K + 's')), t, campaignKey(href), uuid);
+    const s = touchSession(parseJson<Session>(store.get(K + 's')), t, campaignKey(href), uuid);
     store.set(K + 's', JSON.stringify(s));
     let anonymousId = store.get(K + 'a');
     if (!anonymousId) store.set(K + 'a', (anonymousId = uuid()));

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { buildBundle, packageRoot } from '../scripts/build.js';
@@ -33,7 +33,7 @@ export interface DemoOptions {
 export async function serveDemo(options: DemoOptions): Promise<DemoServer> {
   const script = options.script ?? (await buildBundle());
   const configJs = `window.SPOOR_CONFIG = ${JSON.stringify(options.config)};`;
-  const server: Server = createServer(async (req, res) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const send = (type: string, body: string | Buffer) => {
       res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
@@ -53,6 +53,13 @@ export async function serveDemo(options: DemoOptions): Promise<DemoServer> {
     } catch {
       res.writeHead(404).end();
     }
+  };
+  // node:http ignores a handler's promise; a failure is answered here instead of becoming an unhandled rejection.
+  const server: Server = createServer((req, res) => {
+    serve(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
   });
   await new Promise<void>((r) => server.listen(options.port ?? 0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;

@@ -1,3 +1,4 @@
+import { openStore } from '@spoor/infra';
 import {
   ADMIN_TOKEN_PREFIX,
   createLinkKey,
@@ -11,8 +12,7 @@ import {
   type SiteView,
 } from '@spoor/query-api';
 import { normaliseClickHouseConfig } from '@spoor/infra';
-import { openClickHouse } from '../clickhouse-from-env.js';
-import type { SpoorEnv } from '../spoor-env.js';
+import type { SpoorConfig } from '../config/spoor-settings.js';
 import type { AdminFile } from './admin-file.js';
 import { withAdminTarget, type AdminTargetHandlers } from './admin-target.js';
 
@@ -89,21 +89,21 @@ export function httpAdminOperations(server: AdminFile): AdminOperations {
  * Runs `op` against the server that owns SPOOR_DATA_DIR, or the store opened directly (migrated, as every store
  * command does; `spoor migrate` also brings the retention to SPOOR_RETENTION_DAYS).
  */
-export function withAdmin<T>(env: SpoorEnv, op: (admin: AdminOperations) => Promise<T>, options: { applyRetention?: boolean } = {}): Promise<T> {
+export function withAdmin<T>(env: SpoorConfig, op: (admin: AdminOperations) => Promise<T>, options: { applyRetention?: boolean } = {}): Promise<T> {
   return withAdminTarget(env.SPOOR_DATA_DIR, storeHandlers(env, op, options), { embeddedStore: embeddedStorePath(env) });
 }
 
 /** Where chDB keeps the store of this environment; undefined when the store is a ClickHouse server. */
-export function embeddedStorePath(env: SpoorEnv): string | undefined {
+export function embeddedStorePath(env: SpoorConfig): string | undefined {
   const config = normaliseClickHouseConfig({ url: env.CLICKHOUSE_URL, dataDir: env.SPOOR_DATA_DIR, database: env.CLICKHOUSE_DATABASE, cluster: env.CLICKHOUSE_CLUSTER });
   return config.kind === 'embedded' ? config.path : undefined;
 }
 
-function storeHandlers<T>(env: SpoorEnv, op: (admin: AdminOperations) => Promise<T>, options: { applyRetention?: boolean }): AdminTargetHandlers<T> {
+function storeHandlers<T>(env: SpoorConfig, op: (admin: AdminOperations) => Promise<T>, options: { applyRetention?: boolean }): AdminTargetHandlers<T> {
   return {
     viaServer: (server) => op(httpAdminOperations(server)),
     viaStore: async () => {
-      const { client, config } = await openClickHouse(env, options);
+      const { client, clickhouse: config } = await openStore(env, { migrate: true, ...options });
       const store = { client, database: config.database, cluster: config.kind === 'server' ? config.cluster : undefined };
       try {
         return await op({

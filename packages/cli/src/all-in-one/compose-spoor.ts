@@ -1,31 +1,13 @@
-import { chmodSync, mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { resolve } from 'node:path';
 import { Hono } from 'hono';
-import {
-  connectRedisKeyValue,
-  createFileEventLog,
-  createKafkaEventLog,
-  createMemoryKeyValue,
-  type EventLog,
-  type KeyValue,
-} from '@spoor/infra';
-import {
-  createCachedSiteRegistry,
-  createClickHouseSiteRegistry,
-  createCoalescingProducer,
-  createCollector,
-  createRateLimits,
-  type ImportAuthenticator,
-} from '@spoor/collector';
-import { createClickHouseEventStore, createProcessor, eraseFromLog, loadEnricher, type Processor } from '@spoor/processor';
-import { createClickHouseApiKeyStore, createQueryApi, createQueryRunner, hashApiKey, type ErasureHook } from '@spoor/query-api';
-import { openClickHouse } from '../clickhouse-from-env.js';
-import type { SpoorEnv } from '../spoor-env.js';
+import { ensureSpoorTopics, openEventLog, openKeyValue, openStore, type EventLog, type KeyValue } from '@spoor/infra';
+import { assembleCollector } from '@spoor/collector';
+import { assembleProcessor, createClickHouseEventStore, eraseFromLog, type Processor } from '@spoor/processor';
+import { assembleQueryApi, type ErasureHook } from '@spoor/query-api';
+import type { SpoorConfig } from '../config/spoor-settings.js';
 import { ensureDemoSite } from './demo-site.js';
 import { apiNotFound, demoStoreRoutes } from './demo-store-routes.js';
-import { linkSecrets } from './link-secret.js';
 import { createLocalAdmin, type LocalAdmin } from '../admin/admin-file.js';
 
 export type Role = 'collector' | 'processor' | 'query-api' | 'demo';
@@ -40,60 +22,46 @@ export interface ComposedSpoor {
   localAdmin?: LocalAdmin;
   /** Lines worth printing at start: what runs where, and the demo keys on first start. */
   banner: string[];
+  /** Call when graceful shutdown starts: the collector's /readyz answers 503. */
+  startShutdown(): void;
   /** Releases everything in dependency order; call after the HTTP server drained. */
   close(): Promise<void>;
 }
 
 /**
- * Spoor as one process: the same createCollector / createProcessor / createQueryApi pieces the separate services
- * use, over the adapters the environment picks. Unset KAFKA_BROKERS → the durable file log in the data dir;
- * unset CLICKHOUSE_URL → chDB in the data dir; unset REDIS_URL → in-process state.
+ * Spoor as one process: opens the adapters the settings pick (infra config/open-adapters.ts), then mounts the
+ * apps of the same assemble functions the service mains use on one port. Nothing here configures a service: a
+ * setting that works for `packages/collector/src/main.ts` works the same under `spoor start`.
  */
-export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publicOrigins: string[]): Promise<ComposedSpoor> {
-  const dataDir = resolve(env.SPOOR_DATA_DIR);
-  // The data dir holds events, keys and the link secret: the owner's only.
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  chmodSync(dataDir, 0o700);
+export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>, publicOrigins: string[]): Promise<ComposedSpoor> {
   const banner: string[] = [];
-  const ipAnonymisation = { mode: env.IP_ANONYMISATION, ipv4PrefixBits: env.IP_V4_PREFIX_BITS, ipv6PrefixBits: env.IP_V6_PREFIX_BITS };
   const closers: Array<() => Promise<unknown>> = [];
-  const { client, config } = await openClickHouse(env, { applyRetention: true });
-  closers.push(() => client.close());
-  banner.push(`store: ${config.kind === 'server' ? 'ClickHouse server' : `chDB at ${config.path}`} (database ${config.database})`);
+  const store = await openStore(config, { applyRetention: true });
+  const database = store.clickhouse.database;
+  closers.push(() => store.client.close());
+  banner.push(`store: ${store.description}`);
 
   let log: EventLog | undefined;
   if (roles.has('collector') || roles.has('processor')) {
-    log = env.KAFKA_BROKERS
-      ? createKafkaEventLog({ brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()), clientId: 'spoor' })
-      : createFileEventLog({ dir: join(dataDir, 'log') });
-    const retentionMs = env.SPOOR_LOG_RETENTION_HOURS * 3_600_000;
-    await log.ensureTopics([
-      { name: env.SPOOR_TOPIC_RAW, partitions: env.KAFKA_BROKERS ? 6 : 1, retentionMs },
-      { name: env.SPOOR_TOPIC_DLQ, partitions: 1, retentionMs },
-    ]);
-    closers.unshift(() => log!.close());
-    banner.push(`log: ${env.KAFKA_BROKERS ? `Kafka at ${env.KAFKA_BROKERS}` : `file log at ${join(dataDir, 'log')} (fsync before every 2xx)`}`);
+    const opened = openEventLog(config, 'spoor');
+    log = opened.log;
+    closers.unshift(() => opened.log.close());
+    await ensureSpoorTopics(opened.log, config, opened.kind);
+    banner.push(`log: ${opened.description}`);
   }
   let keyValue: KeyValue | undefined;
   if (roles.has('processor') || roles.has('collector')) {
-    keyValue = env.REDIS_URL ? await connectRedisKeyValue({ url: env.REDIS_URL }) : createMemoryKeyValue();
-    closers.unshift(() => keyValue!.close());
-    banner.push(`state: ${env.REDIS_URL ? `Redis at ${env.REDIS_URL}` : 'in-process'}`);
+    const opened = await openKeyValue(config);
+    keyValue = opened.keyValue;
+    closers.unshift(() => opened.keyValue.close());
+    banner.push(`state: ${opened.description}`);
   }
 
   const app = new Hono();
   let processor: Processor | undefined;
+  // The processor: the package main's assembly, on this process's log, store and state.
   if (roles.has('processor')) {
-    processor = createProcessor({
-      log: log!,
-      store: createClickHouseEventStore(client, config.database),
-      enrich: await loadEnricher({ geoDatabases: env.GEOIP_DB ? env.GEOIP_DB.split(',').map((p) => p.trim()) : [], ipAnonymisation }),
-      keyValue: keyValue ?? null,
-      groupId: env.SPOOR_PROCESSOR_GROUP,
-      topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
-      onRetry: (error, attempt, stage) => {
-        if (attempt === 1 || attempt % 10 === 0) console.error(`[processor] ${stage} failed (attempt ${attempt}), retrying the same batch: ${error.message}`);
-      },
+    processor = await assembleProcessor(config, { eventLog: log!, store: createClickHouseEventStore(store.client, database), keyValue: keyValue ?? null }, {
       onFatal: (error) => {
         console.error(`[processor] consumer crashed for good: ${error.message}`);
         process.exit(1);
@@ -101,6 +69,7 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     });
     closers.unshift(() => processor!.stop());
   }
+
   // Health of the whole process: the log answers and, when this process processes, batches flow.
   app.get('/healthz', (c) => c.json({ ok: true, roles: [...roles] }));
   app.get('/readyz', async (c) => {
@@ -111,43 +80,24 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
     return c.json({ ready: logOk && processorOk, log: logOk, processor: health }, logOk && processorOk ? 200 : 503);
   });
 
-  const runner = createQueryRunner({ client, database: config.database, maxExecutionTimeSeconds: 30 });
-  const apiKeys = createClickHouseApiKeyStore(runner);
+  let startShutdown = () => {};
   if (roles.has('collector')) {
-    const producer = createCoalescingProducer([await log!.producer()], {});
-    closers.unshift(() => producer.drain());
-    const authenticateImport: ImportAuthenticator = async (key) => {
-      const record = await apiKeys.findByHash(hashApiKey(key));
-      return record && { keyId: record.keyId, siteIds: record.siteIds };
-    };
-    app.route(
-      '/',
-      createCollector({
-        producer,
-        logReachable: () => log!.ping(),
-        sites: createCachedSiteRegistry(createClickHouseSiteRegistry(client, config.database), { ttlMs: 5_000 }),
-        linkSecrets: linkSecrets(dataDir, env.SPOOR_LINK_SECRET),
-        collectorId: `${hostname()}-${process.pid}`,
-        trustedProxies: env.TRUSTED_PROXIES.split(',').map((p) => p.trim()).filter(Boolean),
-        ipAnonymisation,
-        topics: { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ },
-        rateLimits: createRateLimits({ perIp: { perSecond: 200, burst: 2_000 }, perSite: { perSecond: 20_000, burst: 200_000 } }),
-        authenticateImport,
-        ...(keyValue ? { keyValue } : {}),
-      }),
-    );
+    const collector = await assembleCollector(config, { log: log!, store: { client: store.client, database }, ...(keyValue ? { keyValue } : {}) });
+    startShutdown = collector.startShutdown;
+    closers.unshift(() => collector.close());
+    app.route('/', collector.app);
   }
   // An erasure also rewrites this process's log (the file log: the person's records go; on Kafka it says what the
   // register guarantees instead).
   const erasureHooks: ErasureHook[] = log
-    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: env.SPOOR_TOPIC_RAW, deadLetter: env.SPOOR_TOPIC_DLQ }, subject) }]
+    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: config.SPOOR_TOPIC_RAW, deadLetter: config.SPOOR_TOPIC_DLQ }, subject) }]
     : [];
   const localAdmin = roles.has('query-api') ? createLocalAdmin() : undefined;
-  if (localAdmin) app.route('/', createQueryApi({ clickhouse: client, database: config.database, apiKeyStore: apiKeys, erasureHooks, authenticators: [localAdmin.authenticator] }));
+  if (localAdmin) app.route('/', assembleQueryApi(config, { store: { client: store.client, database }, erasureHooks, authenticators: [localAdmin.authenticator] }));
   if (roles.has('demo')) {
-    const { keys, created } = await ensureDemoSite(client, config.database, dataDir, publicOrigins);
+    const { keys, created } = await ensureDemoSite(store.client, database, config.SPOOR_DATA_DIR, publicOrigins);
     if (created) {
-      banner.push('', 'First start: created the demo site. Keep these (also saved in ' + join(dataDir, 'demo-keys.json') + '):');
+      banner.push('', `First start: created the demo site. Keep these (also saved in ${resolve(config.SPOOR_DATA_DIR, 'demo-keys.json')}):`);
       banner.push(JSON.stringify(keys, null, 2));
     }
     app.route('/', demoStoreRoutes(keys.writeKey));
@@ -156,12 +106,13 @@ export async function composeSpoor(env: SpoorEnv, roles: ReadonlySet<Role>, publ
   app.notFound((c) => c.json(apiNotFound(c.req.method, c.req.path), 404));
   return {
     app,
-    clickhouse: { client, database: config.database },
+    clickhouse: { client: store.client, database },
     ...(processor ? { processor } : {}),
     ...(localAdmin ? { localAdmin } : {}),
     banner,
+    startShutdown,
     async close() {
-      for (const close of closers) await close().catch((err) => console.error(`[spoor] shutdown: ${(err as Error).message}`));
+      for (const close of closers) await close().catch((err: unknown) => console.error(`[spoor] shutdown: ${(err as Error).message}`));
     },
   };
 }

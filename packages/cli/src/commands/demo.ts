@@ -7,13 +7,11 @@ import { deliverTraffic } from '../demo/deliver-traffic.js';
 import { generateTraffic } from '../demo/generate-traffic.js';
 import { DEMO_SITE_ID } from '../all-in-one/demo-site.js';
 
-const DAY = 86_400_000;
-
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'send realistic store traffic (visitors over N days, carts, purchases, email campaigns) through a running collector',
   usage: 'spoor demo [--visitors 2000] [--days 90] [--seed N] [--url http://localhost:$PORT] [--site demo] [--api-key sk_…]',
-  async run(args, env) {
+  async run(args, settings) {
     const { values } = parseArgs({
       args,
       options: {
@@ -25,17 +23,17 @@ export const demoCommand: Command = {
         'api-key': { type: 'string' },
       },
     });
-    const visitors = positiveInt('--visitors', values.visitors!, 1_000_000);
-    const days = positiveInt('--days', values.days!, 400);
+    const visitors = positiveInt('--visitors', values.visitors, 1_000_000);
+    const days = positiveInt('--days', values.days, 400);
     const seed = values.seed === undefined ? Date.now() % 2 ** 31 : positiveInt('--seed', values.seed, 2 ** 31);
-    const url = (values.url ?? env.SPOOR_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
-    const apiKey = values['api-key'] ?? demoApiKey(env.SPOOR_DATA_DIR);
+    const url = (values.url ?? settings.SPOOR_PUBLIC_URL ?? `http://localhost:${settings.PORT}`).replace(/\/$/, '');
+    const apiKey = values['api-key'] ?? demoApiKey(settings.SPOOR_DATA_DIR);
 
     const traffic = generateTraffic({ visitors, days, seed, endAt: Date.now() - 60_000, origin: url });
     console.log(`demo: ${visitors} visitors over ${days} days (seed ${seed}) → ${traffic.events.length} events, ${traffic.customers.length} customers, ${traffic.campaigns.length} email campaigns`);
     const bar = new SingleBar({ format: 'sending {bar} {percentage}% | {value}/{total} events | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
     bar.start(traffic.events.length, 0);
-    const report = await deliverTraffic({ url, siteId: values.site!, apiKey, events: traffic.events, onAcknowledged: (batch) => bar.increment(batch.length) });
+    const report = await deliverTraffic({ url, siteId: values.site, apiKey, events: traffic.events, onAcknowledged: (batch) => bar.increment(batch.length) });
     bar.stop();
     console.log(`demo: ${report.accepted} events accepted by ${url}${report.rejected.length ? `, ${report.rejected.length} rejected (first: ${report.rejected[0]!.error})` : ''}`);
     console.log(`demo: customers look like ${traffic.customers.slice(0, 3).map((c) => c.customerId).join(', ')}; the processor makes them queryable within seconds`);

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildCampaignLinks } from '@spoor/collector';
 import type { Command } from './command.js';
-import { linkSecrets } from '../all-in-one/link-secret.js';
-import { openClickHouse } from '../clickhouse-from-env.js';
+import { buildCampaignLinks, resolveLinkSecrets } from '@spoor/collector';
+import { openStore } from '@spoor/infra';
 import { listLinkKeys } from '../admin/site-admin.js';
 
 const DAY_MS = 86_400_000;
@@ -13,7 +12,7 @@ export const emailLinksCommand: Command = {
   summary: 'print the signed open-pixel and click URLs for one customer\'s copy of an email campaign (JSON)',
   usage:
     'spoor email-links --site <id> --campaign <id> --customer <id> [--target <https://shop.example/…>]… [--url <collector base URL>] [--open-days <365>] [--click-days <90>]',
-  async run(args, env) {
+  async run(args, settings) {
     const { values } = parseArgs({
       args,
       options: {
@@ -46,14 +45,14 @@ export const emailLinksCommand: Command = {
       return 2;
     }
     // The keys the running collector verifies with: the site's own link keys (newest signs), else the global secret
-    // (SPOOR_LINK_SECRET, or the one generated into the data dir).
-    const siteKeys = await readSiteKeys(env, values.site);
+    // (LINK_SIGNING_SECRETS, or the one generated into the data dir).
+    const siteKeys = await readSiteKeys(settings, values.site);
     const links = buildCampaignLinks({
-      collectorUrl: values.url ?? env.SPOOR_PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+      collectorUrl: values.url ?? settings.SPOOR_PUBLIC_URL ?? `http://localhost:${settings.PORT}`,
       siteId: values.site,
       campaignId: values.campaign,
       customerId: values.customer,
-      keys: { site: siteKeys, fallback: linkSecrets(resolve(env.SPOOR_DATA_DIR), env.SPOOR_LINK_SECRET) },
+      keys: { site: siteKeys, fallback: resolveLinkSecrets(settings) },
       ...(openTtlMs ? { openTtlMs } : {}),
       ...(clickTtlMs ? { clickTtlMs } : {}),
     });
@@ -69,16 +68,16 @@ export const emailLinksCommand: Command = {
  * so while `spoor start` runs they cannot be read from here: the links are then signed with the global secret, which
  * every collector also accepts (tokens without a key id), and the note says so.
  */
-async function readSiteKeys(env: Parameters<Command['run']>[1], siteId: string): Promise<Array<{ keyId: string; secret: string }>> {
+async function readSiteKeys(settings: Parameters<Command['run']>[1], siteId: string): Promise<Array<{ keyId: string; secret: string }>> {
   let opened;
   try {
-    opened = await openClickHouse(env);
+    opened = await openStore(settings, { migrate: true });
   } catch (err) {
     console.error(`note: the site's own link keys could not be read (${(err as Error).message.split('\n')[0]}); signed with the global secret, which the collector accepts too`);
     return [];
   }
   try {
-    const keys = await listLinkKeys(opened.client, opened.config.database, siteId, { withSecrets: true });
+    const keys = await listLinkKeys(opened.client, opened.clickhouse.database, siteId, { withSecrets: true });
     return keys.filter((k) => !k.retired).map((k) => ({ keyId: k.keyId, secret: k.secret }));
   } finally {
     await opened.client.close();

@@ -1,6 +1,6 @@
+import { openStore } from '@spoor/infra';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
-import { openClickHouse } from '../clickhouse-from-env.js';
 import { listLinkKeys, retireLinkKey } from '../admin/site-admin.js';
 import { embeddedStorePath, withAdmin } from '../admin/admin-operations.js';
 import { AdminTargetError, withAdminTarget } from '../admin/admin-target.js';
@@ -68,7 +68,7 @@ export const keysCommand: Command = {
         throw new AdminTargetError(`spoor keys link-key ${sub} works on the store only: stop the server at ${server.url} first (spoor keys link-key create and spoor sites work while it runs)`);
       },
       viaStore: async () => {
-        const { client, config } = await openClickHouse(env);
+        const { client, clickhouse: config } = await openStore(env, { migrate: true });
         try {
           const result =
             sub === 'retire'

@@ -1,4 +1,4 @@
-import { parseProcessorConfig, parseReplayFlags, REPLAY_USAGE, runReplay } from '@spoor/processor';
+import { parseReplayFlags, REPLAY_USAGE, runReplay } from '@spoor/processor';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from './command.js';
 
@@ -7,11 +7,11 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'rebuild the derived tables (events, orders, identities, sessions) from the raw archive or the log, counting every event once',
   usage: `spoor replay ${REPLAY_USAGE}   (embedded defaults: stop \`spoor start\` first — the data dir is one process's)`,
-  async run(args) {
+  async run(args, settings) {
     const flags = parseReplayFlags(args);
-    // Bridge until Command receives the spoor settings (a superset of the processor's): then pass them here.
-    const { config, warnings } = parseProcessorConfig(process.env);
-    for (const warning of [...warnings, ...flags.warnings]) console.warn(`spoor replay: ${warning}`);
+    for (const warning of flags.warnings) console.warn(`spoor replay: ${warning}`);
+    // The spoor settings are a superset of the processor's: replay reads the same names as `spoor start`.
+    const config = settings;
     const bar = new SingleBar({ format: 'replay {bar} {percentage}% | {value}/{total} archived events | {eta_formatted} left', hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
     const outcome = await runReplay(config, {
       source: flags.source,

@@ -1,10 +1,10 @@
+import { openStore } from '@spoor/infra';
 import { parseArgs } from 'node:util';
 import { appliedDefaultDays, applyRetention, MAX_RETENTION_DAYS, readRetentionPolicy, setSiteRetention } from '@spoor/infra';
 import type { Command } from './command.js';
-import { openClickHouse } from '../clickhouse-from-env.js';
 import { embeddedStorePath } from '../admin/admin-operations.js';
 import { AdminTargetError, withAdminTarget } from '../admin/admin-target.js';
-import type { SpoorEnv } from '../spoor-env.js';
+import type { SpoorConfig } from '../config/spoor-settings.js';
 
 /** `spoor retention show|set`: the per-site retention of ClickHouse data (docs/retention.md). */
 export const retentionCommand: Command = {
@@ -35,9 +35,9 @@ export const retentionCommand: Command = {
   },
 };
 
-async function showOrSet(env: SpoorEnv, action: string, site: string | undefined, days: number | undefined): Promise<number> {
+async function showOrSet(env: SpoorConfig, action: string, site: string | undefined, days: number | undefined): Promise<number> {
   const values = { site };
-  const { client, config } = await openClickHouse(env);
+  const { client, clickhouse: config } = await openStore(env, { migrate: true });
   try {
     // The default the services last applied (spoor start / migrate with their SPOOR_RETENTION_DAYS), not this shell's.
     const defaultDays = (await appliedDefaultDays(client, config.database)) ?? env.SPOOR_RETENTION_DAYS;

@@ -5,7 +5,7 @@ import type { Role } from '../all-in-one/compose-spoor.js';
 export const startCommand: Command = {
   name: 'start',
   summary: 'run everything in one process: collector, processor, query API and the demo shop on PORT',
-  usage: 'spoor start            (env: PORT, SPOOR_DATA_DIR, KAFKA_BROKERS, CLICKHOUSE_URL, REDIS_URL, GEOIP_DB, …)',
+  usage: 'spoor start [--env-file <path>]   (settings: docs/configuration.md)',
   run: (_args, env) => serveRoles(env, new Set<Role>(['collector', 'processor', 'query-api', 'demo']), 'start'),
 };
 
@@ -13,6 +13,6 @@ export const startCommand: Command = {
 export const serviceCommands: Command[] = (['collector', 'processor', 'query-api'] as const).map((role) => ({
   name: role,
   summary: `run only the ${role} (scale out: several processes against Kafka, a ClickHouse server and Redis)`,
-  usage: `spoor ${role}`,
+  usage: `spoor ${role} [--env-file <path>]`,
   run: (_args, env) => serveRoles(env, new Set<Role>([role]), role),
 }));

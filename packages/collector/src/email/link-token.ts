@@ -8,8 +8,8 @@ import { identifierProblem, identifierString, LIMITS } from '@spoor/events';
  *
  * Keys: a site may have its own signing keys (`site_link_keys`, see docs/collector.md), each with an id; the newest
  * signs and puts its id into the payload (`kid`), and a token naming a `kid` is checked with that key of the site the
- * token names, and nothing else. A token without `kid` is checked with the global fallback secrets (SPOOR_LINK_SECRET /
- * LINK_SIGNING_SECRETS, several for rotation, the first signs): every link made before per-site keys existed, and every
+ * token names, and nothing else. A token without `kid` is checked with the global fallback secrets
+ * (LINK_SIGNING_SECRETS, several for rotation, the first signs): every link made before per-site keys existed, and every
  * link of a site without keys of its own.
  *
  * Every token expires (`exp`, epoch ms). Tokens made before expiries existed carry only `iat` and expire at
@@ -66,7 +66,7 @@ export interface LinkKeyring {
 }
 export type LinkKeys = LinkKeyring | readonly string[];
 
-const keyring = (keys: LinkKeys): LinkKeyring => ('fallback' in keys ? keys : { site: [], fallback: keys as readonly string[] });
+const keyring = (keys: LinkKeys): LinkKeyring => ('fallback' in keys ? keys : { site: [], fallback: keys });
 
 /** Query parameter on the landing URL that carries the identity token (see docs/collector.md). */
 export const IDENTITY_TOKEN_PARAM = 'spoor_it';

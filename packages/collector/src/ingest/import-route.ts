@@ -85,7 +85,7 @@ function importContext(input: unknown, siteId: string, receivedAt: number, colle
   if (userAgent !== undefined && (typeof userAgent !== 'string' || userAgent.length > LIMITS.maxTextLength)) {
     return { ok: false, error: `context.userAgent: expected a string of at most ${LIMITS.maxTextLength} characters` };
   }
-  return { ok: true, value: { ...base, clientIp: (ip as string | undefined) ?? '', userAgent: boundedUserAgent(userAgent as string | undefined) } };
+  return { ok: true, value: { ...base, clientIp: ip ?? '', userAgent: boundedUserAgent(userAgent) } };
 }
 
 /**

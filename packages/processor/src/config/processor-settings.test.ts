@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigurationError } from '@spoor/infra';
 import { enricherOptions, parseProcessorConfig, processorSettings } from './processor-settings.js';
 

@@ -12,7 +12,7 @@ const rawEvent = (anonymousId: string, extra: Record<string, unknown> = {}, site
   const id = randomUUID();
   return {
     eventId: id,
-    type: String(extra.type ?? 'page_view'),
+    type: typeof extra.type === 'string' ? extra.type : 'page_view',
     anonymousId,
     siteId,
     eventJson: JSON.stringify({ id, type: 'page_view', ts: 1_763_800_000_000, anonymousId, sessionId: 's', url: 'https://shop.example/', ...extra }),

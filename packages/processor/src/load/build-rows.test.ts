@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeRawEvent, RawEventOrigin, type ClientEvent } from '@spoor/events';
 import { createEnricher, type EnrichedEvent } from '../enrich/enrich-event.js';
-import { NO_GEO } from '../enrich/geo-lookup.js';
 import { createUserAgentParser } from '../enrich/parse-user-agent.js';
 import { loadReferrerDataset } from '../enrich/referrer-dataset.js';
 import { decodeMessage } from '../pipeline/decode-message.js';

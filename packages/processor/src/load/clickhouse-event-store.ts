@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { clickhouseLane, embeddedInsert } from '@spoor/infra';
+import { clickhouseLane, embeddedInsert, repairProjectionsSql } from '@spoor/infra';
 import { siteKey, type KeyedRow, type TableName } from './build-rows.js';
 import type { EventStore } from './event-store.js';
 import { COLUMN_NAMES } from './table-columns.js';
@@ -41,6 +41,7 @@ export function createClickHouseEventStore(shared: ClickHouseClient, database: s
   // Embedded chDB runs one statement at a time: the loader's go ahead of analyst queries (infra store-scheduler.ts).
   const client = clickhouseLane(shared, 'load');
   const rawInsert = options.rawInsert === false ? undefined : embeddedInsert(client);
+  const repairStatements = repairProjectionsSql(database);
   return {
     async existingKeys(table, rows) {
       const lookup = KEY_LOOKUP[table];
@@ -101,39 +102,9 @@ export function createClickHouseEventStore(shared: ClickHouseClient, database: s
     async repairProjections(rows: KeyedRow[]) {
       if (!rows.length) return;
       const query_params = { sites: [...new Set(rows.map((r) => r.siteId))], keys: [...new Set(rows.map((r) => r.key))] };
-      const only = `site_id IN {sites:Array(String)} AND event_id IN {keys:Array(UUID)}`;
-      // Each mirrors a materialized view on events, restricted to the given events; sessions, session_days and
-      // customer_browsers fold repeats (idempotent aggregates, pairs), events_by_visitor is fed only what it lacks.
-      const repairs = [
-        // sessions_mv (infra/clickhouse/0005_sessions.sql)
-        `INSERT INTO ${database}.sessions (site_id, session_id, anonymous_id, customer_id, started_at, ended_at, entry_page, exit_page,
-           page_views, events, has_cart, has_checkout, has_purchase, is_bot, channel, source, medium, utm_campaign, country, device_type)
-         SELECT site_id, session_id, any(anonymous_id), max(customer_id), min(ts), max(ts),
-           argMinStateIf(path, (ts, event_id), type = 'page_view'), argMaxStateIf(path, (ts, event_id), type = 'page_view'),
-           uniqExactStateIf(event_id, type = 'page_view'), uniqExactState(event_id),
-           max(type = 'add_to_cart'), max(type = 'checkout_start'), max(type = 'purchase'), max(is_bot),
-           argMinState(toString(channel), (ts, event_id)), argMinState(toString(source), (ts, event_id)),
-           argMinState(toString(medium), (ts, event_id)), argMinState(toString(utm_campaign), (ts, event_id)),
-           argMinState(toString(country), (ts, event_id)), argMinState(toString(device_type), (ts, event_id))
-         FROM ${database}.events WHERE ${only}
-         GROUP BY site_id, session_id`,
-        // session_days_mv (0270_session_days.sql)
-        `INSERT INTO ${database}.session_days (site_id, day, anonymous_id, customer_id, session_id, visit, last_seen)
-         SELECT site_id, toDate(ts) AS day, anonymous_id, customer_id, session_id, max(type NOT IN ('email_open', 'email_click')), max(ts)
-         FROM ${database}.events WHERE ${only} AND NOT is_bot
-         GROUP BY site_id, day, anonymous_id, customer_id, session_id`,
-        // customer_browsers_events_mv (0271_customer_lookup.sql, day since 0310_retention.sql)
-        `INSERT INTO ${database}.customer_browsers (site_id, customer_id, anonymous_id, day)
-         SELECT DISTINCT site_id, customer_id, anonymous_id, toDate(ts) FROM ${database}.events WHERE ${only} AND customer_id != ''`,
-        // events_by_visitor_mv (0271_customer_lookup.sql): rows, not aggregates, so only the events it does not hold yet
-        `INSERT INTO ${database}.events_by_visitor (site_id, anonymous_id, ts, event_id, type, session_id, customer_id, is_bot, machine_open,
-           channel, source, path, campaign_id, cart_id, product_id, product_name, price, quantity)
-         SELECT site_id, anonymous_id, ts, event_id, type, session_id, customer_id, is_bot, machine_open, channel, source, path, campaign_id,
-           cart_id, product_id, product_name, price, quantity
-         FROM ${database}.events WHERE ${only}
-           AND (site_id, event_id) NOT IN (SELECT site_id, event_id FROM ${database}.events_by_visitor WHERE ${only})`,
-      ];
-      for (const query of repairs) await client.command({ query, query_params });
+      // The views' own SELECTs (infra projections.ts) narrowed to these events: aggregates and pairs fold repeats,
+      // row copies (events_by_visitor) are fed only what they lack.
+      for (const query of repairStatements) await client.command({ query, query_params });
     },
 
     async insert(table, rows, dedupToken) {

@@ -11,10 +11,10 @@ export interface EventStore {
   /** Rows are positional, in TABLE_COLUMNS[table] order. */
   insert(table: TableName, rows: ReadonlyArray<readonly unknown[]>, dedupToken: string): Promise<void>;
   /**
-   * Re-feeds projections of `events` (the sessions materialized view) for events already stored. ClickHouse does not
-   * write a table and its materialized views atomically: a crash between the two leaves events rows whose sessions
-   * states never arrived, and the redelivered batch skips those rows. Session aggregates are idempotent, so feeding
-   * them again is always safe.
+   * Re-feeds the materialized views (infra projections.ts: sessions, session_days, customer_browsers,
+   * events_by_visitor) for events already stored. ClickHouse does not write a table and its materialized views
+   * atomically: a crash between the two leaves events rows whose view rows never arrived, and the redelivered batch
+   * skips those rows. Aggregates and pairs fold repeats and row copies get only what they lack, so it is always safe.
    */
   repairProjections(rows: KeyedRow[]): Promise<void>;
   /** Does the store answer at all right now? Tells a store that is down from one that refuses particular rows. */

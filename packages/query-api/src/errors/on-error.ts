@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { BadParameterError, QueryApiError } from './query-api-errors.js';
 
 export interface ErrorBody {
@@ -25,7 +24,7 @@ export function createErrorHandler(log: ErrorLogger = logToStderr) {
       return c.json(body, err.status);
     }
     if (err instanceof HTTPException) {
-      const status = err.status as ContentfulStatusCode;
+      const status = err.status;
       const code = status === 400 ? 'bad_request' : status === 401 ? 'unauthorized' : 'http_error';
       return c.json({ error: { code, message: err.message || 'bad request' } } satisfies ErrorBody, status);
     }

@@ -53,7 +53,7 @@ describe('query limits against chDB', () => {
     // Default slots and queue; only the wait bound is lifted, so a slow machine cannot turn a queued request into a 503.
     const app = api({ maxQueueWaitMs: 120_000 });
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () =>
+      Array.from({ length: 20 }, async () =>
         app.request('/api/v1/funnels', { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(FUNNEL) }),
       ),
     );

@@ -8,6 +8,6 @@ import { z } from '@hono/zod-openapi';
  */
 export const siteParam = z
   // `?site=a&site=a` arrives as an array; the middleware has already refused it unless every value is the same.
-  .preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().min(1).max(128))
+  .preprocess((v) => (Array.isArray(v) ? (v as unknown[])[0] : v), z.string().min(1).max(128))
   .transform((): undefined => undefined)
   .openapi({ description: 'Site id the API key is scoped to: in the query string, or in the JSON body for POST (named once).', example: 'shop-1' });

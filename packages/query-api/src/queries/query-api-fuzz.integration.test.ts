@@ -158,7 +158,7 @@ function wireEncode(value: string): string {
 function safeSite(body: string): unknown {
   try {
     const parsed = JSON.parse(body) as unknown;
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && 'site' in parsed ? (parsed as { site: unknown }).site : undefined;
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && 'site' in parsed ? parsed.site : undefined;
   } catch {
     return undefined;
   }

@@ -17,7 +17,7 @@ const ID_FIELDS = ['anonymous_id', 'customer_id', 'session_id', 'order_id', 'pro
 
 function onSite<T extends Record<string, unknown>>(row: T, site: string, mark: string): T {
   const out: Record<string, unknown> = { ...row, site_id: site };
-  for (const field of ID_FIELDS) if (typeof out[field] === 'string' && out[field] !== '') out[field] = `${out[field] as string}${mark}`;
+  for (const field of ID_FIELDS) if (typeof out[field] === 'string' && out[field] !== '') out[field] = `${out[field]}${mark}`;
   return out as T;
 }
 
@@ -36,7 +36,7 @@ export function twoShopsFixture(): Fixture {
     ],
     identities: [...both((CUSTOMER_FIXTURE.identities ?? []) as unknown as Array<Record<string, unknown>>), { site_id: SHOP_B, anonymous_id: 'a1', customer_id: 'c1', first_seen: '2026-11-29 08:59:00' }] as unknown as Fixture['identities'],
     orders: [...both(CUSTOMER_FIXTURE.orders), { site_id: SHOP_B, order_id: 'oSHOPB', ts: '2026-11-29 09:01:00', anonymous_id: 'a1', customer_id: 'c1', revenue: 5000 }] as Fixture['orders'],
-    orderItems: both(CUSTOMER_FIXTURE.orderItems) as Fixture['orderItems'],
+    orderItems: both(CUSTOMER_FIXTURE.orderItems),
   };
 }
 
@@ -46,13 +46,13 @@ export async function siteFootprint(client: ClickHouseClient, database: string, 
   const out: Record<string, number> = {};
   for (const table of tables) {
     const res = await client.query({ query: `SELECT count() AS n FROM {db:Identifier}.{t:Identifier} WHERE site_id = {site:String}`, query_params: { db: database, t: table, site }, format: 'JSONEachRow' });
-    out[table] = Number(((await res.json()) as Array<{ n: number | string }>)[0]?.n ?? 0);
+    out[table] = Number((await res.json<{ n: number | string }>())[0]?.n ?? 0);
   }
   const audiences = await client.query({
     query: `SELECT count() AS n FROM {db:Identifier}.audiences FINAL WHERE site_id = {site:String} AND NOT deleted`,
     query_params: { db: database, site },
     format: 'JSONEachRow',
   });
-  out.audiences = Number(((await audiences.json()) as Array<{ n: number | string }>)[0]?.n ?? 0);
+  out.audiences = Number((await audiences.json<{ n: number | string }>())[0]?.n ?? 0);
   return out;
 }

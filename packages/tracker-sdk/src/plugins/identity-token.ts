@@ -20,7 +20,7 @@ export function identityToken(param = 'spoor_it'): Plugin {
       if (!token) return;
       history.replaceState(history.state, '', stripUrl(location.href, [param]));
       // the expiry and the signature are the collector's to check; `u` is the customer
-      customerId = JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))).u;
+      customerId = (JSON.parse(atob(token.split('.')[0]!.replace(/-/g, '+').replace(/_/g, '/'))) as { u?: unknown }).u;
     },
     start() {
       if (customerId) t.identify(customerId as string, { [param]: token! });

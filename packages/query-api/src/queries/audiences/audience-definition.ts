@@ -97,8 +97,7 @@ function groupSchemaAt(depth: number): z.ZodType<AudienceGroup> {
   const child = depth >= AUDIENCE_LIMITS.maxDepth ? conditionSchema : z.union([conditionSchema, groupSchemaAt(depth + 1)]);
   const children = z.array(child).min(1).max(AUDIENCE_LIMITS.maxChildren);
   const group = z.union([z.object({ all: children }).strict(), z.object({ any: children }).strict()]).openapi(`AudienceGroupLevel${depth}`);
-  // The per-level inferred types are finite unrollings of AudienceGroup, which TypeScript cannot equate with it.
-  return group as unknown as z.ZodType<AudienceGroup>;
+  return group;
 }
 const groupSchema = groupSchemaAt(1);
 

@@ -4,6 +4,7 @@ import { compileRules, type CompiledMembers } from './audience-rules.js';
 import { compileTemplate } from './audience-templates.js';
 import { isoTime } from '../shared/iso-time.js';
 import { PERSON_MAP_CTE } from '../shared/person-id.js';
+import { eventTypeSql } from '@spoor/infra';
 
 export function compileAudience(definition: AudienceDefinition, asOf: Date): CompiledMembers {
   return isTemplate(definition) ? compileTemplate(definition, asOf) : compileRules(definition, asOf);
@@ -59,7 +60,7 @@ contacts AS (
     argMaxIf(JSONExtractString(props, 'traits', 'emailSha256'), ts, JSONExtractString(props, 'traits', 'emailSha256') != '') AS email_sha256,
     argMaxIf(JSONExtractString(props, 'traits', 'phone'), ts, JSONExtractString(props, 'traits', 'phone') != '') AS phone
   FROM {db:Identifier}.events
-  WHERE site_id = {site:String} AND type = 'identify' AND customer_id IN (SELECT customer_id FROM members WHERE customer_id != '')
+  WHERE site_id = {site:String} AND type = ${eventTypeSql('identify')} AND customer_id IN (SELECT customer_id FROM members WHERE customer_id != '')
   GROUP BY customer_id
 )
 SELECT mb.person_id AS person_id, mb.customer_id AS customer_id, c.email AS email, c.email_sha256 AS email_sha256, c.phone AS phone,

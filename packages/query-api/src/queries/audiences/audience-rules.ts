@@ -2,7 +2,7 @@ import { toClickHouseTime } from '../../params/date-range.js';
 import type { QueryParams } from '../../clickhouse/query-runner.js';
 import {
   AUDIENCE_PROPERTIES,
-  OPS_BY_KIND,
+  type OPS_BY_KIND,
   groupChildren,
   type AudienceCondition,
   type AudienceGroup,
@@ -10,6 +10,7 @@ import {
   type PropertyFilter,
 } from './audience-definition.js';
 import { customerOf, joinPersonMap, personOf } from '../shared/person-id.js';
+import { eventTypesSql } from '@spoor/infra';
 
 const DAY_MS = 86_400_000;
 
@@ -115,7 +116,7 @@ export function compileRules(root: AudienceGroup, asOf: Date, options: { path?: 
   return { sql, params };
 }
 
-const EMAIL_TYPES = "('email_open', 'email_click')";
+const EMAIL_TYPES = eventTypesSql('email_open', 'email_click');
 /**
  * The column a condition counts distinct values of. Email opens count campaigns: every pixel hit is stored, but a
  * person who opened one email seven times opened one email (human opens only; machine opens never count).

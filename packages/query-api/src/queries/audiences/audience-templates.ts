@@ -1,9 +1,9 @@
-import type { QueryParams } from '../../clickhouse/query-runner.js';
 import type { AudienceTemplate } from './audience-definition.js';
 import { toClickHouseTime } from '../../params/date-range.js';
 import { customerOf, joinPersonMap, personOf } from '../shared/person-id.js';
 import { BUYERS_CTE } from '../rfm/rfm.js';
 import type { CompiledMembers } from './audience-rules.js';
+import { eventTypeSql, eventTypesSql } from '@spoor/infra';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -14,11 +14,11 @@ const DAY_MS = 24 * HOUR_MS;
  */
 const ABANDONED_CART_SQL = `
 SELECT ${personOf('e', 'customer_id')} AS person_id, max(${customerOf('e', 'customer_id')}) AS customer_id, max(e.ts) AS last_seen,
-  maxIf(e.ts, e.type = 'add_to_cart') AS last_add, maxIf(e.ts, e.type = 'purchase') AS last_purchase
+  maxIf(e.ts, e.type = ${eventTypeSql('add_to_cart')}) AS last_add, maxIf(e.ts, e.type = ${eventTypeSql('purchase')}) AS last_purchase
 FROM {db:Identifier}.events AS e
 ${joinPersonMap('e')}
 WHERE e.site_id = {site:String} AND e.ts >= {since:DateTime64(3, 'UTC')} AND e.ts < {as_of:DateTime64(3, 'UTC')}
-  AND NOT e.is_bot AND e.type IN ('add_to_cart', 'purchase')
+  AND NOT e.is_bot AND e.type IN ${eventTypesSql('add_to_cart', 'purchase')}
 GROUP BY person_id
 HAVING last_add > toDateTime64(0, 3, 'UTC') AND last_add <= {added_before:DateTime64(3, 'UTC')} AND last_purchase < last_add`;
 

@@ -1,6 +1,7 @@
 import type { QueryRunner } from '../../clickhouse/query-runner.js';
 import { rangeParams, toClickHouseTime, type DateRange } from '../../params/date-range.js';
 import { PERSON_MAP_CTE, customerOf, joinPersonMap } from '../shared/person-id.js';
+import { eventTypeSql, eventTypesSql } from '@spoor/infra';
 
 /** How far before `from` a cart's earlier adds are still read, so a cart started last week has all its items. */
 export const CART_LOOKBACK_DAYS = 30;
@@ -37,25 +38,25 @@ WITH ${PERSON_MAP_CTE},
 cart_events AS (
   SELECT if(cart_id != '', cart_id, concat('anonymous:', anonymous_id)) AS cart_key, cart_id, type, ts, anonymous_id, customer_id,
     session_id, product_id, product_name, toFloat64(price) AS price, toString(currency) AS currency,
-    if(type = 'add_to_cart', toInt64(quantity), -toInt64(quantity)) AS delta
+    if(type = ${eventTypeSql('add_to_cart')}, toInt64(quantity), -toInt64(quantity)) AS delta
   FROM {db:Identifier}.events
   WHERE site_id = {site:String}
     AND ts >= {lookback_from:DateTime64(3, 'UTC')} AND ts < {scan_to:DateTime64(3, 'UTC')}
     AND ({include_bots:Bool} OR NOT is_bot)
-    AND type IN ('add_to_cart', 'remove_from_cart', 'purchase')
+    AND type IN ${eventTypesSql('add_to_cart', 'remove_from_cart', 'purchase')}
 ),
 lines AS (
-  SELECT cart_key, line_product, any(cart_id) AS cart_id, countIf(type != 'purchase') AS changes,
-    argMaxIf(anonymous_id, ts, type != 'purchase') AS anonymous_id, max(customer_id) AS seen_customer,
-    minIf(ts, type != 'purchase') AS first_change, maxIf(ts, type != 'purchase') AS last_change,
-    groupUniqArrayIf(session_id, type != 'purchase') AS sessions,
-    argMaxIf(product_name, ts, type != 'purchase') AS name, argMaxIf(price, ts, type != 'purchase') AS price,
-    anyIf(currency, type != 'purchase') AS currency,
-    sumIf(delta, type != 'purchase') AS quantity,
-    groupArrayIf(ts, type = 'purchase') AS purchases
+  SELECT cart_key, line_product, any(cart_id) AS cart_id, countIf(type != ${eventTypeSql('purchase')}) AS changes,
+    argMaxIf(anonymous_id, ts, type != ${eventTypeSql('purchase')}) AS anonymous_id, max(customer_id) AS seen_customer,
+    minIf(ts, type != ${eventTypeSql('purchase')}) AS first_change, maxIf(ts, type != ${eventTypeSql('purchase')}) AS last_change,
+    groupUniqArrayIf(session_id, type != ${eventTypeSql('purchase')}) AS sessions,
+    argMaxIf(product_name, ts, type != ${eventTypeSql('purchase')}) AS name, argMaxIf(price, ts, type != ${eventTypeSql('purchase')}) AS price,
+    anyIf(currency, type != ${eventTypeSql('purchase')}) AS currency,
+    sumIf(delta, type != ${eventTypeSql('purchase')}) AS quantity,
+    groupArrayIf(ts, type = ${eventTypeSql('purchase')}) AS purchases
   FROM cart_events
   -- a purchase's own product rows do not change the cart: it only closes it
-  GROUP BY cart_key, if(type = 'purchase', '', product_id) AS line_product
+  GROUP BY cart_key, if(type = ${eventTypeSql('purchase')}, '', product_id) AS line_product
 ),
 carts AS (
   SELECT cart_key, max(cart_id) AS cart_id, argMax(anonymous_id, last_change) AS anonymous_id, max(seen_customer) AS seen_customer,
@@ -75,7 +76,7 @@ carts AS (
 ),
 anonymous_purchases AS (
   SELECT anonymous_id, groupArray(ts) AS times
-  FROM cart_events WHERE type = 'purchase' AND cart_id = ''
+  FROM cart_events WHERE type = ${eventTypeSql('purchase')} AND cart_id = ''
   GROUP BY anonymous_id
 )
 SELECT c.cart_id AS cart_id, ${customerOf('c', 'seen_customer')} AS customer_id, c.anonymous_id AS anonymous_id,

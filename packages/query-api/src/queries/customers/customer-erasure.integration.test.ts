@@ -56,7 +56,7 @@ afterAll(async () => {
 
 const count = async (table: string, where: string) => {
   const rs = await ctx.client.query({ query: `SELECT count() AS n FROM ${ctx.database}.${table} WHERE ${where}`, format: 'JSONEachRow' });
-  return ((await rs.json()) as Array<{ n: number }>)[0]!.n;
+  return (await rs.json<{ n: number }>())[0]!.n;
 };
 const C1_ROWS = {
   events: "customer_id = 'c1' OR anonymous_id IN ('a1b', 'email-c1') OR (anonymous_id = 'a1' AND customer_id != 'c9')",
@@ -119,7 +119,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
 
     // The audit entry: who, when, what (hashed), how many.
     const rs = await ctx.client.query({ query: `SELECT * FROM ${ctx.database}.erasure_log`, format: 'JSONEachRow' });
-    const log = (await rs.json()) as Array<Record<string, unknown>>;
+    const log = await rs.json<Record<string, unknown>>();
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({
       erasure_id: body.erasure_id,

@@ -5,9 +5,10 @@ import type { ProfileParts } from './customer-profile-parts.js';
 import { buildEmails, buildOpenCarts, buildSessions, buildSummary, type OwnRow } from './customer-timeline.js';
 import { isoTime } from '../shared/iso-time.js';
 import { DEFAULT_LOOKBACK_DAYS, attributionJson, orderTouchesCtes, toAttribution, visitField } from '../shared/visit-attribution.js';
+import { eventTypeSql, eventTypesSql } from '@spoor/infra';
 
 /** The touches a customer's orders may be credited to: the visits of the customer's browsers (events_by_visitor's key). */
-const CUSTOMER_VISITS = `session_id IN (SELECT session_id FROM {db:Identifier}.events_by_visitor WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)} AND type NOT IN ('email_open', 'email_click'))`;
+const CUSTOMER_VISITS = `session_id IN (SELECT session_id FROM {db:Identifier}.events_by_visitor WHERE site_id = {site:String} AND anonymous_id IN {scan:Array(String)} AND type NOT IN ${eventTypesSql('email_open', 'email_click')})`;
 
 /** The customer's events with the columns the profile uses, read by primary key from events_by_visitor (migration 0271). */
 const VISITOR_ROWS = `(
@@ -20,20 +21,20 @@ const VISITOR_ROWS = `(
 /** Non-bot events of the customer before as_of; `{site}`, `{as_of}` and ownRowsParams(). */
 const OWN_EVENTS = `${VISITOR_ROWS} AS e WHERE ${ownRowsSql('e')} AND NOT e.is_bot AND e.ts < {as_of:DateTime64(3, 'UTC')}`;
 const nullableTime = (cond: string, agg: 'min' | 'max') => `if(countIf(${cond}) > 0, ${isoTime(`${agg}If(e.ts, ${cond})`)}, NULL)`;
-const HUMAN_OPEN = "e.type = 'email_open' AND NOT e.machine_open";
+const HUMAN_OPEN = `e.type = ${eventTypeSql('email_open')} AND NOT e.machine_open`;
 /** Machine-flagged opens are not the customer doing anything. */
-const NOT_MACHINE = "NOT (e.type = 'email_open' AND e.machine_open)";
+const NOT_MACHINE = `NOT (e.type = ${eventTypeSql('email_open')} AND e.machine_open)`;
 
 const EMAILS_SQL = `
-SELECT e.campaign_id AS campaign_id, ${nullableTime(HUMAN_OPEN, 'min')} AS first_opened_at, ${nullableTime("e.type = 'email_click'", 'min')} AS first_clicked_at,
-  toUInt64(countIf(${HUMAN_OPEN}) > 0) AS opens, countIf(e.type = 'email_click') AS clicks
-FROM ${OWN_EVENTS} AND e.type IN ('email_open', 'email_click')
+SELECT e.campaign_id AS campaign_id, ${nullableTime(HUMAN_OPEN, 'min')} AS first_opened_at, ${nullableTime(`e.type = ${eventTypeSql('email_click')}`, 'min')} AS first_clicked_at,
+  toUInt64(countIf(${HUMAN_OPEN}) > 0) AS opens, countIf(e.type = ${eventTypeSql('email_click')}) AS clicks
+FROM ${OWN_EVENTS} AND e.type IN ${eventTypesSql('email_open', 'email_click')}
 GROUP BY campaign_id
 HAVING opens + clicks > 0
 ORDER BY max(e.ts) DESC, campaign_id
 LIMIT {limit:UInt32}`;
 
-const BROWSING = "e.type NOT IN ('email_open', 'email_click')";
+const BROWSING = `e.type NOT IN ${eventTypesSql('email_open', 'email_click')}`;
 
 /**
  * The sessions list and the summary in one read of the customer's events: grouped per session id (email pseudo-sessions
@@ -46,12 +47,12 @@ WITH per_session AS (
   SELECT e.session_id AS session_id,
     countIf(${NOT_MACHINE}) AS seen_n, minIf(e.ts, ${NOT_MACHINE}) AS seen_first, maxIf(e.ts, ${NOT_MACHINE}) AS seen_last,
     groupUniqArrayIf(toString(e.campaign_id), ${HUMAN_OPEN}) AS human_open_campaigns,
-    groupUniqArrayIf(toString(e.campaign_id), e.type = 'email_open' AND e.machine_open) AS machine_open_campaigns,
-    countIf(e.type = 'email_click') AS clicks, count() AS events,
+    groupUniqArrayIf(toString(e.campaign_id), e.type = ${eventTypeSql('email_open')} AND e.machine_open) AS machine_open_campaigns,
+    countIf(e.type = ${eventTypeSql('email_click')}) AS clicks, count() AS events,
     countIf(${BROWSING}) AS browsing, minIf(e.ts, ${BROWSING}) AS started, maxIf(e.ts, ${BROWSING}) AS ended,
     argMinIf(toString(e.channel), e.ts, ${BROWSING} AND e.channel != '') AS channel, argMinIf(toString(e.source), e.ts, ${BROWSING} AND e.source != '') AS source,
-    argMinIf(e.path, e.ts, e.type = 'page_view') AS entry_page,
-    countIf(e.type = 'page_view') AS page_views, countIf(e.type = 'purchase') > 0 AS purchased
+    argMinIf(e.path, e.ts, e.type = ${eventTypeSql('page_view')}) AS entry_page,
+    countIf(e.type = ${eventTypeSql('page_view')}) AS page_views, countIf(e.type = ${eventTypeSql('purchase')}) > 0 AS purchased
   FROM ${OWN_EVENTS}
   GROUP BY session_id
 )
@@ -76,11 +77,11 @@ WITH lines AS (
   -- One read of the customer's cart events and purchases: per (cart, product) the net quantity, latest price and last
   -- change of the cart events, and the purchases that fall into the group (carts they name, their time).
   SELECT if(e.cart_id != '', e.cart_id, e.session_id) AS cart_key, e.product_id AS product_id,
-    anyIf(e.product_name, e.type != 'purchase') AS name, argMaxIf(toFloat64(e.price), e.ts, e.type != 'purchase') AS unit_price,
-    toInt64(sumIf(e.quantity, e.type = 'add_to_cart')) - toInt64(sumIf(e.quantity, e.type = 'remove_from_cart')) AS net,
-    maxIf(e.ts, e.type != 'purchase') AS changed, countIf(e.type != 'purchase') AS cart_rows,
-    maxIf(e.ts, e.type = 'purchase') AS bought_at, groupArrayIf(e.cart_id, e.type = 'purchase' AND e.cart_id != '') AS bought_carts
-  FROM ${OWN_EVENTS} AND e.type IN ('add_to_cart', 'remove_from_cart', 'purchase')
+    anyIf(e.product_name, e.type != ${eventTypeSql('purchase')}) AS name, argMaxIf(toFloat64(e.price), e.ts, e.type != ${eventTypeSql('purchase')}) AS unit_price,
+    toInt64(sumIf(e.quantity, e.type = ${eventTypeSql('add_to_cart')})) - toInt64(sumIf(e.quantity, e.type = ${eventTypeSql('remove_from_cart')})) AS net,
+    maxIf(e.ts, e.type != ${eventTypeSql('purchase')}) AS changed, countIf(e.type != ${eventTypeSql('purchase')}) AS cart_rows,
+    maxIf(e.ts, e.type = ${eventTypeSql('purchase')}) AS bought_at, groupArrayIf(e.cart_id, e.type = ${eventTypeSql('purchase')} AND e.cart_id != '') AS bought_carts
+  FROM ${OWN_EVENTS} AND e.type IN ${eventTypesSql('add_to_cart', 'remove_from_cart', 'purchase')}
   GROUP BY cart_key, product_id
 )
 SELECT cart_key AS cart_id, ${isoTime('max(changed)')} AS updated_at,

@@ -58,7 +58,7 @@ export function buildEmails(rows: OwnRow[], limit: number): ProfileParts['emails
   for (const r of rows) {
     if (!isEmail(r)) continue;
     const c = campaigns.get(r.campaign_id) ?? { first_opened_at: null, first_clicked_at: null, opens: 0, clicks: 0, latest: r.ts };
-    c.latest = maxOf(c.latest, r.ts) as string;
+    c.latest = maxOf(c.latest, r.ts);
     if (isHumanOpen(r)) {
       c.opens = 1;
       c.first_opened_at = minOf(c.first_opened_at, r.ts);
@@ -87,8 +87,8 @@ export function buildSessions(rows: OwnRow[], limit: number): ProfileParts['sess
       sessions.set(r.session_id, s);
     }
     // Rows come oldest first: the first match is the earliest one.
-    s.started_at = minOf(s.started_at, r.ts) as string;
-    s.ended_at = maxOf(s.ended_at, r.ts) as string;
+    s.started_at = minOf(s.started_at, r.ts);
+    s.ended_at = maxOf(s.ended_at, r.ts);
     if (!s.channel && r.channel) s.channel = r.channel;
     if (!s.source && r.source) s.source = r.source;
     if (r.type === 'page_view') {
@@ -108,7 +108,8 @@ export function buildSessions(rows: OwnRow[], limit: number): ProfileParts['sess
  * price; open when something is left, no purchase named it, and nothing was bought after its last change.
  */
 export function buildOpenCarts(rows: OwnRow[], limit: number): ProfileParts['openCarts'] {
-  const carts = new Map<string, Map<string, { name: string; price: number; priceTs: string; net: number }>>();
+  type CartLine = { name: string; price: number; priceTs: string; net: number };
+  const carts = new Map<string, Map<string, CartLine>>();
   const changed = new Map<string, string>();
   const purchased = new Set<string>();
   let lastPurchase: string | null = null;
@@ -120,13 +121,13 @@ export function buildOpenCarts(rows: OwnRow[], limit: number): ProfileParts['ope
     }
     if (r.type !== 'add_to_cart' && r.type !== 'remove_from_cart') continue;
     const key = r.cart_id || r.session_id;
-    const lines = carts.get(key) ?? new Map();
+    const lines = carts.get(key) ?? new Map<string, CartLine>();
     carts.set(key, lines);
     const line = lines.get(r.product_id) ?? { name: r.product_name, price: r.price, priceTs: r.ts, net: 0 };
     if (r.ts >= line.priceTs) Object.assign(line, { price: r.price, priceTs: r.ts });
     line.net += r.type === 'add_to_cart' ? r.quantity : -r.quantity;
     lines.set(r.product_id, line);
-    changed.set(key, maxOf(changed.get(key) ?? null, r.ts) as string);
+    changed.set(key, maxOf(changed.get(key) ?? null, r.ts));
   }
   const open: ProfileParts['openCarts'] = [];
   for (const [cart_id, lines] of carts) {

@@ -250,7 +250,7 @@ matched AS (
     toUInt32(${mask}) AS mask${
       indexed
         ? `,
-    if(bitTest(mask, 0), ${BREAKDOWN_INDEX('bd_values', bdColumn!)}, 0) AS bd_index`
+    if(bitTest(mask, 0), ${BREAKDOWN_INDEX('bd_values', bdColumn)}, 0) AS bd_index`
         : bdColumn
           ? `,
     if(bitTest(mask, 0), toString(${bdColumn}), '') AS bd`

@@ -1,5 +1,6 @@
 import type { QueryRunner } from '../../clickhouse/query-runner.js';
 import { rangeParams, type DateRange } from '../../params/date-range.js';
+import { eventTypeSql } from '@spoor/infra';
 
 export interface ExitsQuery {
   site: string;
@@ -25,11 +26,11 @@ const EXITS_SQL = `
 WITH sess AS (
   SELECT session_id,
     toString(argMin(channel, (ts, event_id))) AS channel,
-    argMinIf(path, (ts, event_id), type = 'page_view') AS entry_page,
-    argMaxIf(path, (ts, event_id), type = 'page_view') AS exit_page,
-    groupArrayIf(path, type = 'page_view') AS pv_paths,
-    max(type = 'add_to_cart') AS carted,
-    max(type = 'purchase') AS purchased
+    argMinIf(path, (ts, event_id), type = ${eventTypeSql('page_view')}) AS entry_page,
+    argMaxIf(path, (ts, event_id), type = ${eventTypeSql('page_view')}) AS exit_page,
+    groupArrayIf(path, type = ${eventTypeSql('page_view')}) AS pv_paths,
+    max(type = ${eventTypeSql('add_to_cart')}) AS carted,
+    max(type = ${eventTypeSql('purchase')}) AS purchased
   FROM {db:Identifier}.events
   WHERE site_id = {site:String}
     AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')}

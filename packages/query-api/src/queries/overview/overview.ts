@@ -1,6 +1,7 @@
 import type { QueryRunner } from '../../clickhouse/query-runner.js';
 import { rangeParams, type DateRange } from '../../params/date-range.js';
 import { PERSON_MAP_CTE, joinPersonMap, personOf } from '../shared/person-id.js';
+import { eventTypeSql, eventTypesSql } from '@spoor/infra';
 
 export interface OverviewQuery {
   site: string;
@@ -47,13 +48,13 @@ const SESSIONS_CTE = `sess AS (
     SELECT session_id, any(anonymous_id) AS anonymous_id,
       -- one argMin over a tuple instead of five: the first event's attributes in one pass
       argMin((toString(channel), toString(source), toString(medium), toString(country), toString(device_type)), (ts, event_id)) AS first_attrs,
-      countIf(type = 'page_view') AS page_views,
-      argMinIf(path, (ts, event_id), type = 'page_view') AS entry_page,
+      countIf(type = ${eventTypeSql('page_view')}) AS page_views,
+      argMinIf(path, (ts, event_id), type = ${eventTypeSql('page_view')}) AS entry_page,
       (toUnixTimestamp64Milli(max(ts)) - toUnixTimestamp64Milli(min(ts))) / 1000 AS duration
     FROM ev
     WHERE session_id != ''
     GROUP BY session_id
-    HAVING countIf(type NOT IN ('email_open', 'email_click')) > 0
+    HAVING countIf(type NOT IN ${eventTypesSql('email_open', 'email_click')}) > 0
   )
   WHERE ({channel:String} = '' OR channel = {channel:String})
     AND ({country:String} = '' OR country = {country:String})
@@ -86,9 +87,9 @@ const eventSql = (filtered: boolean, select: string) => `WITH ${EVENTS_CTE}${fil
 ${select.replace('FROM ev', `FROM ev ${filtered ? 'WHERE session_id IN (SELECT session_id FROM sess)' : 'WHERE 1'}`)}`;
 
 const TYPES_SELECT = `SELECT toString(type) AS key, count() AS count, 0 AS sessions FROM ev GROUP BY key ORDER BY count DESC, key`;
-const PAGES_SELECT = `SELECT path AS key, count() AS count, uniqExact(session_id) AS sessions FROM ev AND type = 'page_view'
+const PAGES_SELECT = `SELECT path AS key, count() AS count, uniqExact(session_id) AS sessions FROM ev AND type = ${eventTypeSql('page_view')}
 GROUP BY key ORDER BY count DESC, key LIMIT {limit:UInt32}`;
-const TERMS_SELECT = `SELECT search_query AS key, count() AS count, uniqExact(session_id) AS sessions FROM ev AND type = 'search' AND search_query != ''
+const TERMS_SELECT = `SELECT search_query AS key, count() AS count, uniqExact(session_id) AS sessions FROM ev AND type = ${eventTypeSql('search')} AND search_query != ''
 GROUP BY key ORDER BY count DESC, key LIMIT {limit:UInt32}`;
 
 interface SessionRow {

@@ -3,6 +3,7 @@ import { asOfParams } from '../../params/as-of-param.js';
 import { isoTime } from '../shared/iso-time.js';
 import { customerOf, joinPersonMap, PERSON_MAP_CTE } from '../shared/person-id.js';
 import { fixedFrequencySql, fixedMonetarySql, fixedRecencySql, revenueUnitsSql, scoringFor, type RfmScoring } from './rfm-scoring-rule.js';
+import { eventTypeSql } from '@spoor/infra';
 
 /**
  * RFM over every customer of a site, as of a moment.
@@ -67,7 +68,7 @@ active AS (
   FROM (
     SELECT e.anonymous_id AS anonymous_id, e.customer_id AS customer_id, max(e.ts) AS last_activity
     FROM {db:Identifier}.events AS e
-    WHERE e.site_id = {site:String} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot AND NOT (e.type = 'email_open' AND e.machine_open)
+    WHERE e.site_id = {site:String} AND e.ts < {as_of:DateTime64(3, 'UTC')} AND NOT e.is_bot AND NOT (e.type = ${eventTypeSql('email_open')} AND e.machine_open)
     GROUP BY anonymous_id, customer_id
   ) AS b
   ${joinPersonMap('b')}
