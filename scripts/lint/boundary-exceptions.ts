@@ -23,6 +23,11 @@ export const TEMPORARY_BOUNDARY_EXCEPTIONS: readonly BoundaryException[] = [
     why: 'defaults identity bindings to an in-memory store; assembleCollector should always pass the configured one',
   },
   {
+    file: 'packages/query-api/src/create-query-api.ts',
+    rule: 'adapter-choice',
+    why: 'accountRoutes gets an in-process KeyValue unless deps.accounts.kv is given, and assembleQueryApi does not give it: REDIS_URL is ignored and a sign-in holds on one query-api instance only; assembleQueryApi should pass the configured KeyValue',
+  },
+  {
     file: 'test/e2e/refused-origin-browser.test.ts',
     rule: 'package-internals',
     why: 'imports the collector test fixture from packages/collector/src/test-support (not an export of @spoor/collector)',
