@@ -220,6 +220,15 @@ describe('entry points honour the documented settings', () => {
     }
   });
 
+  it('Kafka unreachable at start: a last line naming KAFKA_BROKERS and exit 1', async () => {
+    const { dir, sitesFile } = work();
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const run = start(COLLECTOR_MAIN, { KAFKA_BROKERS: '127.0.0.1:1', SITES_FILE: sitesFile, SPOOR_DATA_DIR: join(dir, 'data'), LINK_SIGNING_SECRETS: SECRET });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim().split('\n').at(-1)).toMatch(/^collector: KAFKA_BROKERS=127\.0\.0\.1:1: Kafka unreachable/);
+    expect(run.output()).not.toMatch(/\n\s+at /);
+  });
+
   it('a port in use: one line naming PORT and exit 1', async () => {
     const taken: Server = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
