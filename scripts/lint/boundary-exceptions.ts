@@ -32,9 +32,4 @@ export const TEMPORARY_BOUNDARY_EXCEPTIONS: readonly BoundaryException[] = [
     rule: 'package-internals',
     why: 'imports replayCommand from packages/cli/src/commands/replay.ts (not an export of @spoor/cli)',
   },
-  {
-    file: 'test/e2e/refused-origin-browser.test.ts',
-    rule: 'package-internals',
-    why: 'imports the collector test fixture from packages/collector/src/test-support (not an export of @spoor/collector)',
-  },
 ];
