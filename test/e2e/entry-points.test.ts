@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaEventLog, freePort, waitUntil } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
-import { batch, pageView, SHOP } from '../../packages/collector/src/test-support/collector-fixture.js';
-import { readRawEvents } from '../../packages/collector/src/test-support/read-topic.js';
+import { batch, pageView, readRawEvents, SHOP } from '@spoor/collector/test-support';
 
 /*
  * Issue 17: every real entry point — `spoor start`, `spoor collector`, `spoor query-api` and the package mains of the
@@ -44,8 +43,8 @@ function start(args: string[], env: Record<string, string>, port = 0): Started {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
 }
