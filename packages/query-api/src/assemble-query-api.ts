@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { KeyValue } from '@spoor/infra';
 import type { QueryApiConfig } from './config/query-api-settings.js';
 import { createQueryApi, type QueryApi } from './create-query-api.js';
 import type { ApiKeyStore } from './auth/api-key-store.js';
@@ -11,6 +12,8 @@ export interface QueryApiAdapters {
   erasureHooks?: ErasureHook[];
   /** Defaults to the store's api_keys table. */
   apiKeyStore?: ApiKeyStore;
+  /** Sign-in sessions and sign-in counters (accounts/): Redis when several instances serve; default in-process. */
+  keyValue?: KeyValue;
 }
 
 /**
@@ -24,5 +27,6 @@ export function assembleQueryApi(config: QueryApiConfig, adapters: QueryApiAdapt
     limits: { maxExecutionTimeSeconds: config.QUERY_MAX_EXECUTION_TIME, maxRangeDays: config.QUERY_MAX_RANGE_DAYS, maxRows: config.QUERY_MAX_ROWS },
     ...(adapters.erasureHooks ? { erasureHooks: adapters.erasureHooks } : {}),
     ...(adapters.apiKeyStore ? { apiKeyStore: adapters.apiKeyStore } : {}),
+    ...(adapters.keyValue ? { accounts: { kv: adapters.keyValue } } : {}),
   });
 }

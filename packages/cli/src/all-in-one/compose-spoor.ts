@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { ensureSpoorTopics, openEventLog, openKeyValue, openStore, type EventLog, type KeyValue } from '@spoor/infra';
 import { assembleCollector } from '@spoor/collector';
 import { assembleProcessor, createClickHouseEventStore, eraseFromLog, type Processor } from '@spoor/processor';
-import { assembleQueryApi, type ErasureHook } from '@spoor/query-api';
+import { assembleQueryApi, createClickHouseUserStore, ensureFirstOwner, type ErasureHook } from '@spoor/query-api';
 import type { SpoorConfig } from '../config/spoor-settings.js';
 import { ensureDemoSite } from './demo-site.js';
 import { apiNotFound, demoStoreRoutes } from './demo-store-routes.js';
@@ -87,9 +87,13 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
   // An erasure also rewrites this process's log (the file log: the person's records go; on Kafka it says what the
   // register guarantees instead).
   const erasureHooks: ErasureHook[] = log
-    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: config.SPOOR_TOPIC_RAW, deadLetter: config.SPOOR_TOPIC_DLQ }, subject) }]
+    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log, { raw: config.SPOOR_TOPIC_RAW, deadLetter: config.SPOOR_TOPIC_DLQ }, subject) }]
     : [];
-  if (roles.has('query-api')) app.route('/', assembleQueryApi(config, { store: { client: store.client, database }, erasureHooks }));
+  if (roles.has('query-api')) {
+    app.route('/', assembleQueryApi(config, { store: { client: store.client, database }, erasureHooks, ...(keyValue ? { keyValue } : {}) }));
+    // First start: the instance owner and a one-time set-up link, printed once like the demo keys (docs/admin.md).
+    await ensureFirstOwner({ userStore: createClickHouseUserStore({ client: store.client, database }), publicUrl: publicOrigins[0], print: (line) => banner.push(line) });
+  }
   if (roles.has('demo')) {
     const { keys, created } = await ensureDemoSite(store.client, database, config.SPOOR_DATA_DIR, publicOrigins);
     if (created) {

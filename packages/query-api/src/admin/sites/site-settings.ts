@@ -50,6 +50,7 @@ export const SiteIdSchema = z
   .openapi({ example: 'shop-1', description: `Site id: ${SITE_ID_RULE}.` });
 
 const settingFields = {
+  // eslint-disable-next-line no-control-regex -- control characters are what a site name may not contain
   name: z.string().min(1).max(200).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'control characters are not allowed').openapi({ example: 'My shop' }),
   allowed_origins: z
     .array(z.string().refine(isOrigin, `expected ${ORIGIN_RULE}`))
