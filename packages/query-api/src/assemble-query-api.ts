@@ -4,6 +4,7 @@ import type { QueryApiConfig } from './config/query-api-settings.js';
 import { createQueryApi, type QueryApi } from './create-query-api.js';
 import type { ApiKeyStore } from './auth/api-key-store.js';
 import type { ErasureHook } from './erasure/erasure-hook.js';
+import type { Authenticator } from './access/principal.js';
 
 /** What the entry point opened (infra config/open-adapters.ts) and hands to the query API. */
 export interface QueryApiAdapters {
@@ -14,6 +15,8 @@ export interface QueryApiAdapters {
   apiKeyStore?: ApiKeyStore;
   /** Sign-in sessions and sign-in counters (accounts/): Redis when several instances serve; default in-process. */
   keyValue?: KeyValue;
+  /** Credentials besides API keys, asked first (the local admin token of `spoor start`, sessions). */
+  authenticators?: Authenticator[];
 }
 
 /**
@@ -28,5 +31,8 @@ export function assembleQueryApi(config: QueryApiConfig, adapters: QueryApiAdapt
     ...(adapters.erasureHooks ? { erasureHooks: adapters.erasureHooks } : {}),
     ...(adapters.apiKeyStore ? { apiKeyStore: adapters.apiKeyStore } : {}),
     ...(adapters.keyValue ? { accounts: { kv: adapters.keyValue } } : {}),
+    ...(adapters.authenticators ? { authenticators: adapters.authenticators } : {}),
+    // DDL of POST /api/v1/admin/migrate and retention changes runs on the cluster the schema lives on.
+    ...(config.CLICKHOUSE_URL && config.CLICKHOUSE_CLUSTER ? { cluster: config.CLICKHOUSE_CLUSTER } : {}),
   });
 }

@@ -46,7 +46,7 @@ describe('spoor keys create', () => {
       expect(run.status, origin).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderrLines).toHaveLength(1);
-      expect(run.stderrLines[0]).toMatch(/^--origin: .* is not an origin as browsers send it/);
+      expect(run.stderrLines[0]).toMatch(/^--origin: .*: expected an origin as browsers send it/);
     }
     // '*' (any origin) is an accepted value: no warning either.
     const any = spoor('keys', 'create', '--site', 'shop-b', '--origin', '*');
