@@ -90,7 +90,7 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
   // An erasure also rewrites this process's log (the file log: the person's records go; on Kafka it says what the
   // register guarantees instead).
   const erasureHooks: ErasureHook[] = log
-    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log!, { raw: config.SPOOR_TOPIC_RAW, deadLetter: config.SPOOR_TOPIC_DLQ }, subject) }]
+    ? [{ name: 'event-log', run: (subject) => eraseFromLog(log, { raw: config.SPOOR_TOPIC_RAW, deadLetter: config.SPOOR_TOPIC_DLQ }, subject) }]
     : [];
   const localAdmin = roles.has('query-api') ? createLocalAdmin() : undefined;
   if (localAdmin) app.route('/', assembleQueryApi(config, { store: { client: store.client, database }, erasureHooks, authenticators: [localAdmin.authenticator] }));

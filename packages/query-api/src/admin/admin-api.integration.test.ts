@@ -40,7 +40,8 @@ async function call(method: string, path: string, credential: string | undefined
   const headers: Record<string, string> = credential ? { authorization: `Bearer ${credential}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await app.request(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  return { status: res.status, body: (await res.json()) as any };
+  const answer: any = await res.json();
+  return { status: res.status, body: answer };
 }
 
 describe('admin API with the local admin token', () => {
