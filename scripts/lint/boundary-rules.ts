@@ -37,6 +37,7 @@ export const WIRING_FILES: readonly string[] = [
   // Tests and the test harness: they build whatever adapters the case needs.
   '**/*.test.ts',
   '**/*.kill-child.ts',
+  '**/*-test-app.ts',
   'test/**',
   'packages/*/test-support/**',
   'packages/*/src/test-support/**',

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,32 +34,22 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Reads a .env file's KEY=VALUE lines, as `--env-file` does. */
-function readEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*)$/.exec(line);
-    if (match) env[match[1]!] = match[2]!.trim();
-  }
-  return env;
-}
-
 interface Spawned {
   child: ChildProcess;
   output(): string;
 }
 
 /**
- * `spoor <args>` with the shared .env and what differs per process (data dir, port). The environment of the test
- * runner is not passed on: the .env file is the whole configuration.
+ * `spoor <command> --env-file <the shared .env>` with what differs per process (data dir, port) in its environment,
+ * which wins over the file. The test runner's own environment is not passed on: the file is the configuration.
  */
 function spoor(args: string[], envFile: string, own: Record<string, string>): Spawned {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...readEnvFile(readFileSync(envFile, 'utf8')), ...own };
-  const child = spawn(process.execPath, [SPOOR_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...own };
+  const child = spawn(process.execPath, [SPOOR_BIN, ...args, '--env-file', envFile], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   return { child, output: () => output };
 }
 
@@ -91,7 +81,7 @@ describe.skipIf(!!skipReason)('two collectors and a processor + query API proces
     const site = uniqueName('mp-site').replace(/[^a-z0-9-]/g, '-');
     const topics = { raw: uniqueName('mp-raw'), dlq: uniqueName('mp-dlq') };
     const group = uniqueName('mp-processor');
-    const log = createKafkaEventLog({ brokers: KAFKA_BROKERS!.split(','), clientId: uniqueName('mp-test') });
+    const log = createKafkaEventLog({ brokers: KAFKA_BROKERS.split(','), clientId: uniqueName('mp-test') });
     await log.ensureTopics([{ name: topics.raw, partitions: 4 }, { name: topics.dlq, partitions: 1 }]);
     await log.close();
 
@@ -105,8 +95,6 @@ describe.skipIf(!!skipReason)('two collectors and a processor + query API proces
         `SPOOR_TOPIC_DLQ=${topics.dlq}`,
         'SPOOR_TOPIC_PARTITIONS=4',
         `PROCESSOR_GROUP_ID=${group}`,
-        // Read by the spoor settings before the shared vocabulary reached every command; the same value, so never a contradiction.
-        `SPOOR_PROCESSOR_GROUP=${group}`,
         'GEOIP_DISABLED=true',
         'HOST=127.0.0.1',
         '',
@@ -189,7 +177,7 @@ describe.skipIf(!!skipReason)('two collectors and a processor + query API proces
     expect(acknowledgedBy.get(urls.b), 'collector B took part').toBeGreaterThan(0);
 
     // The processor has read the raw topic to its end (its group's committed offsets are the topic's end offsets) …
-    const admin = new Kafka({ brokers: KAFKA_BROKERS!.split(','), clientId: uniqueName('mp-admin'), logLevel: logLevel.NOTHING }).admin();
+    const admin = new Kafka({ brokers: KAFKA_BROKERS.split(','), clientId: uniqueName('mp-admin'), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       const ends = await admin.fetchTopicOffsets(topics.raw);

@@ -62,7 +62,7 @@ describe('a storefront origin the site does not allow, in a real browser', () =>
       });
       return { status: res.status, body: await res.json() };
     }, [collectorUrl, SHOP.writeKey] as const);
-    expect(seen).toEqual({ status: 403, body: { error: `Origin: ${demo.url} is not allowed for this site`, code: 'origin_not_allowed' } });
+    expect(seen).toEqual({ status: 403, body: { error: { code: 'forbidden', message: `Origin: ${demo.url} is not allowed for this site`, parameter: 'Origin' } } });
     expect(collector.log.messagesOn('raw')).toHaveLength(0);
     expect(collector.log.messagesOn('dlq')).toHaveLength(0);
   });

@@ -88,6 +88,8 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
       for (const topic of consumerOptions.topics) await consumer.subscribe({ topic, fromBeginning: consumerOptions.fromBeginning ?? false });
       const fatalListeners: Array<(e: Error) => void> = [];
       let stopping = false;
+      /** Batches whose handler (and commit) is under way: stop() lets them finish before the consumer leaves. */
+      const inFlight = new Set<Promise<void>>();
       consumer.on(consumer.events.CRASH, (event) => {
         // kafkajs restarts the consumer itself on retriable errors; only a crash it gives up on is fatal.
         if (!event.payload.restart && !stopping) for (const l of fatalListeners) l(event.payload.error);
@@ -99,30 +101,49 @@ export function createKafkaEventLog(options: KafkaEventLogOptions): EventLog {
             partitionsConsumedConcurrently: consumerOptions.partitionsConsumedConcurrently ?? 1,
             eachBatchAutoResolve: false,
             eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-              if (!batch.messages.length) return;
-              const consumed: ConsumedBatch = {
-                topic: batch.topic,
-                partition: batch.partition,
-                messages: batch.messages.map((m) => ({
+              // Once stopping, no new batch starts: left unresolved and uncommitted, it is the group's next delivery.
+              if (!batch.messages.length || stopping) return;
+              const work = (async () => {
+                const consumed: ConsumedBatch = {
                   topic: batch.topic,
                   partition: batch.partition,
-                  offset: m.offset,
-                  key: m.key ? m.key.toString('utf8') : null,
-                  value: m.value ?? Buffer.alloc(0),
-                  ...(m.headers && Object.keys(m.headers).length ? { headers: headersOf(m.headers) } : {}),
-                  timestamp: Number(m.timestamp),
-                })),
-              };
-              const outcome: BatchOutcome = await handle(consumed, { heartbeat, isActive: () => isRunning() && !isStale() && !stopping });
-              if (outcome !== 'commit' || !isRunning() || isStale()) return;
-              const last = batch.messages[batch.messages.length - 1]!.offset;
-              resolveOffset(last);
-              await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+                  messages: batch.messages.map((m) => ({
+                    topic: batch.topic,
+                    partition: batch.partition,
+                    offset: m.offset,
+                    key: m.key ? m.key.toString('utf8') : null,
+                    value: m.value ?? Buffer.alloc(0),
+                    ...(m.headers && Object.keys(m.headers).length ? { headers: headersOf(m.headers) } : {}),
+                    timestamp: Number(m.timestamp),
+                  })),
+                };
+                const outcome: BatchOutcome = await handle(consumed, { heartbeat, isActive: () => isRunning() && !isStale() && !stopping });
+                // Committed only after the handler's write, also when stop() was called meanwhile: stop() waits for this
+                // (kafkajs drops commits once its own stop began, so it is called only after), or every batch written
+                // just before a graceful stop would be delivered again. Not when the partition went to another member
+                // meanwhile (stale): its offsets are that member's to commit.
+                if (outcome !== 'commit' || !isRunning() || isStale()) return;
+                const last = batch.messages[batch.messages.length - 1]!.offset;
+                resolveOffset(last);
+                await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+              })();
+              inFlight.add(work);
+              try {
+                await work;
+              } finally {
+                inFlight.delete(work);
+              }
             },
           });
         },
         async stop() {
           stopping = true;
+          // No further fetches while the batches in flight finish (and commit), then leave the group. (pause throws
+          // before run(): nothing is in flight then.)
+          if (inFlight.size) {
+            consumer.pause(consumerOptions.topics.map((topic) => ({ topic })));
+            await Promise.allSettled([...inFlight]);
+          }
           closers.delete(close);
           await consumer.disconnect();
         },

@@ -1,36 +1,24 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '@spoor/test-harness';
+import { describeKeyValueContract } from './key-value-contract.js';
 import { connectRedisKeyValue } from './redis-key-value.js';
 
-const kv = await connectRedisKeyValue({ url: inject('redisUrl'), prefix: `${uniqueName('t')}:` });
-afterAll(() => kv.close());
+// The harness's Redis: REDIS_URL when set (a shared instance: every store below has its own key prefix), else the
+// one it started for this run.
+const redisUrl = inject('redisUrl');
 
-describe('Redis key-value (real redis-server)', () => {
-  it('sets many keys only when absent, in one round trip', async () => {
-    expect(await kv.ping()).toBe(true);
-    expect(await kv.setManyIfAbsent(['a', 'b'], '1', 60_000)).toEqual([true, true]);
-    expect(await kv.setManyIfAbsent(['b', 'c'], '1', 60_000)).toEqual([false, true]);
-    expect(await kv.existsMany(['a', 'b', 'c', 'd'])).toEqual([true, true, true, false]);
-  });
+describeKeyValueContract(
+  'Redis',
+  redisUrl ? { open: () => connectRedisKeyValue({ url: redisUrl, prefix: `${uniqueName('kv')}:` }) } : { skip: 'no Redis: set REDIS_URL' },
+);
 
-  it('expires keys after their ttl', async () => {
-    await kv.set('short', 'v', 50);
-    expect(await kv.get('short')).toBe('v');
-    await new Promise((r) => setTimeout(r, 120));
-    expect(await kv.get('short')).toBeNull();
-  });
-
-  it('increments atomically under concurrency', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, () => kv.increment('counter', 2, 60_000)));
-    expect(Math.max(...results)).toBe(100);
-    expect(new Set(results).size).toBe(50);
-  });
-
+describe.skipIf(!redisUrl)('Redis key-value (real redis-server)', () => {
   it('keeps prefixes apart', async () => {
-    const other = await connectRedisKeyValue({ url: inject('redisUrl'), prefix: `${uniqueName('u')}:` });
-    await kv.set('shared-name', 'mine', 60_000);
+    const mine = await connectRedisKeyValue({ url: redisUrl, prefix: `${uniqueName('t')}:` });
+    const other = await connectRedisKeyValue({ url: redisUrl, prefix: `${uniqueName('u')}:` });
+    await mine.set('shared-name', 'mine', 60_000);
     expect(await other.get('shared-name')).toBeNull();
-    await other.close();
+    await Promise.all([mine.close(), other.close()]);
   });
 
   it('fails fast (instead of hanging) when Redis is unreachable', async () => {

@@ -176,7 +176,7 @@ describe('collector over a real socket with real Kafka', () => {
     const refused = overSocket.find((r) => r.status === 429);
     expect(refused, `statuses ${overSocket.map((r) => r.status).join(',')}`).toBeDefined();
     expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(((await refused!.json()) as { code: string }).code).toBe('rate_limited');
+    expect(((await refused!.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     await served.shutdown();
   });
 

@@ -86,14 +86,14 @@ describe('POST /v1/events', () => {
     const { app } = unitCollector();
     const res = await app.request(post(body));
     expect(res.status).toBe(status);
-    expect(((await res.json()) as { error: string }).error).toMatch(message);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(message);
   });
 
   it('answers 400 for bytes that are not UTF-8', async () => {
     const { app } = unitCollector();
     const res = await app.request(new Request('http://c/v1/events', { method: 'POST', body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }));
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toBe('body: not valid UTF-8');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('body: not valid UTF-8');
   });
 
   it('answers 413 for a declared Content-Length over the limit without reading the body', async () => {
@@ -135,7 +135,7 @@ describe('POST /v1/events', () => {
     const { app } = unitCollector();
     const res = await app.request(post(batch(Array.from({ length: LIMITS.maxEventsPerBatch + 1 }, () => ({})))));
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: string }).error).toMatch(/^events: 201 events/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^events: 201 events/);
   });
 
   it('answers 401 for a missing or unknown write key', async () => {
@@ -145,7 +145,7 @@ describe('POST /v1/events', () => {
     const { writeKey: _w, ...noKey } = batch([pageView()]);
     const missing = await app.request(post(noKey));
     expect(missing.status).toBe(401);
-    expect(((await missing.json()) as { error: string }).error).toMatch(/^writeKey: missing/);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/^writeKey: missing/);
     const badQuery = await app.request(post(noKey, { query: '?key=wk_nobody_000000' }));
     expect(badQuery.status).toBe(401);
   });
@@ -168,7 +168,7 @@ describe('POST /v1/events', () => {
     expect(refused.headers.get('access-control-allow-origin')).toBe('https://evil.example');
     expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
     expect(refused.headers.get('vary')).toMatch(/Origin/);
-    expect(await refused.json()).toEqual({ error: 'Origin: https://evil.example is not allowed for this site', code: 'origin_not_allowed' });
+    expect(await refused.json()).toEqual({ error: { code: 'forbidden', message: 'Origin: https://evil.example is not allowed for this site', parameter: 'Origin' } });
     expect(log.messagesOn('raw')).toHaveLength(1);
     const anyOrigin = await app.request(post(batch([pageView()], { writeKey: OTHER.writeKey }), { headers: { origin: 'https://whatever.example' } }));
     expect(anyOrigin.headers.get('access-control-allow-origin')).toBe('https://whatever.example');
@@ -198,7 +198,7 @@ describe('POST /v1/events', () => {
         expect(res.status).toBe(403);
         expect(res.headers.get('access-control-allow-origin')).toBe(o);
         expect(res.headers.get('access-control-allow-credentials')).toBeNull();
-        expect(((await res.json()) as { code: string }).code).toBe('origin_not_allowed');
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
       }),
       { numRuns: 150 },
     );

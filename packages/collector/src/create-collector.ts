@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { LIMITS, TOPICS } from '@spoor/events';
+import { errorBody, LIMITS, TOPICS } from '@spoor/events';
 import { createMemoryKeyValue, DEFAULT_IP_ANONYMISATION, type IpAnonymisation, type KeyValue } from '@spoor/infra';
 import { checkSecrets } from './email/link-token.js';
 import { clickRoute } from './email/click-route.js';
@@ -95,7 +95,7 @@ export function createCollector(deps: CollectorDeps): Hono {
   }
   app.route('/', openPixelRoute({ ...routeDeps, classifyOpen: createOpenClassifier(deps.openClassifier) }));
   app.route('/', clickRoute({ ...routeDeps, identityTokenTtlMs: deps.identityTokenTtlMs ?? DEFAULT_IDENTITY_TOKEN_TTL_MS }));
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`, code: 'not_found' }, 404));
+  app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path.slice(0, 200)}`), 404));
   app.onError(onCollectorError({ retryAfterSeconds: deps.retryAfterSeconds ?? 5, log: deps.log }));
   return app;
 }

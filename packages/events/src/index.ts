@@ -4,3 +4,4 @@ export * from './validate.js';
 export * from './wire.js';
 export * from './raw-event-batch.js';
 export * from './string-policy.js';
+export * from './error-body.js';

@@ -1,13 +1,15 @@
 // The processor as its own process: settings → adapters → assembleProcessor → run. The only file of the package
 // that reads the environment; every setting is in config/processor-settings.ts (docs/processor.md).
-import { ensureSpoorTopics, openEventLog, openKeyValue, openStore, runMain } from '@spoor/infra';
+import { ensureSpoorTopics, environmentWithFile, openEventLog, openKeyValue, openStore, runMain, takeEnvFileArgument } from '@spoor/infra';
 import { assembleProcessor } from './assemble-processor.js';
 import { parseProcessorConfig } from './config/processor-settings.js';
 import { createHealthServer } from './health-server.js';
 import { createClickHouseEventStore } from './load/clickhouse-event-store.js';
 
 runMain('processor', async () => {
-  const { config, warnings } = parseProcessorConfig(process.env);
+  // --env-file <path>: a .env-style file shared with the other services; the process environment wins over it.
+  const { envFile } = takeEnvFileArgument(process.argv.slice(2));
+  const { config, warnings } = parseProcessorConfig(environmentWithFile(process.env, envFile));
   for (const warning of warnings) console.warn(`[processor] ${warning}`);
   const store = await openStore(config, { applyRetention: config.MIGRATE_ON_START });
   const eventLog = openEventLog(config, 'processor');

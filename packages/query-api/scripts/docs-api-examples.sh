@@ -44,7 +44,7 @@ validate requests, is at `GET /openapi.json`.
   to sites. Unknown/revoked key → 401; a site outside the key's scope → 403. The public write key of a site is not an API
   key (401). Failed key lookups are rate limited per client address (20 at once, 2 more per second; the socket's peer
   address — `X-Forwarded-For` is not believed unless the embedding passes a `clientAddress` that trusts a proxy): past
-  that, every request from the address is 429 `too_many_failed_keys` with `Retry-After`, and its keys are not looked up.
+  that, every request from the address is 429 `rate_limited` with `Retry-After`, and its keys are not looked up.
 - **Site**: every request names exactly one `site`: in the JSON body for POST, in the query string for GET and DELETE.
   It is resolved and checked once, before any route, and is the only site a route can read. Naming it again elsewhere
   (the query string of a POST, a repeated `?site=`, a `site` in a DELETE's body) is allowed only with the identical
@@ -69,9 +69,11 @@ validate requests, is at `GET /openapi.json`.
   count sessions with at least one browsing event. Email opens and clicks carry a pseudo-session `email:<campaign>` and
   a pseudo-browser `email:<customer>`; they count in `events` and `events_by_type` (unfiltered) but are no session and
   no visitor. Exits count sessions with page views, so they never see them either.
-- **Errors**: `{"error": {"code", "message", "parameter"?}}` — 400 `bad_parameter` names the parameter (dotted path in
-  bodies, e.g. `steps.1.type`), 401, 403, 404, 413, 429 (with `Retry-After`), 504 when a query exceeds the execution
-  limit, 503 when ClickHouse is unavailable.
+- **Errors**: `{"error": {"code", "message", "parameter"?}}`, the same body as the collector's (`errorBodySchema` of
+  `@spoor/events`): 400 `invalid_parameter` names the parameter (dotted path in bodies, e.g. `steps.1.type`), 401
+  `unauthorized`, 403 `forbidden`, 404 `not_found`, 413 `payload_too_large`, 422 `query_memory_limit`, 429
+  `rate_limited`, 503 `unavailable` (429 and 503 with `Retry-After`), 504 `query_timeout`; the full list is in the
+  Errors section of docs/api.md.
   Client input never causes a 500. All SQL uses ClickHouse `{name:Type}` parameters; column names come from allowlists.
 
 ## Funnel semantics

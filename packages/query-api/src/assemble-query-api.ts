@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { KeyValue } from '@spoor/infra';
 import type { QueryApiConfig } from './config/query-api-settings.js';
 import { createQueryApi, type QueryApi } from './create-query-api.js';
 import type { ApiKeyStore } from './auth/api-key-store.js';
@@ -14,6 +15,8 @@ export interface QueryApiAdapters {
   apiKeyStore?: ApiKeyStore;
   /** Credentials besides API keys, asked first (the local admin token of `spoor start`, sessions). */
   authenticators?: Authenticator[];
+  /** Sign-in sessions and sign-in counters (accounts/): Redis when several instances serve; default in-process. */
+  keyValue?: KeyValue;
 }
 
 /**
@@ -30,5 +33,6 @@ export function assembleQueryApi(config: QueryApiConfig, adapters: QueryApiAdapt
     ...(adapters.authenticators ? { authenticators: adapters.authenticators } : {}),
     // DDL of POST /api/v1/admin/migrate and retention changes runs on the cluster the schema lives on.
     ...(config.CLICKHOUSE_URL && config.CLICKHOUSE_CLUSTER ? { cluster: config.CLICKHOUSE_CLUSTER } : {}),
+    ...(adapters.keyValue ? { accounts: { kv: adapters.keyValue } } : {}),
   });
 }

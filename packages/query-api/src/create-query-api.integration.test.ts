@@ -44,7 +44,7 @@ describe('access', () => {
   });
 
   it('400 naming the parameter: missing site, bad dates, inverted or too long ranges', async () => {
-    expect(await overview('')).toMatchObject({ status: 400, body: { error: { code: 'bad_parameter', parameter: 'site' } } });
+    expect(await overview('')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'site' } } });
     expect(await overview('site=shop-1&from=yesterday')).toMatchObject({ status: 400, body: { error: { parameter: 'from' } } });
     expect(await overview('site=shop-1&from=2026-11-05&to=2026-11-01')).toMatchObject({ status: 400, body: { error: { parameter: 'to' } } });
     expect(await overview('site=shop-1&from=2020-01-01&to=2026-11-01')).toMatchObject({ status: 400, body: { error: { parameter: 'from' } } });

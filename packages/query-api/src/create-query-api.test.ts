@@ -21,7 +21,7 @@ describe('createQueryApi without a reachable ClickHouse', () => {
   it('answers 503 (retry later), not 500', async () => {
     const res = await app.request('/api/v1/overview?site=shop-1', { headers: auth });
     expect(res.status).toBe(503);
-    expect((await res.json()).error.code).toBe('store_unavailable');
+    expect((await res.json()).error.code).toBe('unavailable');
   });
 
   it('still validates before touching the store: 400 names the field, 403 for other sites', async () => {

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { clickhouseLane } from '@spoor/infra';
+import { errorBody } from '@spoor/events';
 import { createClickHouseApiKeyStore, type ApiKeyStore } from './auth/api-key-store.js';
 import type { QueryApiEnv } from './auth/query-api-env.js';
 import { requireApiKey } from './auth/require-api-key.js';
@@ -20,6 +21,7 @@ import { createErrorHandler, type ErrorLogger } from './errors/on-error.js';
 import { accountRoutes } from './accounts/account-routes.js';
 import type { AccountRoutesDeps } from './accounts/account-deps.js';
 import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
+import { registerAccountOpenApi } from './accounts/account-openapi.js';
 import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -105,8 +107,8 @@ export function createQueryApi(deps: QueryApiDeps) {
   const app = new OpenAPIHono<QueryApiEnv>();
   app.onError(createErrorHandler(deps.logError));
   app.notFound((c) => {
-    const err = new NotFoundError(`no such endpoint: ${c.req.method} ${c.req.path}`);
-    return c.json({ error: { code: err.code, message: err.message } }, 404);
+    const err = new NotFoundError(`no such endpoint: ${c.req.method} ${c.req.path.slice(0, 200)}`);
+    return c.json(errorBody(err.code, err.message), 404);
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -129,6 +131,7 @@ export function createQueryApi(deps: QueryApiDeps) {
       ...deps.accounts,
     }),
   );
+  registerAccountOpenApi(app);
   // Mounted before the query routes' /api/v1/* middleware: admin routes answer first, authenticated their own way
   // (their site is a path parameter, not the query's one `site`).
   app.route(

@@ -42,7 +42,7 @@ describe('dates', () => {
     ];
     for (const [query, parameter, path] of cases) {
       const res = await get(`site=shop-1&${query}`, path);
-      expect(res, query).toMatchObject({ status: 400, body: { error: { code: 'bad_parameter', parameter } } });
+      expect(res, query).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter } } });
     }
   });
   it('the edges themselves work', async () => {
@@ -143,7 +143,7 @@ describe('failed API keys', () => {
     expect(storeLookups - before).toBe(5);
     const res = await attempt('sk_guess_x');
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect((await res.json()).error.code).toBe('too_many_failed_keys');
+    expect((await res.json()).error.code).toBe('rate_limited');
     // Another address is unaffected, and a valid key from it works.
     expect((await attempt(KEY, 'analyst')).status).toBe(200);
   });

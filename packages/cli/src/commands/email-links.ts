@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { buildCampaignLinks, resolveLinkSecrets } from '@spoor/collector';

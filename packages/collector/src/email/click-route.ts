@@ -22,7 +22,7 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
     refuseIfLimited(deps.metrics, await deps.rateLimits.consumeIp(clientIp), 'ip');
     const refuse = (message: string) => {
       deps.metrics.emailTokensInvalid.inc({ kind: 'click' });
-      return new CollectorError('bad_request', message);
+      return new CollectorError('invalid_parameter', message, { parameter: 't' });
     };
     const now = deps.now();
     // The token names its site, whose keys then check it: a site's key never vouches for another site's token.
@@ -32,7 +32,7 @@ export function clickRoute(deps: CollectorRouteDeps & { identityTokenTtlMs: numb
     try {
       site = await deps.sites.byId(read.siteId);
     } catch {
-      throw new CollectorError('sites_unavailable', 'site registry unavailable: retry later', 5);
+      throw new CollectorError('unavailable', 'site registry unavailable: retry later', { retryAfterSeconds: 5 });
     }
     const token = site && verifyClickToken(read, siteKeyring(site, deps.linkSecrets), now);
     if (!token || !site) throw refuse('t: click token missing, altered, expired, or not signed for an existing site');

@@ -130,7 +130,7 @@ describe('GET /v1/c', () => {
     for (const t of [retargeted, foreign, open, '']) {
       const res = await app.request(`/v1/c?t=${encodeURIComponent(t)}`);
       expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: string }).error).toMatch(/^t: /);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^t: /);
     }
     expect(log.messagesOn('raw')).toHaveLength(0);
   });

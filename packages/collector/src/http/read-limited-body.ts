@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
-import { CollectorError } from './collector-error.js';
+import { CollectorError, invalidParameter } from './collector-error.js';
 
 /**
  * Reads a request body but never more than `maxBytes`: a declared Content-Length over the limit is refused
@@ -13,7 +13,7 @@ export async function readLimitedBody(c: Context, maxBytes: number): Promise<Uin
   const declared = c.req.header('content-length');
   if (declared !== undefined) {
     const length = Number(declared);
-    if (!Number.isSafeInteger(length) || length < 0) throw new CollectorError('bad_request', 'Content-Length: not a byte count');
+    if (!Number.isSafeInteger(length) || length < 0) throw invalidParameter('Content-Length', 'Content-Length: not a byte count');
     if (length > maxBytes) throw tooLarge(maxBytes);
   }
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
@@ -48,7 +48,7 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Uint
     };
     const onAbort = () => {
       cleanup();
-      reject(new CollectorError('bad_request', 'body: the connection closed before the body was complete'));
+      reject(invalidParameter('body', 'body: the connection closed before the body was complete'));
     };
     const onClose = () => {
       if (!incoming.readableEnded) onAbort();
@@ -86,5 +86,5 @@ async function readWebStream(request: Request, maxBytes: number): Promise<Uint8A
 }
 
 function tooLarge(maxBytes: number): CollectorError {
-  return new CollectorError('payload_too_large', `body: larger than the limit of ${maxBytes} bytes`);
+  return new CollectorError('payload_too_large', `body: larger than the limit of ${maxBytes} bytes`, { parameter: 'body' });
 }

@@ -59,7 +59,7 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
     const ipCheck = deps.rateLimits.consumeIp(clientIp);
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!ACCEPTED_TYPES.has(mediaType)) {
-      throw new CollectorError('unsupported_media_type', `Content-Type: "${mediaType}" not accepted, send application/json or text/plain`);
+      throw new CollectorError('unsupported_media_type', `Content-Type: "${mediaType}" not accepted, send application/json or text/plain`, { parameter: 'Content-Type' });
     }
     // A key in the query lets an unknown site be refused before its body is read.
     const queryKey = c.req.query('key');
@@ -67,11 +67,11 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
     const body = await readLimitedBody(c, maxBodyBytes);
     const envelope = parseBatchBody(body);
     if (!site) {
-      if (!envelope.writeKey) throw new CollectorError('unknown_write_key', 'writeKey: missing, send it in the body or the key query parameter');
+      if (!envelope.writeKey) throw new CollectorError('unauthorized', 'writeKey: missing, send it in the body or the key query parameter', { parameter: 'writeKey' });
       site = await requireSite(envelope.writeKey);
     }
     const origin = c.req.header('origin');
-    if (origin && !originAllowed(site, origin)) throw new CollectorError('origin_not_allowed', `Origin: ${origin.slice(0, 200)} is not allowed for this site`);
+    if (origin && !originAllowed(site, origin)) throw new CollectorError('forbidden', `Origin: ${origin.slice(0, 200)} is not allowed for this site`, { parameter: 'Origin' });
     // Global Privacy Control: nothing of this batch is stored, not even in the dead-letter topic. A 2xx, so the SDK
     // drops the batch instead of retrying it; `accepted: 0` says that nothing was kept.
     if (gpcHonoured(c, site)) {
@@ -124,7 +124,7 @@ export function eventsRoute(deps: EventsRouteDeps): Hono {
 
   async function requireSite(writeKey: string): Promise<Site> {
     const site = await findSite(deps.sites, writeKey);
-    if (!site) throw new CollectorError('unknown_write_key', 'writeKey: unknown write key');
+    if (!site) throw new CollectorError('unauthorized', 'writeKey: unknown write key', { parameter: 'writeKey' });
     return site;
   }
 
@@ -137,7 +137,7 @@ async function findSite(sites: SiteRegistry, writeKey: string): Promise<Site | u
   try {
     return await sites.byWriteKey(writeKey);
   } catch {
-    throw new CollectorError('sites_unavailable', 'site registry unavailable: retry later', 5);
+    throw new CollectorError('unavailable', 'site registry unavailable: retry later', { retryAfterSeconds: 5 });
   }
 }
 

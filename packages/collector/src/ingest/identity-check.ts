@@ -76,7 +76,7 @@ export async function bindIdentityTokens(
         const [fresh] = await bindings.setManyIfAbsent([key], item.event.anonymousId, Math.max(1_000, binding.expiresAt - now));
         holder = fresh ? item.event.anonymousId : await bindings.get(key);
       } catch {
-        throw new CollectorError('sites_unavailable', 'identity token state unavailable: retry later', 5);
+        throw new CollectorError('unavailable', 'identity token state unavailable: retry later', { retryAfterSeconds: 5 });
       }
       if (holder === null || holder === item.event.anonymousId) return item;
       // The dead letter keeps what the client sent, never the collector's verdict.

@@ -51,7 +51,7 @@ describe('POST /v1/import (server-side backfill)', () => {
     expect((await app.request(importRequest(body, { key: 'sk_wrong' }))).status).toBe(401);
     const other = await app.request(importRequest(body, { site: 'other' }));
     expect(other.status).toBe(403);
-    expect(((await other.json()) as { error: string }).error).toMatch(/may not write to "other"/);
+    expect(((await other.json()) as { error: { message: string } }).error.message).toMatch(/may not write to "other"/);
     expect((await app.request(importRequest(body, { site: null }))).status).toBe(400);
     expect(log.sent).toEqual([]);
   });

@@ -30,12 +30,12 @@ export function importRoute(deps: ImportRouteDeps): Hono {
   app.post('/v1/import', async (c) => {
     const auth = c.req.header('authorization') ?? '';
     const key = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
-    if (!key || key.length > 200) throw new CollectorError('unknown_api_key', 'Authorization: send a secret API key as "Bearer <key>"');
+    if (!key || key.length > 200) throw new CollectorError('unauthorized', 'Authorization: send a secret API key as "Bearer <key>"', { parameter: 'Authorization' });
     const siteId = c.req.query('site');
-    if (!siteId) throw new CollectorError('bad_request', 'site: missing query parameter');
+    if (!siteId) throw new CollectorError('invalid_parameter', 'site: missing query parameter', { parameter: 'site' });
     const identity = await authenticateOrUnavailable(deps.authenticate, key);
-    if (!identity) throw new CollectorError('unknown_api_key', 'Authorization: unknown or revoked API key');
-    if (!identity.siteIds.includes(siteId)) throw new CollectorError('site_not_allowed', `site: this API key may not write to "${siteId.slice(0, 100)}"`);
+    if (!identity) throw new CollectorError('unauthorized', 'Authorization: unknown or revoked API key', { parameter: 'Authorization' });
+    if (!identity.siteIds.includes(siteId)) throw new CollectorError('forbidden', `site: this API key may not write to "${siteId.slice(0, 100)}"`, { parameter: 'site' });
 
     const body = await readLimitedBody(c, deps.maxBodyBytes);
     const envelope = parseBatchBody(body);
@@ -118,6 +118,6 @@ async function authenticateOrUnavailable(authenticate: ImportAuthenticator, key:
   try {
     return await authenticate(key);
   } catch {
-    throw new CollectorError('sites_unavailable', 'API key store unavailable: retry later', 5);
+    throw new CollectorError('unavailable', 'API key store unavailable: retry later', { retryAfterSeconds: 5 });
   }
 }

@@ -145,7 +145,7 @@ describe('the string policy on every route, through the real collector and Kafka
           expect(isPolicyClean(click.headers.get('location')!)).toBe(true);
         } else {
           expect(click.status).toBe(400);
-          expect(((await click.json()) as { error: string }).error).toMatch(/^t: /);
+          expect(((await click.json()) as { error: { message: string } }).error.message).toMatch(/^t: /);
           count('email-click-refused');
         }
       }),

@@ -8,5 +8,5 @@ const MESSAGES = { ip: 'too many requests from this address', site: 'too many ev
 export function refuseIfLimited(metrics: CollectorMetrics, decision: RateDecision, limit: 'ip' | 'site'): void {
   if (decision.allowed) return;
   metrics.rateLimited.inc({ limit });
-  throw new CollectorError('rate_limited', MESSAGES[limit], decision.retryAfterSeconds);
+  throw new CollectorError('rate_limited', MESSAGES[limit], { retryAfterSeconds: decision.retryAfterSeconds });
 }

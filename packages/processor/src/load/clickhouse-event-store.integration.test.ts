@@ -45,7 +45,7 @@ describe('ClickHouse event store (chDB)', () => {
       expect(stored.length, `${table} rows`).toBeGreaterThan(0);
       expect(stored, table).toEqual(await dump(viaClient, table));
     }
-    const count = async (sql: string) => Number(((await (await client.query({ query: sql, format: 'JSONEachRow' })).json()) as Array<{ c: string }>)[0]!.c);
+    const count = async (sql: string) => Number((await (await client.query({ query: sql, format: 'JSONEachRow' })).json<{ c: string }>())[0]!.c);
     for (const database of [viaRaw, viaClient]) expect(await count(`SELECT uniqExactMerge(events) AS c FROM ${database}.sessions`), `sessions of ${database}`).toBe(60);
 
     // The same block again with its token (an insert whose acknowledgement was lost): ClickHouse drops it.

@@ -1,4 +1,5 @@
 import { createStoreUserAdmin } from './user-admin.js';
+import { normaliseEmail } from './user-fields.js';
 import type { UserStore } from './user-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 
@@ -22,7 +23,7 @@ export const DEFAULT_OWNER_EMAIL = 'owner@localhost';
  */
 export async function ensureFirstOwner({ userStore, email = DEFAULT_OWNER_EMAIL, print, publicUrl, audit, now }: EnsureFirstOwnerOptions): Promise<string | undefined> {
   if ((await userStore.count()) > 0) return undefined;
-  const owner = await userStore.create({ email, displayName: 'Owner', owner: true });
+  const owner = await userStore.create({ email: normaliseEmail(email, 'owner email'), displayName: 'Owner', owner: true });
   const admin = createStoreUserAdmin({
     userStore,
     actor: { kind: 'local-admin' },

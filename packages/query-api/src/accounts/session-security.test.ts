@@ -210,7 +210,7 @@ describe('sign-in answers', () => {
 
   it('more concurrent sign-ins than hashing slots and queue are refused with 503 and Retry-After, not queued without bound', async () => {
     const t = accountTestApp({ hashing: { concurrent: 1, queued: 1 }, signInLimits: { perAccount: 1000, perAddress: 1000 } });
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => attempt(t, `u${i}@shop.example`, 'some password')));
+    const results = await Promise.all(Array.from({ length: 6 }, async (_, i) => attempt(t, `u${i}@shop.example`, 'some password')));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(2);
     expect(statuses).toContain(503);

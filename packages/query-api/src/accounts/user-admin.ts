@@ -139,6 +139,7 @@ export function toView(user: User, roles: Record<string, SiteRole>): UserView {
 }
 
 // Site ids as the query API takes them (params/site-param.ts): 1–128 characters; no spaces or controls here.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const SITE_ID = /^[^\s\u0000-\u001f\u007f]{1,128}$/u;
 const MAX_ROLES_PER_REQUEST = 100;
 

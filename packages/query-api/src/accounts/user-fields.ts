@@ -13,6 +13,7 @@ export const MAX_PASSWORD_LENGTH = 1024;
 export const MAX_DISPLAY_NAME_LENGTH = 100;
 
 // Controls (C0, DEL, C1) and the line/paragraph separators never belong in an email or a name shown in a table.
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 // Deliberately plain: one @, no spaces, a dot in the domain or `localhost` (the first owner's default).
 const EMAIL_SHAPE = /^[^\s@]+@(?:[^\s@.]+\.)+[^\s@.]+$|^[^\s@]+@localhost$/u;

@@ -40,8 +40,7 @@ async function call(method: string, path: string, credential: string | undefined
   const headers: Record<string, string> = credential ? { authorization: `Bearer ${credential}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await app.request(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const answer: any = await res.json();
-  return { status: res.status, body: answer };
+  return { status: res.status, body: await res.json() };
 }
 
 describe('admin API with the local admin token', () => {
@@ -158,7 +157,7 @@ describe('hostile settings: 400 naming the field, nothing stored', () => {
               ? (['allowed_redirect_hosts', [redirectHost], 'allowed_redirect_hosts.0'] as const)
               : (['retention_days', days, 'retention_days'] as const);
         const patch = await call('PATCH', '/api/v1/admin/sites/shop-1', ADMIN, { [field]: value });
-        expect(patch).toMatchObject({ status: 400, body: { error: { code: 'bad_parameter', parameter } } });
+        expect(patch).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter } } });
         const create = await call('POST', '/api/v1/admin/sites', ADMIN, { site: 'hostile', [field]: value });
         expect(create).toMatchObject({ status: 400, body: { error: { parameter } } });
       }),

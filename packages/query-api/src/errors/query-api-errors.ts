@@ -1,24 +1,39 @@
+import type { ErrorCode } from '@spoor/events';
+
 /**
- * The errors a query-api handler may throw. Each carries its HTTP status and a stable code; the one
- * onError (on-error.ts) turns them into `{ error: { code, message, parameter? } }`.
+ * The errors a query-api handler may throw. Each carries its HTTP status and a stable code from the shared list
+ * (@spoor/events ERROR_CODES, the collector answers with the same); the one onError (on-error.ts) turns them into
+ * `{ error: { code, message, parameter? } }` (errorBodySchema).
  */
 export abstract class QueryApiError extends Error {
   abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503 | 504;
   /** Seconds until a retry may succeed: sent as `Retry-After` (429, 503). */
   readonly retryAfterSeconds?: number;
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
+  /** The input the error is about (query parameter, dotted JSON path, `body`), when there is one. */
+  readonly parameter?: string;
 }
 
 /** Client input that is missing or wrong; `parameter` names it (dotted path for JSON bodies, e.g. `steps.1.path`). */
 export class BadParameterError extends QueryApiError {
   readonly status = 400;
-  readonly code = 'bad_parameter';
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
-    super(`${parameter}: ${message}`);
+  readonly code = 'invalid_parameter';
+  override readonly parameter: string;
+
+  constructor(parameter: string, message: string) {
+    const named = nameOfParameter(parameter);
+    super(`${named}: ${message}`);
+    this.parameter = named;
   }
+}
+
+/**
+ * A client can send any name (`?=1`, a JSON key `""`, a 10 KB key): the answer names it readably and boundedly, never
+ * as an empty string.
+ */
+function nameOfParameter(parameter: string): string {
+  if (parameter === '') return '""';
+  return parameter.length > 200 ? `${parameter.slice(0, 200)}…` : parameter;
 }
 
 export class UnauthorizedError extends QueryApiError {
@@ -57,14 +72,14 @@ export class QueryMemoryLimitError extends QueryApiError {
 /** ClickHouse unreachable or out of resources: retry later. */
 export class StoreUnavailableError extends QueryApiError {
   readonly status = 503;
-  readonly code = 'store_unavailable';
+  readonly code = 'unavailable';
   override readonly retryAfterSeconds = 5;
 }
 
 /** This API key already has its share of queries running and waiting (limits/query-concurrency.ts). */
 export class TooManyQueriesError extends QueryApiError {
   readonly status = 429;
-  readonly code = 'too_many_queries';
+  readonly code = 'rate_limited';
   constructor(
     message: string,
     override readonly retryAfterSeconds: number,
@@ -76,7 +91,7 @@ export class TooManyQueriesError extends QueryApiError {
 /** The site's or the whole API's query capacity is taken and the wait for a slot ran out (limits/query-concurrency.ts). */
 export class QueryCapacityError extends QueryApiError {
   readonly status = 503;
-  readonly code = 'query_capacity';
+  readonly code = 'unavailable';
   constructor(
     message: string,
     override readonly retryAfterSeconds: number,
@@ -89,12 +104,13 @@ export class QueryCapacityError extends QueryApiError {
 export class PayloadTooLargeError extends QueryApiError {
   readonly status = 413;
   readonly code = 'payload_too_large';
+  override readonly parameter = 'body';
 }
 
 /** Too many failed API key lookups from one client address: wait `retryAfterSeconds`. */
 export class TooManyFailedKeysError extends QueryApiError {
   readonly status = 429;
-  readonly code = 'too_many_failed_keys';
+  readonly code = 'rate_limited';
   constructor(
     message: string,
     override readonly retryAfterSeconds: number,

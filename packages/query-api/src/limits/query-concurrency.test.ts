@@ -67,7 +67,7 @@ describe('limitQueryConcurrency', () => {
     for (const res of rejected) {
       expect(res.status).toBe(429);
       expect(res.headers.get('retry-after')).toBe('5');
-      expect(await res.json()).toEqual({ error: { code: 'too_many_queries', message: expect.stringContaining('2 queries running') } });
+      expect(await res.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('2 queries running') } });
     }
     await h.releaseAll();
     const admitted = await Promise.all(responses.slice(0, 6));
@@ -89,7 +89,7 @@ describe('limitQueryConcurrency', () => {
     expect((await Promise.all(first)).map((r) => r.status)).toEqual([200, 200, 200]);
   });
 
-  it('a site at capacity: a wait past maxWaitMs is 503 query_capacity with Retry-After; the process queue full is 503 at once', async () => {
+  it('a site at capacity: a wait past maxWaitMs is 503 unavailable with Retry-After; the process queue full is 503 at once', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const h = harness({ perKey: 2, perSite: 2, total: 8, queuedPerKey: 4, queuedTotal: 2, maxWaitMs: 3_000 });
     const running = [h.send('a', 'shop'), h.send('b', 'shop')];
@@ -98,12 +98,12 @@ describe('limitQueryConcurrency', () => {
     await h.settle();
     const overflow = await h.send('e', 'shop');
     expect(overflow.status).toBe(503);
-    expect((await overflow.json()).error.code).toBe('query_capacity');
+    expect((await overflow.json()).error.code).toBe('unavailable');
     await vi.advanceTimersByTimeAsync(3_001);
     for (const res of await Promise.all(waiting)) {
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('3');
-      expect((await res.json()).error).toEqual({ code: 'query_capacity', message: 'no query slot became free within 3000 ms; retry later' });
+      expect((await res.json()).error).toEqual({ code: 'unavailable', message: 'no query slot became free within 3000 ms; retry later' });
     }
     await h.releaseAll();
     expect((await Promise.all(running)).map((r) => r.status)).toEqual([200, 200]);

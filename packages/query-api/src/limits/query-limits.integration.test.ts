@@ -63,7 +63,7 @@ describe('query limits against chDB', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(14);
     for (const r of responses.filter((r) => r.status === 429)) {
       expect(r.headers.get('retry-after')).toBe('120');
-      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('too_many_queries');
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
     }
   });
 });

@@ -18,11 +18,11 @@ export interface QueryLimits {
   concurrentPerSite: number;
   /** Requests being answered at once in this process. */
   concurrentTotal: number;
-  /** Requests of one API key waiting for a slot; one more is answered 429 `too_many_queries`. */
+  /** Requests of one API key waiting for a slot; one more is answered 429 `rate_limited`. */
   queuedPerKey: number;
-  /** Requests waiting for a slot in this process; one more is answered 503 `query_capacity`. */
+  /** Requests waiting for a slot in this process; one more is answered 503 `unavailable`. */
   queuedTotal: number;
-  /** Longest wait for a slot, milliseconds; then 503 `query_capacity`. */
+  /** Longest wait for a slot, milliseconds; then 503 `unavailable`. */
   maxQueueWaitMs: number;
 }
 

@@ -160,15 +160,26 @@ export async function updateSite(store: SiteStore, siteId: string, patch: SiteSe
   // Fixed column names and typed parameters only: no value is ever spliced into the statement.
   const replace: string[] = ['greatest(now64(3), updated_at + toIntervalMillisecond(1)) AS updated_at'];
   const params: Record<string, unknown> = { db: database, site: siteId };
-  const set = (expression: string, name: string, value: unknown) => {
-    replace.push(expression);
-    params[name] = value;
-  };
-  if (patch.name !== undefined) set('{name:String} AS name', 'name', patch.name);
-  if (patch.allowed_origins !== undefined) set('{origins:Array(String)} AS allowed_origins', 'origins', patch.allowed_origins);
-  if (patch.allowed_redirect_hosts !== undefined) set('{hosts:Array(String)} AS allowed_redirect_hosts', 'hosts', patch.allowed_redirect_hosts);
-  if (patch.retention_days !== undefined) set('{days:UInt16} AS retention_days', 'days', patch.retention_days);
-  if (patch.honour_gpc !== undefined) set('{gpc:Bool} AS honour_gpc', 'gpc', patch.honour_gpc);
+  if (patch.name !== undefined) {
+    replace.push('{name:String} AS name');
+    params.name = patch.name;
+  }
+  if (patch.allowed_origins !== undefined) {
+    replace.push('{origins:Array(String)} AS allowed_origins');
+    params.origins = patch.allowed_origins;
+  }
+  if (patch.allowed_redirect_hosts !== undefined) {
+    replace.push('{hosts:Array(String)} AS allowed_redirect_hosts');
+    params.hosts = patch.allowed_redirect_hosts;
+  }
+  if (patch.retention_days !== undefined) {
+    replace.push('{days:UInt16} AS retention_days');
+    params.days = patch.retention_days;
+  }
+  if (patch.honour_gpc !== undefined) {
+    replace.push('{gpc:Bool} AS honour_gpc');
+    params.gpc = patch.honour_gpc;
+  }
   await client.command({
     query: `INSERT INTO {db:Identifier}.sites SELECT * REPLACE (${replace.join(', ')}) FROM {db:Identifier}.sites FINAL WHERE site_id = {site:String}`,
     query_params: params,

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { createClickHouseUserStore, createStoreUserAdmin, QueryApiError, type UserAdmin } from '@spoor/query-api';
+import { openStore } from '@spoor/infra';
+import type { Command } from './command.js';
+
+/**
+ * `spoor users create|list|setup-link`: user administration against the store (the server stopped, or a ClickHouse
+ * server). Everything goes through the UserAdmin interface, so routing it through a running server's admin API is
+ * a change of implementation, not of this command.
+ */
+export const usersCommand: Command = {
+  name: 'users',
+  summary: 'create and list the people who sign in, and make one-time set-up links (prints JSON)',
+  usage: [
+    'spoor users create --email <ann@shop.example> [--name <Ann>] [--role <site>=<admin|analyst|marketer|support>]…',
+    '       spoor users list',
+    '       spoor users setup-link --email <ann@shop.example>   (a new one-time link to set the password; older links stop working)',
+  ].join('\n'),
+  async run(args, settings) {
+    const { positionals, values } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', multiple: true } },
+    });
+    const [verb] = positionals;
+    if (!(verb === 'create' || verb === 'list' || verb === 'setup-link') || (verb !== 'list' && !values.email)) {
+      console.error(`usage: ${this.usage}`);
+      return 2;
+    }
+    const roles: Record<string, string> = {};
+    for (const spec of values.role ?? []) {
+      const at = spec.lastIndexOf('=');
+      if (at <= 0) {
+        console.error(`--role: expected <site>=<role>, got ${JSON.stringify(spec)}`);
+        return 2;
+      }
+      roles[spec.slice(0, at)] = spec.slice(at + 1);
+    }
+    const { client, clickhouse: config } = await openStore(settings, { migrate: true });
+    try {
+      const userStore = createClickHouseUserStore({ client, database: config.database });
+      const admin: UserAdmin = createStoreUserAdmin({ userStore, actor: { kind: 'local-admin' }, address: 'cli', ...(settings.SPOOR_PUBLIC_URL ? { publicUrl: settings.SPOOR_PUBLIC_URL } : {}) });
+      let result: unknown;
+      if (verb === 'list') result = await admin.list();
+      else if (verb === 'create') {
+        const user = await admin.create({ email: values.email, ...(values.name !== undefined ? { display_name: values.name } : {}), ...(values.role ? { roles } : {}) });
+        result = { user, setup: await admin.createSetupLink(user.id) };
+      } else {
+        const user = (await admin.list()).find((u) => u.email === values.email!.trim().toLowerCase());
+        if (!user) {
+          console.error(`--email: no user ${JSON.stringify(values.email)} (spoor users list shows them)`);
+          return 1;
+        }
+        result = await admin.createSetupLink(user.id);
+      }
+      console.log(JSON.stringify(result, null, 2));
+      return 0;
+    } catch (err) {
+      // Bad input (a malformed email, an unknown role, a taken email): one line naming the field.
+      if (err instanceof QueryApiError) {
+        console.error(err.message);
+        return 2;
+      }
+      throw err;
+    } finally {
+      await client.close();
+    }
+  },
+};
