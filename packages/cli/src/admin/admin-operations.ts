@@ -45,43 +45,47 @@ export class AdminApiError extends Error {
 }
 
 export function httpAdminOperations(server: AdminFile): AdminOperations {
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  // The answers' shapes are the admin API's (packages/query-api/src/admin); each caller names the one it reads.
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
     const res = await fetch(`${server.url}/api/v1/admin${path}`, {
       method,
       headers: { authorization: `Bearer ${ADMIN_TOKEN_PREFIX}${server.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: res.status, body: await res.json().catch(() => ({})) };
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as unknown };
   };
-  const expect = async (method: string, path: string, ok: number[], body?: unknown) => {
+  const expect = async <T,>(method: string, path: string, ok: number[], body?: unknown): Promise<{ status: number; body: T }> => {
     const res = await call(method, path, body);
-    if (!ok.includes(res.status)) throw new AdminApiError(res.status, `the server at ${server.url} answered ${res.status}: ${res.body?.error?.message ?? 'no message'}`);
-    return res;
+    if (!ok.includes(res.status)) {
+      const message = (res.body as { error?: { message?: string } } | null)?.error?.message;
+      throw new AdminApiError(res.status, `the server at ${server.url} answered ${res.status}: ${message ?? 'no message'}`);
+    }
+    return res as { status: number; body: T };
   };
   return {
     where: `the server at ${server.url}`,
-    listSites: async () => (await expect('GET', '/sites', [200])).body.sites,
+    listSites: async () => (await expect<{ sites: SiteView[] }>('GET', '/sites', [200])).body.sites,
     showSite: async (site) => {
-      const res = await expect('GET', `/sites/${encodeURIComponent(site)}`, [200, 404]);
+      const res = await expect<SiteView>('GET', `/sites/${encodeURIComponent(site)}`, [200, 404]);
       return res.status === 200 ? res.body : undefined;
     },
     createSite: async (body) => {
-      const res = await expect('POST', '/sites', [201, 409], body);
+      const res = await expect<{ site: SiteView; api_key: string; api_key_id: string }>('POST', '/sites', [201, 409], body);
       return res.status === 201 ? { site: res.body.site, apiKey: res.body.api_key, apiKeyId: res.body.api_key_id } : undefined;
     },
     updateSite: async (site, patch) => {
-      const res = await expect('PATCH', `/sites/${encodeURIComponent(site)}`, [200, 404], patch);
+      const res = await expect<SiteView>('PATCH', `/sites/${encodeURIComponent(site)}`, [200, 404], patch);
       return res.status === 200 ? res.body : undefined;
     },
     issueKey: async (site) => {
-      const res = await expect('POST', `/sites/${encodeURIComponent(site)}/keys`, [201]);
+      const res = await expect<{ api_key: string; api_key_id: string }>('POST', `/sites/${encodeURIComponent(site)}/keys`, [201]);
       return { apiKey: res.body.api_key, apiKeyId: res.body.api_key_id };
     },
     rotateLinkKey: async (site) => {
-      const res = await expect('POST', `/sites/${encodeURIComponent(site)}/link-key/rotate`, [201]);
+      const res = await expect<{ key_id: string; created_at: string }>('POST', `/sites/${encodeURIComponent(site)}/link-key/rotate`, [201]);
       return { keyId: res.body.key_id, createdAt: res.body.created_at };
     },
-    migrate: async () => ({ applied: (await expect('POST', '/migrate', [200])).body.applied }),
+    migrate: async () => ({ applied: (await expect<{ applied: string[] }>('POST', '/migrate', [200])).body.applied }),
   };
 }
 

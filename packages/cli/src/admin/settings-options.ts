@@ -58,6 +58,6 @@ function describeBadField(field: string, message: string, input: Record<string, 
   const [name, index] = field.split('.');
   const option = OPTION_OF_FIELD[name!] ?? field;
   const given = input[name!];
-  const value = index !== undefined && Array.isArray(given) ? given[Number(index)] : given;
+  const value: unknown = index !== undefined && Array.isArray(given) ? (given as unknown[])[Number(index)] : given;
   return value === undefined || Array.isArray(value) ? `${option}: ${message}` : `${option}: ${JSON.stringify(value)}: ${message}`;
 }
