@@ -22,6 +22,7 @@ import { accountRoutes } from './accounts/account-routes.js';
 import type { AccountRoutesDeps } from './accounts/account-deps.js';
 import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
 import { registerAccountOpenApi } from './accounts/account-openapi.js';
+import { sessionAuthenticatorFor } from './accounts/account-services.js';
 import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -120,17 +121,15 @@ export function createQueryApi(deps: QueryApiDeps) {
   const auditLog = deps.auditLog ?? createMemoryAuditLog();
   // Before the API-key chain: these routes authenticate for themselves (a credential, else the session cookie,
   // with CSRF checks on cookie writes: accounts/account-routes.ts).
-  app.route(
-    '/api/v1',
-    accountRoutes({
-      userStore: createClickHouseUserStore({ client: clickhouse, database: deps.database }),
-      kv: createMemoryKeyValue({ maxEntries: 100_000 }),
-      authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
-      audit: auditLog,
-      ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
-      ...deps.accounts,
-    }),
-  );
+  const accounts: AccountRoutesDeps = {
+    userStore: createClickHouseUserStore({ client: clickhouse, database: deps.database }),
+    kv: createMemoryKeyValue({ maxEntries: 100_000 }),
+    authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
+    audit: auditLog,
+    ...(deps.clientAddress ? { clientAddress: deps.clientAddress } : {}),
+    ...deps.accounts,
+  };
+  app.route('/api/v1', accountRoutes(accounts));
   registerAccountOpenApi(app);
   // Mounted before the query routes' /api/v1/* middleware: admin routes answer first, authenticated their own way
   // (their site is a path parameter, not the query's one `site`).
@@ -140,7 +139,8 @@ export function createQueryApi(deps: QueryApiDeps) {
       clickhouse,
       database: deps.database,
       cluster: deps.cluster,
-      authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore)],
+      // A signed-in owner or site admin too: the cookie authenticator refuses writes without the CSRF token itself.
+      authenticators: [...(deps.authenticators ?? []), apiKeyAuthenticator(apiKeyStore), sessionAuthenticatorFor(accounts)],
       auditLog,
       clientAddress: deps.clientAddress ?? socketPeerAddress,
       migrate: deps.migrate ?? defaultMigrate(clickhouse, deps.database, deps.cluster),
