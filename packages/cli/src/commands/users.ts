@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { createClickHouseUserStore, createStoreUserAdmin, QueryApiError, type UserAdmin } from '@spoor/query-api';
 import { openStore } from '@spoor/infra';
+import { AdminApiError, embeddedStorePath } from '../admin/admin-operations.js';
+import { withAdminTarget } from '../admin/admin-target.js';
+import { httpUserAdmin } from '../admin/http-user-admin.js';
 import type { Command } from './command.js';
 
 /**
- * `spoor users create|list|setup-link`: user administration against the store (the server stopped, or a ClickHouse
- * server). Everything goes through the UserAdmin interface, so routing it through a running server's admin API is
- * a change of implementation, not of this command.
+ * `spoor users create|list|setup-link`: user administration through the UserAdmin interface — over the running
+ * server's admin API when one owns the data dir (http-user-admin.ts), else on the store directly.
  */
 export const usersCommand: Command = {
   name: 'users',
@@ -36,10 +38,7 @@ export const usersCommand: Command = {
       }
       roles[spec.slice(0, at)] = spec.slice(at + 1);
     }
-    const { client, clickhouse: config } = await openStore(settings, { migrate: true });
-    try {
-      const userStore = createClickHouseUserStore({ client, database: config.database });
-      const admin: UserAdmin = createStoreUserAdmin({ userStore, actor: { kind: 'local-admin' }, address: 'cli', ...(settings.SPOOR_PUBLIC_URL ? { publicUrl: settings.SPOOR_PUBLIC_URL } : {}) });
+    const act = async (admin: UserAdmin): Promise<number> => {
       let result: unknown;
       if (verb === 'list') result = await admin.list();
       else if (verb === 'create') {
@@ -55,15 +54,32 @@ export const usersCommand: Command = {
       }
       console.log(JSON.stringify(result, null, 2));
       return 0;
+    };
+    try {
+      // Through the server that owns the data dir when one answers, else the store directly (admin/admin-target.ts).
+      return await withAdminTarget(
+        settings.SPOOR_DATA_DIR,
+        {
+          viaServer: (server) => act(httpUserAdmin(server)),
+          viaStore: async () => {
+            const { client, clickhouse: config } = await openStore(settings, { migrate: true });
+            try {
+              const userStore = createClickHouseUserStore({ client, database: config.database });
+              return await act(createStoreUserAdmin({ userStore, actor: { kind: 'local-admin' }, address: 'cli', ...(settings.SPOOR_PUBLIC_URL ? { publicUrl: settings.SPOOR_PUBLIC_URL } : {}) }));
+            } finally {
+              await client.close();
+            }
+          },
+        },
+        { embeddedStore: embeddedStorePath(settings) },
+      );
     } catch (err) {
-      // Bad input (a malformed email, an unknown role, a taken email): one line naming the field.
-      if (err instanceof QueryApiError) {
+      // Bad input (a malformed email, an unknown role, a taken email) from either side: one line naming the field.
+      if (err instanceof QueryApiError || err instanceof AdminApiError) {
         console.error(err.message);
         return 2;
       }
       throw err;
-    } finally {
-      await client.close();
     }
   },
 };
