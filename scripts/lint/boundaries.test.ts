@@ -148,8 +148,6 @@ describe('temporary exceptions', () => {
     'adapter-choice packages/collector/src/create-collector.ts',
     // arrived with the accounts work (#18) merged the day the check came in
     'adapter-choice packages/query-api/src/create-query-api.ts',
-    'package-internals test/e2e/erasure-scenario.ts',
-    'package-internals test/e2e/refused-origin-browser.test.ts',
   ]);
 
   it('only shrink: every entry was on the list when the check came in, none twice', () => {

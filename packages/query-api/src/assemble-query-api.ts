@@ -13,10 +13,10 @@ export interface QueryApiAdapters {
   erasureHooks?: ErasureHook[];
   /** Defaults to the store's api_keys table. */
   apiKeyStore?: ApiKeyStore;
-  /** Sign-in sessions and sign-in counters (accounts/): Redis when several instances serve; default in-process. */
-  keyValue?: KeyValue;
   /** Credentials besides API keys, asked first (the local admin token of `spoor start`, sessions). */
   authenticators?: Authenticator[];
+  /** Sign-in sessions and sign-in counters (accounts/): Redis when several instances serve; default in-process. */
+  keyValue?: KeyValue;
 }
 
 /**
@@ -30,9 +30,9 @@ export function assembleQueryApi(config: QueryApiConfig, adapters: QueryApiAdapt
     limits: { maxExecutionTimeSeconds: config.QUERY_MAX_EXECUTION_TIME, maxRangeDays: config.QUERY_MAX_RANGE_DAYS, maxRows: config.QUERY_MAX_ROWS },
     ...(adapters.erasureHooks ? { erasureHooks: adapters.erasureHooks } : {}),
     ...(adapters.apiKeyStore ? { apiKeyStore: adapters.apiKeyStore } : {}),
-    ...(adapters.keyValue ? { accounts: { kv: adapters.keyValue } } : {}),
     ...(adapters.authenticators ? { authenticators: adapters.authenticators } : {}),
     // DDL of POST /api/v1/admin/migrate and retention changes runs on the cluster the schema lives on.
     ...(config.CLICKHOUSE_URL && config.CLICKHOUSE_CLUSTER ? { cluster: config.CLICKHOUSE_CLUSTER } : {}),
+    ...(adapters.keyValue ? { accounts: { kv: adapters.keyValue } } : {}),
   });
 }

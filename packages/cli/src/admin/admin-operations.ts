@@ -44,44 +44,51 @@ export class AdminApiError extends Error {
   }
 }
 
+interface NewKeyBody {
+  api_key: string;
+  api_key_id: string;
+}
+
 export function httpAdminOperations(server: AdminFile): AdminOperations {
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+  /** One admin API call; a status outside `ok` is an AdminApiError carrying the server's message (it names the field). */
+  const call = async <T>(method: string, path: string, ok: number[], body?: unknown): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${server.url}/api/v1/admin${path}`, {
       method,
       headers: { authorization: `Bearer ${ADMIN_TOKEN_PREFIX}${server.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: res.status, body: await res.json().catch(() => ({})) };
+    const answer: unknown = await res.json().catch(() => ({}));
+    if (!ok.includes(res.status)) {
+      const message = (answer as { error?: { message?: string } }).error?.message ?? 'no message';
+      throw new AdminApiError(res.status, `the server at ${server.url} answered ${res.status}: ${message}`);
+    }
+    return { status: res.status, body: answer as T };
   };
-  const expect = async (method: string, path: string, ok: number[], body?: unknown) => {
-    const res = await call(method, path, body);
-    if (!ok.includes(res.status)) throw new AdminApiError(res.status, `the server at ${server.url} answered ${res.status}: ${res.body?.error?.message ?? 'no message'}`);
-    return res;
-  };
+  const site = (id: string) => `/sites/${encodeURIComponent(id)}`;
   return {
     where: `the server at ${server.url}`,
-    listSites: async () => (await expect('GET', '/sites', [200])).body.sites,
-    showSite: async (site) => {
-      const res = await expect('GET', `/sites/${encodeURIComponent(site)}`, [200, 404]);
+    listSites: async () => (await call<{ sites: SiteView[] }>('GET', '/sites', [200])).body.sites,
+    showSite: async (id) => {
+      const res = await call<SiteView>('GET', site(id), [200, 404]);
       return res.status === 200 ? res.body : undefined;
     },
     createSite: async (body) => {
-      const res = await expect('POST', '/sites', [201, 409], body);
+      const res = await call<NewKeyBody & { site: SiteView }>('POST', '/sites', [201, 409], body);
       return res.status === 201 ? { site: res.body.site, apiKey: res.body.api_key, apiKeyId: res.body.api_key_id } : undefined;
     },
-    updateSite: async (site, patch) => {
-      const res = await expect('PATCH', `/sites/${encodeURIComponent(site)}`, [200, 404], patch);
+    updateSite: async (id, patch) => {
+      const res = await call<SiteView>('PATCH', site(id), [200, 404], patch);
       return res.status === 200 ? res.body : undefined;
     },
-    issueKey: async (site) => {
-      const res = await expect('POST', `/sites/${encodeURIComponent(site)}/keys`, [201]);
-      return { apiKey: res.body.api_key, apiKeyId: res.body.api_key_id };
+    issueKey: async (id) => {
+      const { body } = await call<NewKeyBody>('POST', `${site(id)}/keys`, [201]);
+      return { apiKey: body.api_key, apiKeyId: body.api_key_id };
     },
-    rotateLinkKey: async (site) => {
-      const res = await expect('POST', `/sites/${encodeURIComponent(site)}/link-key/rotate`, [201]);
-      return { keyId: res.body.key_id, createdAt: res.body.created_at };
+    rotateLinkKey: async (id) => {
+      const { body } = await call<{ key_id: string; created_at: string }>('POST', `${site(id)}/link-key/rotate`, [201]);
+      return { keyId: body.key_id, createdAt: body.created_at };
     },
-    migrate: async () => ({ applied: (await expect('POST', '/migrate', [200])).body.applied }),
+    migrate: async () => ({ applied: (await call<{ applied: string[] }>('POST', '/migrate', [200])).body.applied }),
   };
 }
 

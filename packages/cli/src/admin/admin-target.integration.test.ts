@@ -59,7 +59,7 @@ describe('while spoor start runs', () => {
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
   });
 
-  it('spoor sites create / set / show / list, spoor keys create and spoor migrate succeed through the server', () => {
+  it('spoor sites create / set / show / list, spoor keys create, spoor users create and spoor migrate succeed through the server', () => {
     const created = spoor('sites', 'create', '--site', 'live-shop', '--origin', 'https://live.example');
     expect([created.status, created.stderrLines]).toEqual([0, []]);
     expect(json(created)).toMatchObject({ site: 'live-shop', allowed_origins: ['https://live.example'], api_key: expect.stringMatching(/^sk_/) });
@@ -72,6 +72,13 @@ describe('while spoor start runs', () => {
     const keys = spoor('keys', 'create', '--site', 'live-shop');
     expect([keys.status, keys.stderrLines]).toEqual([0, []]);
     expect(json(keys)).toMatchObject({ siteId: 'live-shop', writeKey: json(created).write_key, apiKey: expect.stringMatching(/^sk_/) });
+
+    const user = spoor('users', 'create', '--email', 'ann@live.example', '--role', 'live-shop=analyst');
+    expect([user.status, user.stderrLines]).toEqual([0, []]);
+    expect(json(user)).toMatchObject({ user: { email: 'ann@live.example', roles: { 'live-shop': 'analyst' } }, setup: { token: expect.any(String) } });
+    const badUser = spoor('users', 'create', '--email', 'not-an-email');
+    expect([badUser.status, badUser.stderrLines.length]).toEqual([2, 1]);
+    expect(badUser.stderrLines[0]).toMatch(/^email: /);
 
     const migrated = spoor('migrate');
     expect([migrated.status, migrated.stderrLines]).toEqual([0, []]);
@@ -125,6 +132,7 @@ describe('after spoor start stopped', () => {
     const created = spoor('sites', 'create', '--site', 'offline-shop', '--origin', 'https://offline.example');
     expect([created.status, created.stderrLines]).toEqual([0, []]);
     expect([spoor('keys', 'create', '--site', 'offline-shop').status, spoor('migrate').status]).toEqual([0, 0]);
+    expect(json(spoor('users', 'list')).map((u: { email: string }) => u.email)).toContain('ann@live.example');
   });
 
   it('spoor users on the store sees the users made through the server', () => {

@@ -1,33 +1,42 @@
-import { ADMIN_TOKEN_PREFIX, type SetupLinkView, type UserAdmin, type UserView } from '@spoor/query-api';
+import { ADMIN_TOKEN_PREFIX, BadParameterError, ConflictError, ForbiddenError, NotFoundError, type UserAdmin, type UserView, type SetupLinkView } from '@spoor/query-api';
 import type { AdminFile } from './admin-file.js';
 import { AdminApiError } from './admin-operations.js';
 
 /**
- * UserAdmin over the running server's /api/v1/admin/users with the local admin token (the same checks and audit as
- * the store implementation, run by the server that owns the store).
+ * UserAdmin over the running server's /api/v1/admin/users, as the local admin: `spoor users` while `spoor start`
+ * runs. The server's refusals come back as the same typed errors the store implementation throws, so the command
+ * reports them the same way (one line naming the field).
  */
 export function httpUserAdmin(server: AdminFile): UserAdmin {
-  const call = async (method: string, path: string, ok: number[], body?: unknown) => {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${server.url}/api/v1/admin/users${path}`, {
       method,
       headers: { authorization: `Bearer ${ADMIN_TOKEN_PREFIX}${server.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
-    const answer = (await res.json().catch(() => ({}))) as any;
-    // The server's message names the field (`email: …`), as the store implementation's would.
-    if (!ok.includes(res.status)) throw new AdminApiError(res.status, answer?.error?.message ?? `the server at ${server.url} answered ${res.status}`);
-    return answer;
+    const answer: unknown = await res.json().catch(() => ({}));
+    if (res.ok) return answer as T;
+    const error = (answer as { error?: { message?: string; parameter?: string } }).error ?? {};
+    const message = error.message ?? `the server at ${server.url} answered ${res.status}`;
+    if (res.status === 400) {
+      const parameter = error.parameter ?? 'body';
+      throw new BadParameterError(parameter, message.startsWith(`${parameter}: `) ? message.slice(parameter.length + 2) : message);
+    }
+    if (res.status === 404) throw new NotFoundError(message);
+    if (res.status === 403) throw new ForbiddenError(message);
+    if (res.status === 409) throw new ConflictError(message);
+    throw new AdminApiError(res.status, `the server at ${server.url} answered ${res.status}: ${message}`);
   };
-  const list = async (): Promise<UserView[]> => (await call('GET', '', [200])).users;
+  const list = async () => (await call<{ users: UserView[] }>('GET', '')).users;
   return {
     list,
-    async get(id) {
+    get: async (id) => {
       const user = (await list()).find((u) => u.id === id);
-      if (!user) throw new AdminApiError(404, `id: no user ${JSON.stringify(id)}`);
+      if (!user) throw new NotFoundError(`no user ${JSON.stringify(id)}`);
       return user;
     },
-    create: (input) => call('POST', '', [201], input),
-    update: (id, patch) => call('PATCH', `/${encodeURIComponent(id)}`, [200], patch),
-    createSetupLink: (id): Promise<SetupLinkView> => call('POST', `/${encodeURIComponent(id)}/setup-link`, [201]),
+    create: (input) => call<UserView>('POST', '', input),
+    update: (id, patch) => call<UserView>('PATCH', `/${encodeURIComponent(id)}`, patch),
+    createSetupLink: (id) => call<SetupLinkView>('POST', `/${encodeURIComponent(id)}/setup-link`),
   };
 }

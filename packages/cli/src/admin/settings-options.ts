@@ -57,7 +57,7 @@ export function checkSiteOption(site: string | undefined): string | undefined {
 function describeBadField(field: string, message: string, input: Record<string, unknown>): string {
   const [name, index] = field.split('.');
   const option = OPTION_OF_FIELD[name!] ?? field;
-  const given = input[name!];
-  const value = index !== undefined && Array.isArray(given) ? given[Number(index)] : given;
+  const given: unknown = input[name!];
+  const value: unknown = index !== undefined && Array.isArray(given) ? (given as unknown[])[Number(index)] : given;
   return value === undefined || Array.isArray(value) ? `${option}: ${message}` : `${option}: ${JSON.stringify(value)}: ${message}`;
 }

@@ -50,7 +50,7 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
     banner.push(`log: ${opened.description}`);
   }
   let keyValue: KeyValue | undefined;
-  if (roles.has('processor') || roles.has('collector')) {
+  if (roles.has('processor') || roles.has('collector') || roles.has('query-api')) {
     const opened = await openKeyValue(config);
     keyValue = opened.keyValue;
     closers.unshift(() => opened.keyValue.close());
