@@ -85,6 +85,16 @@ describe('while spoor start runs', () => {
     expect(migrated.stdout).toContain(`the server at ${readAdminFile(dataDir)!.url}`);
   });
 
+  it('spoor users create / list / setup-link succeed through the server; a taken email is one line, exit 2', () => {
+    const created = spoor('users', 'create', '--email', 'live@shop.example', '--role', 'live-shop=analyst');
+    expect([created.status, created.stderrLines]).toEqual([0, []]);
+    expect(json(created)).toMatchObject({ user: { email: 'live@shop.example', roles: { 'live-shop': 'analyst' } }, setup: { token: expect.any(String) } });
+    expect(json(spoor('users', 'list')).map((u: { email: string }) => u.email)).toEqual(['owner@localhost', 'live@shop.example']);
+    expect(spoor('users', 'setup-link', '--email', 'live@shop.example').status).toBe(0);
+    const taken = spoor('users', 'create', '--email', 'live@shop.example');
+    expect([taken.status, taken.stderrLines]).toEqual([2, ['email: a user with this email exists already']]);
+  });
+
   it('the same validation as the API: a bad option is refused (exit 2) in one line naming it, before any request', () => {
     const run = spoor('sites', 'set', '--site', 'live-shop', '--redirect-host', 'https://live.example/path');
     expect(run.status).toBe(2);
@@ -123,6 +133,10 @@ describe('after spoor start stopped', () => {
     expect([created.status, created.stderrLines]).toEqual([0, []]);
     expect([spoor('keys', 'create', '--site', 'offline-shop').status, spoor('migrate').status]).toEqual([0, 0]);
     expect(json(spoor('users', 'list')).map((u: { email: string }) => u.email)).toContain('ann@live.example');
+  });
+
+  it('spoor users on the store sees the users made through the server', () => {
+    expect(json(spoor('users', 'list')).map((u: { email: string }) => u.email)).toEqual(['owner@localhost', 'live@shop.example']);
   });
 
   it('a stale admin.json (its server killed) does not block: the data dir is free, so the store is used', () => {
