@@ -27,14 +27,4 @@ export const TEMPORARY_BOUNDARY_EXCEPTIONS: readonly BoundaryException[] = [
     rule: 'adapter-choice',
     why: 'accountRoutes gets an in-process KeyValue unless deps.accounts.kv is given, and assembleQueryApi does not give it: REDIS_URL is ignored and a sign-in holds on one query-api instance only; assembleQueryApi should pass the configured KeyValue',
   },
-  {
-    file: 'test/e2e/erasure-scenario.ts',
-    rule: 'package-internals',
-    why: 'imports replayCommand from packages/cli/src/commands/replay.ts (not an export of @spoor/cli)',
-  },
-  {
-    file: 'test/e2e/refused-origin-browser.test.ts',
-    rule: 'package-internals',
-    why: 'imports the collector test fixture from packages/collector/src/test-support (not an export of @spoor/collector)',
-  },
 ];

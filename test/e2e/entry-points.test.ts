@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomInt } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createKafkaEventLog, freePort, waitUntil } from '@spoor/infra';
+import { randomInt, randomUUID } from 'node:crypto';
+import { decodeRawEvent, rawEventsOfRecord, type RawEvent } from '@spoor/events';
+import { consumeAll, createKafkaEventLog, freePort, waitUntil, type EventLog } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
-import { batch, pageView, SHOP } from '../../packages/collector/src/test-support/collector-fixture.js';
-import { readRawEvents } from '../../packages/collector/src/test-support/read-topic.js';
 
 /*
  * Issue 17: every real entry point — `spoor start`, `spoor collector`, `spoor query-api` and the package mains of the
@@ -24,6 +23,24 @@ const SPOOR = ['packages/cli/bin/spoor.mjs'];
 const COLLECTOR_MAIN = ['--import', 'tsx', 'packages/collector/src/main.ts'];
 const QUERY_API_MAIN = ['--import', 'tsx', 'packages/query-api/src/main.ts'];
 const SECRET = 'entry-points-link-secret-0123456789abcdef';
+
+const SHOP = { siteId: 'shop', name: 'Shop', writeKey: 'wk_entry_points_0123', allowedOrigins: ['https://shop.example'], allowedRedirectHosts: ['shop.example'] };
+const pageView = (anonymousId: string) => ({ id: randomUUID(), type: 'page_view', ts: Date.now() - 1000, anonymousId, sessionId: 'sess-1', url: 'https://shop.example/' });
+const batch = (events: unknown[]) => ({ writeKey: SHOP.writeKey, sentAt: Date.now(), events });
+
+/** The RawEvents of the first `count` records of a topic (a record may carry several events). */
+async function readRawEvents(log: EventLog, topic: string, count: number): Promise<RawEvent[]> {
+  const records = await consumeAll(log, topic, count, { timeoutMs: 30_000, groupId: uniqueName('entry-read') });
+  return records.flatMap((m) => {
+    const split = rawEventsOfRecord(m.value, m.headers);
+    if (!split.ok) throw new Error(split.error);
+    return split.value.map((bytes) => {
+      const decoded = decodeRawEvent(bytes);
+      if (!decoded.ok) throw new Error(decoded.error);
+      return decoded.value;
+    });
+  });
+}
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -44,8 +61,8 @@ function start(args: string[], env: Record<string, string>, port = 0): Started {
   const child = spawn(process.execPath, args, { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
 }
@@ -83,7 +100,7 @@ const randomAddress = () => `203.0.113.${randomInt(1, 255)}`;
 const otherAddress = () => `198.51.100.${randomInt(1, 255)}`;
 
 function send(url: string, forwardedFor: string, anonymousId = uniqueName('anon')) {
-  const event = pageView({ anonymousId });
+  const event = pageView(anonymousId);
   return fetch(`${url}/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain', origin: 'https://shop.example', 'x-forwarded-for': forwardedFor },
@@ -123,10 +140,10 @@ describe('entry points honour the documented settings', () => {
     expect(first.status, first.body).toBe(202);
     const log = createKafkaEventLog({ brokers: inject('kafkaBrokers').split(','), clientId: 'entry-points' });
     try {
-      const [record] = await readRawEvents(log, raw, 1, 30_000);
-      expect(record!.raw.eventId).toBe(first.id);
+      const [record] = await readRawEvents(log, raw, 1);
+      expect(record!.eventId).toBe(first.id);
       // The forwarded address, not the proxy's, truncated to the configured /16.
-      expect(record!.raw.clientIp).toBe('203.0.0.0');
+      expect(record!.clientIp).toBe('203.0.0.0');
     } finally {
       await log.close();
     }
@@ -153,9 +170,9 @@ describe('entry points honour the documented settings', () => {
     expect(first.status, first.body).toBe(202);
     const log = createKafkaEventLog({ brokers: inject('kafkaBrokers').split(','), clientId: 'entry-points' });
     try {
-      const [record] = await readRawEvents(log, raw, 1, 30_000);
-      expect(record!.raw.eventId).toBe(first.id);
-      expect(record!.raw.clientIp).toMatch(/^203\.0\.113\.0$/);
+      const [record] = await readRawEvents(log, raw, 1);
+      expect(record!.eventId).toBe(first.id);
+      expect(record!.clientIp).toMatch(/^203\.0\.113\.0$/);
     } finally {
       await log.close();
     }
@@ -201,6 +218,15 @@ describe('entry points honour the documented settings', () => {
       expect(lines.sort()).toEqual([expect.stringMatching(/KAFKA_BROKERS=localhost: comma-separated host:port pairs/), expect.stringMatching(/PORT=99999: a whole number from 0 to 65535/)].sort());
       expect(run.output()).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('Kafka unreachable at start: a last line naming KAFKA_BROKERS and exit 1', async () => {
+    const { dir, sitesFile } = work();
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    const run = start(COLLECTOR_MAIN, { KAFKA_BROKERS: '127.0.0.1:1', SITES_FILE: sitesFile, SPOOR_DATA_DIR: join(dir, 'data'), LINK_SIGNING_SECRETS: SECRET });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim().split('\n').at(-1)).toMatch(/^collector: KAFKA_BROKERS=127\.0\.0\.1:1: Kafka unreachable/);
+    expect(run.output()).not.toMatch(/\n\s+at /);
   });
 
   it('a port in use: one line naming PORT and exit 1', async () => {

@@ -5,8 +5,7 @@ import { expect } from 'vitest';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { serveCollector } from '@spoor/collector';
 import { freePort, waitUntil } from '@spoor/infra';
-import { composeSpoor, parseSpoorConfig, type ComposedSpoor, type SpoorConfig } from '@spoor/cli';
-import { replayCommand } from '../../packages/cli/src/commands/replay.js';
+import { composeSpoor, parseSpoorConfig, replayCommand, type ComposedSpoor, type SpoorConfig } from '@spoor/cli';
 import { demoKeys } from './spoor-process.js';
 
 /**

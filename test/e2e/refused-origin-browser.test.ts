@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, serveDemo, waitFor, type DemoServer, type LaunchedBrowser } from '@spoor/tracker-sdk/test-support';
-import { SHOP, unitCollector } from '../../packages/collector/src/test-support/collector-fixture.js';
+import { SHOP, unitCollector } from '@spoor/collector/test-support';
 
 /**
  * A shop page whose origin its site does not allow, in real Chromium against the real collector app: the refusal must

@@ -1,5 +1,6 @@
 // `spoor <command>`: the only file of the CLI that reads the environment.
 import { keysCommand } from './commands/keys.js';
+import { sitesCommand } from './commands/sites.js';
 import { usersCommand } from './commands/users.js';
 import { retentionCommand } from './commands/retention.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -12,7 +13,7 @@ import type { Command } from './commands/command.js';
 import { environmentWithFile, runMain, takeEnvFileArgument } from '@spoor/infra';
 import { parseSpoorConfig } from './config/spoor-settings.js';
 
-const commands: Command[] = [startCommand, ...serviceCommands, serveCommand, migrateCommand, replayCommand, keysCommand, usersCommand, retentionCommand, emailLinksCommand, demoCommand];
+const commands: Command[] = [startCommand, ...serviceCommands, serveCommand, migrateCommand, replayCommand, keysCommand, sitesCommand, usersCommand, retentionCommand, emailLinksCommand, demoCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

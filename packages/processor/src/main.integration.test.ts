@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { decodeDeadLetter, decodeRawEvent, encodeRawEvent, type RawEvent } from '@spoor/events';
-import { consumeAll, createClickHouse, createKafkaEventLog, freePort, normaliseClickHouseConfig, waitUntil } from '@spoor/infra';
+import { consumeAll, createClickHouse, createFileEventLog, createKafkaEventLog, freePort, normaliseClickHouseConfig, waitUntil } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
 import { syntheticRawEvent } from './testing/synthetic-events.js';
 
@@ -127,6 +127,44 @@ describe('the processor main (src/main.ts) with the documented variables', () =>
       await log.close();
     }
   }, 150_000);
+
+  it('without KAFKA_BROKERS consumes the durable file log in SPOOR_DATA_DIR, as spoor does', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'spoor-processor-main-file-'));
+    dirs.push(dataDir);
+    // Written by another process before the processor starts (the file log has one owner at a time).
+    const fileLog = createFileEventLog({ dir: join(dataDir, 'log') });
+    const events = Array.from({ length: 25 }, (_, n) => syntheticRawEvent(n, { salt: SALT + 1 }));
+    await fileLog.ensureTopics([{ name: 'spoor.raw', partitions: 1 }, { name: 'spoor.dlq', partitions: 1 }]);
+    const producer = await fileLog.producer();
+    await producer.send('spoor.raw', events.map((e) => ({ key: e.anonymousId, value: encodeRawEvent(e) })));
+    await producer.close();
+    await fileLog.close();
+
+    const healthPort = await freePort();
+    const main = startMain({ SPOOR_DATA_DIR: dataDir, PROCESSOR_HEALTH_PORT: String(healthPort), GEOIP_DISABLED: 'true', PROCESSOR_MAX_WAIT_MS: '100' });
+    await waitUntil(
+      'the processor main loaded the file log',
+      async () => {
+        if (main.child.exitCode !== null) throw new Error('exited');
+        const health = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { processor: { loaded: number } };
+        return health.processor.loaded >= events.length;
+      },
+      60_000,
+      200,
+    ).catch((err) => {
+      throw new Error(`${(err as Error).message}\n${main.output()}`);
+    });
+    expect(main.output()).toContain(`file log at ${join(dataDir, 'log')}`);
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
+    const client = createClickHouse(normaliseClickHouseConfig({ dataDir }));
+    try {
+      const [row] = await (await client.query({ query: 'SELECT count() AS n, uniqExact(event_id) AS u FROM spoor.events', format: 'JSONEachRow' })).json<{ n: number; u: number }>();
+      expect([Number(row!.n), Number(row!.u)]).toEqual([events.length, events.length]);
+    } finally {
+      await client.close();
+    }
+  }, 90_000);
 
   it('refuses bad settings with one line per key and exit code 1, no stack', async () => {
     const main = startMain({ IP_ANONYMISATION: 'hash', PROCESSOR_MAX_WAIT_MS: 'soon', KAFKA_BROKERS: 'localhost' });

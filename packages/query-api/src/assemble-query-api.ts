@@ -4,6 +4,7 @@ import type { QueryApiConfig } from './config/query-api-settings.js';
 import { createQueryApi, type QueryApi } from './create-query-api.js';
 import type { ApiKeyStore } from './auth/api-key-store.js';
 import type { ErasureHook } from './erasure/erasure-hook.js';
+import type { Authenticator } from './access/principal.js';
 
 /** What the entry point opened (infra config/open-adapters.ts) and hands to the query API. */
 export interface QueryApiAdapters {
@@ -12,6 +13,8 @@ export interface QueryApiAdapters {
   erasureHooks?: ErasureHook[];
   /** Defaults to the store's api_keys table. */
   apiKeyStore?: ApiKeyStore;
+  /** Credentials besides API keys, asked first (the local admin token of `spoor start`, sessions). */
+  authenticators?: Authenticator[];
   /** Sign-in sessions and sign-in counters (accounts/): Redis when several instances serve; default in-process. */
   keyValue?: KeyValue;
 }
@@ -27,6 +30,9 @@ export function assembleQueryApi(config: QueryApiConfig, adapters: QueryApiAdapt
     limits: { maxExecutionTimeSeconds: config.QUERY_MAX_EXECUTION_TIME, maxRangeDays: config.QUERY_MAX_RANGE_DAYS, maxRows: config.QUERY_MAX_ROWS },
     ...(adapters.erasureHooks ? { erasureHooks: adapters.erasureHooks } : {}),
     ...(adapters.apiKeyStore ? { apiKeyStore: adapters.apiKeyStore } : {}),
+    ...(adapters.authenticators ? { authenticators: adapters.authenticators } : {}),
+    // DDL of POST /api/v1/admin/migrate and retention changes runs on the cluster the schema lives on.
+    ...(config.CLICKHOUSE_URL && config.CLICKHOUSE_CLUSTER ? { cluster: config.CLICKHOUSE_CLUSTER } : {}),
     ...(adapters.keyValue ? { accounts: { kv: adapters.keyValue } } : {}),
   });
 }

@@ -37,6 +37,7 @@ import { readSessionCookie } from './accounts/session-cookie.js';
 import type { AccountRoutesDeps } from './accounts/account-deps.js';
 import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
 import { registerAccountOpenApi } from './accounts/account-openapi.js';
+import { sessionAuthenticatorFor } from './accounts/account-services.js';
 import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { deprecatedAliases, environmentWithFile, openStore, parseConfig, runMain, takeEnvFileArgument } from '@spoor/infra';
+import { deprecatedAliases, environmentWithFile, openKeyValue, openStore, parseConfig, runMain, takeEnvFileArgument } from '@spoor/infra';
 import { assembleQueryApi } from './assemble-query-api.js';
 import { queryApiSettingsSchema } from './config/query-api-settings.js';
 
@@ -12,7 +12,8 @@ runMain('query-api', async () => {
   for (const warning of warnings) console.warn(`[query-api] ${warning}`);
 
   const store = await openStore(config, { maxExecutionTimeSeconds: config.QUERY_MAX_EXECUTION_TIME });
-  const app = assembleQueryApi(config, { store: { client: store.client, database: store.clickhouse.database } });
+  const state = await openKeyValue(config);
+  const app = assembleQueryApi(config, { store: { client: store.client, database: store.clickhouse.database }, keyValue: state.keyValue });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => {
@@ -22,14 +23,14 @@ runMain('query-api', async () => {
     // A port in use rejects the start (one line from runMain) instead of an unhandled 'error'.
     s.once('error', reject);
   });
-  console.log(`[query-api] listening on ${config.HOST}:${(server.address() as AddressInfo).port} — store: ${store.description}`);
+  console.log(`[query-api] listening on ${config.HOST}:${(server.address() as AddressInfo).port} — store: ${store.description}, state: ${state.description}`);
 
   const shutdown = () => {
     const deadline = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_DRAIN_MS);
     server.closeIdleConnections();
     server.close(() => {
       clearTimeout(deadline);
-      void store.client.close().finally(() => process.exit(0));
+      void Promise.allSettled([store.client.close(), state.keyValue.close()]).finally(() => process.exit(0));
     });
   };
   process.once('SIGINT', shutdown);

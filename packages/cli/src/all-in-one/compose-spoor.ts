@@ -8,6 +8,7 @@ import { assembleQueryApi, createClickHouseUserStore, ensureFirstOwner, type Era
 import type { SpoorConfig } from '../config/spoor-settings.js';
 import { ensureDemoSite } from './demo-site.js';
 import { apiNotFound, demoStoreRoutes } from './demo-store-routes.js';
+import { createLocalAdmin, type LocalAdmin } from '../admin/admin-file.js';
 
 export type Role = 'collector' | 'processor' | 'query-api' | 'demo';
 
@@ -17,6 +18,8 @@ export interface ComposedSpoor {
   /** The store this process opened (chDB allows one per process, so tests read through this one). */
   clickhouse: { client: ClickHouseClient; database: string };
   processor?: Processor;
+  /** The local admin token of this start, when it serves the admin API (query-api role): published as admin.json. */
+  localAdmin?: LocalAdmin;
   /** Lines worth printing at start: what runs where, and the demo keys on first start. */
   banner: string[];
   /** Call when graceful shutdown starts: the collector's /readyz answers 503. */
@@ -47,7 +50,7 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
     banner.push(`log: ${opened.description}`);
   }
   let keyValue: KeyValue | undefined;
-  if (roles.has('processor') || roles.has('collector')) {
+  if (roles.has('processor') || roles.has('collector') || roles.has('query-api')) {
     const opened = await openKeyValue(config);
     keyValue = opened.keyValue;
     closers.unshift(() => opened.keyValue.close());
@@ -89,8 +92,9 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
   const erasureHooks: ErasureHook[] = log
     ? [{ name: 'event-log', run: (subject) => eraseFromLog(log, { raw: config.SPOOR_TOPIC_RAW, deadLetter: config.SPOOR_TOPIC_DLQ }, subject) }]
     : [];
-  if (roles.has('query-api')) {
-    app.route('/', assembleQueryApi(config, { store: { client: store.client, database }, erasureHooks, ...(keyValue ? { keyValue } : {}) }));
+  const localAdmin = roles.has('query-api') ? createLocalAdmin() : undefined;
+  if (localAdmin) {
+    app.route('/', assembleQueryApi(config, { store: { client: store.client, database }, erasureHooks, authenticators: [localAdmin.authenticator], ...(keyValue ? { keyValue } : {}) }));
     // First start: the instance owner and a one-time set-up link, printed once like the demo keys (docs/admin.md).
     await ensureFirstOwner({ userStore: createClickHouseUserStore({ client: store.client, database }), publicUrl: publicOrigins[0], print: (line) => banner.push(line) });
   }
@@ -108,6 +112,7 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
     app,
     clickhouse: { client: store.client, database },
     ...(processor ? { processor } : {}),
+    ...(localAdmin ? { localAdmin } : {}),
     banner,
     startShutdown,
     async close() {

@@ -1,6 +1,7 @@
 import { serveCollector } from '@spoor/collector';
 import { composeSpoor, type Role } from '../all-in-one/compose-spoor.js';
 import type { SpoorConfig } from '../config/spoor-settings.js';
+import { publishAdminFile } from '../admin/admin-file.js';
 
 /**
  * Runs the given roles in this process on PORT until SIGTERM/SIGINT: stop accepting, let in-flight requests
@@ -18,6 +19,7 @@ export async function serveRoles(config: SpoorConfig, roles: ReadonlySet<Role>, 
     throw err;
   }
   await spoor.processor?.start();
+  publishAdminFile(config.SPOOR_DATA_DIR, config.HOST, running.port, spoor.localAdmin);
   for (const line of spoor.banner) console.log(line);
   const base = config.SPOOR_PUBLIC_URL ?? `http://localhost:${running.port}`;
   console.log(`\n[spoor ${name}] listening on ${config.HOST}:${running.port} — ${describe(roles, base)}`);

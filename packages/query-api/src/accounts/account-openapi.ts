@@ -30,7 +30,7 @@ const CSRF_HEADER = z.object({ 'x-csrf-token': z.string().optional().openapi({ d
 const SIGNED_IN_ERRORS = { 401: error('Not signed in, or the session ended.'), 403: error('`csrf`: a cookie request without the X-CSRF-Token or from a foreign origin; `forbidden`: not allowed.') };
 const ADMIN_NOTE = 'The owner manages everyone; an admin of a site names it in `site` and acts only on sites they administer (docs/admin.md "Users and sign-in").';
 
-export function registerAccountOpenApi(app: OpenAPIHono<any>): void {
+export function registerAccountOpenApi(app: Pick<OpenAPIHono, 'openAPIRegistry'>): void {
   const r = app.openAPIRegistry;
   r.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: '__Host-spoor_session', description: 'The session cookie from POST /api/v1/session (`spoor_session` over plain http).' });
   r.registerPath({

@@ -21,7 +21,10 @@ describe('the account routes as createQueryApi mounts them', () => {
       const body = await res.json();
       expect([400, 401], `${row.method} ${row.path}`).toContain(res.status);
       // The account routes' own answers: a body field named (public routes), or "sign in first" (the rest).
-      if (res.status === 400) expect(body.error.code, `${row.method} ${row.path}`).toBe('invalid_parameter');
+      if (res.status === 400) {
+        expect(body.error.code, `${row.method} ${row.path}`).toBe('invalid_parameter');
+        expect(body.error.parameter, `${row.method} ${row.path}`).toEqual(expect.any(String));
+      }
       else expect(body.error.message, `${row.method} ${row.path}`).toMatch(/^sign in/);
     }
   });

@@ -9,6 +9,7 @@ import { recordQuietly } from './record-quietly.js';
 import { createDummyHash, DEFAULT_SCRYPT, hashPassword, verifyPassword } from './password-hash.js';
 import { requireCsrf } from './require-csrf.js';
 import { sessionAuthenticator } from './session-authenticator.js';
+import type { Authenticator } from '../access/principal.js';
 import { createSessionStore, type SessionStore } from './session-store.js';
 import { createSignInLimiter, type SignInLimiter } from './sign-in-limiter.js';
 import type { AuditEntry } from '../audit/audit-log.js';
@@ -37,7 +38,7 @@ export function createAccountServices(deps: AccountRoutesDeps): AccountServices 
   const scrypt = deps.scrypt ?? DEFAULT_SCRYPT;
   const dummyHash = createDummyHash(scrypt);
   const address = deps.clientAddress ?? socketPeerAddress;
-  const fromCookie = sessionAuthenticator({ sessions, userStore: deps.userStore, ...(deps.cookie ? { cookie: deps.cookie } : {}) });
+  const fromCookie = sessionAuthenticatorFor(deps, sessions);
   const csrf = requireCsrf({ sessions, ...(deps.allowedOrigins ? { allowedOrigins: deps.allowedOrigins } : {}), trustForwardedProto: deps.cookie?.trustForwardedProto ?? false });
   return {
     deps,
@@ -83,4 +84,17 @@ export async function objectBody(c: Context): Promise<Record<string, unknown>> {
 export function onlyKeys(body: Record<string, unknown>, allowed: readonly string[]): void {
   const unknown = Object.keys(body).find((k) => !allowed.includes(k));
   if (unknown !== undefined) throw new BadParameterError(unknown.slice(0, 100), `unknown field; expected ${allowed.join(', ')}`);
+}
+
+/**
+ * The session-cookie Authenticator over the same sessions and users as accountRoutes(deps), CSRF included: what an
+ * authenticate middleware in front of other routes (the admin API, the query routes) adds to its chain.
+ */
+export function sessionAuthenticatorFor(deps: AccountRoutesDeps, sessions: SessionStore = createSessionStore({ kv: deps.kv, ...(deps.now ? { now: deps.now } : {}), ...deps.sessions })): Authenticator {
+  return sessionAuthenticator({
+    sessions,
+    userStore: deps.userStore,
+    ...(deps.cookie ? { cookie: deps.cookie } : {}),
+    csrf: deps.allowedOrigins ? { allowedOrigins: deps.allowedOrigins } : {},
+  });
 }
