@@ -3,7 +3,7 @@
 // store, the session authenticator asked first and finding no cookie, authorize over the full route table with the
 // site read from the query string). In-process `app.request`, no socket, no store: what is left is the chain itself.
 // Run: npm run bench:access -w @spoor/query-api   (BENCH_REQUESTS, default 200000)
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { performance } from 'node:perf_hooks';
 import { apiKeyAuthenticator } from '../src/access/api-key-authenticator.js';
 import { authenticate } from '../src/access/authenticate.js';
@@ -18,7 +18,7 @@ const KEY = 'sk_bench_access_overhead_0123456789';
 const store: ApiKeyStore = { findByHash: async (hash) => (hash === hashApiKey(KEY) ? { keyId: 'k', siteIds: ['shop-1'], scopes: ['reports'] } : undefined) };
 const noCookie: Authenticator = async (c) => (c.req.header('cookie') ? undefined : undefined);
 
-const handler = (c: import('hono').Context) => c.json({ ok: true });
+const handler = (c: Context) => c.json({ ok: true });
 const bare = new Hono<QueryApiEnv>().get('/api/v1/overview', handler);
 const guarded = new Hono<QueryApiEnv>();
 guarded.use('/api/v1/*', authenticate({ authenticators: [noCookie, apiKeyAuthenticator({ store })] }), authorize({ table: ROUTE_PERMISSIONS }));

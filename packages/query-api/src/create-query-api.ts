@@ -37,7 +37,6 @@ import { readSessionCookie } from './accounts/session-cookie.js';
 import type { AccountRoutesDeps } from './accounts/account-deps.js';
 import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
 import { registerAccountOpenApi } from './accounts/account-openapi.js';
-import { sessionAuthenticatorFor } from './accounts/account-services.js';
 import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
@@ -190,7 +189,7 @@ export function createQueryApi(deps: QueryApiDeps) {
       clickhouse,
       database: deps.database,
       cluster: deps.cluster,
-      authenticators: [async (c) => c.get('principal')],
+      authenticators: [async (c) => c.get('principal') as Principal | undefined],
       auditLog: audit,
       clientAddress,
       migrate: deps.migrate ?? defaultMigrate(clickhouse, deps.database, deps.cluster),

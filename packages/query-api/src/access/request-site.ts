@@ -21,7 +21,7 @@ export async function siteOfRequest(c: Context, maxSiteLength = DEFAULT_MAX_SITE
   const fromQuery: unknown[] = c.req.queries('site') ?? [];
   const body = c.req.method === 'GET' || c.req.method === 'HEAD' ? undefined : await readJsonBody(c);
   if (source === 'body' && (typeof body !== 'object' || body === null || Array.isArray(body))) throw new BadParameterError('body', 'expected a JSON object');
-  const fromBody: unknown[] = typeof body === 'object' && body !== null && !Array.isArray(body) && 'site' in body ? [(body as { site: unknown }).site] : [];
+  const fromBody: unknown[] = typeof body === 'object' && body !== null && !Array.isArray(body) && 'site' in body ? [body.site] : [];
 
   const site = source === 'body' ? fromBody[0] : fromQuery[0];
   if (site === undefined || site === '') {

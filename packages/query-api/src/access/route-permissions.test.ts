@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { QueryApiEnv } from '../auth/query-api-env.js';
 import { QUERY_ROUTE_PERMISSIONS, ROUTE_PERMISSIONS, COLLECTOR_ROUTE_PERMISSIONS, routeKey } from './route-permissions.js';
 import { appWithPrincipals } from './testing/principals-app.js';
 
@@ -42,7 +43,7 @@ describe('the route permission table (access/route-permissions.ts)', () => {
     const { authorize } = await import('./authorize.js');
     const { Hono } = await import('hono');
     const { createErrorHandler } = await import('../errors/on-error.js');
-    const bare = new Hono<import('../auth/query-api-env.js').QueryApiEnv>();
+    const bare = new Hono<QueryApiEnv>();
     bare.onError(createErrorHandler(() => undefined));
     bare.use('/api/v1/*', async (c, next) => (c.set('principal', { kind: 'local-admin' }), next()));
     bare.use('/api/v1/*', authorize({ table: [] }));
