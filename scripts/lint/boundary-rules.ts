@@ -49,7 +49,11 @@ export const WIRING_FILES: readonly string[] = [
 /** The adapters' own modules: they define (and re-export) the factories, which is not choosing between them. */
 export const ADAPTER_HOMES: readonly string[] = ['infra/src/event-log/**', 'infra/src/key-value/**', 'infra/src/clickhouse/**', 'infra/src/index.ts'];
 
-/** Importing one of these as a value means the file builds a concrete adapter, i.e. chooses one. */
+/**
+ * Importing one of these as a value means the file builds a concrete adapter, i.e. chooses one. Not listed, because
+ * they are how everyone else gets adapters: `openEventLog`, `openKeyValue` and `openStore` of
+ * infra/src/config/open-adapters.ts, which make the choice from the settings they are given.
+ */
 export const ADAPTER_FACTORIES: ReadonlySet<string> = new Set([
   'createKafkaEventLog',
   'createFileEventLog',
@@ -57,7 +61,6 @@ export const ADAPTER_FACTORIES: ReadonlySet<string> = new Set([
   'connectRedisKeyValue',
   'createMemoryKeyValue',
   'createClickHouse',
-  'openAdapters',
 ]);
 
 /** Client libraries of the real components: a value import of any of them builds a connection of its own. */

@@ -16,7 +16,7 @@ function issuesOf(fn: () => unknown) {
 describe('parseConfig', () => {
   it('gives every default when nothing is set', () => {
     const { config, warnings } = parseConfig(sharedSettingsSchema, {});
-    expect(config).toMatchObject({ HOST: '127.0.0.1', PORT: 8080, SPOOR_TOPIC_RAW: 'spoor.raw', SPOOR_TOPIC_PARTITIONS: 6, KAFKA_BROKERS: [], TRUSTED_PROXIES: [], MIGRATE_ON_START: true });
+    expect(config).toMatchObject({ HOST: '127.0.0.1', PORT: 8080, SPOOR_TOPIC_RAW: 'spoor.raw', SPOOR_TOPIC_PARTITIONS: 6, KAFKA_BROKERS: [], MIGRATE_ON_START: true });
     expect(warnings).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../clickhouse/apply-retention.js';
 import { DEFAULT_LOG_RETENTION_HOURS, MAX_LOG_RETENTION_HOURS } from '../event-log/file-log-retention.js';
-import { brokerList, flag, integer, list, optionalText, text, topicName, type DeprecatedAlias } from './config-types.js';
+import { brokerList, flag, integer, optionalText, text, topicName, type DeprecatedAlias } from './config-types.js';
 
 const RAW_TOPIC = 'spoor.raw';
 const DLQ_TOPIC = 'spoor.dlq';
@@ -27,7 +27,6 @@ export const sharedSettings = {
   CLICKHOUSE_DATABASE: text().default('spoor').describe('Database of the Spoor tables.'),
   CLICKHOUSE_CLUSTER: optionalText().describe('Cluster name: migrations run ON CLUSTER with Replicated engines (server only).'),
   REDIS_URL: z.url({ error: 'a redis:// or rediss:// URL' }).optional().describe('Shared state (dedupe, identity, rate limits, sessions); unset: in-process.'),
-  TRUSTED_PROXIES: list().describe('Proxies whose X-Forwarded-For is believed: addresses, CIDRs, loopback, linklocal, uniquelocal; empty: none.'),
   IP_ANONYMISATION: z.enum(['truncate', 'drop'], { error: 'truncate or drop' }).default('truncate').describe('How much of the client address is kept, before the log and in the store.'),
   IP_V4_PREFIX_BITS: integer(24, 0, 32).describe('IPv4 bits kept when truncating.'),
   IP_V6_PREFIX_BITS: integer(48, 0, 128).describe('IPv6 bits kept when truncating.'),

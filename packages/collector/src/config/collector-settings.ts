@@ -14,6 +14,7 @@ export const collectorSettings = {
   PRODUCER_LINGER_MS: integer(0, 0, 10_000).describe('Wait before a lane\'s first send after idling (0: coalescing happens while a send is in flight).'),
   PRODUCER_ACK_TIMEOUT_MS: integer(10_000, 100, 600_000).describe('Answer 503 when the log has not acknowledged by then.'),
   RETRY_AFTER_SECONDS: integer(5, 1, 3600).describe('Retry-After of a 503 when the log or the site store is down.'),
+  TRUSTED_PROXIES: list().describe('Proxies whose X-Forwarded-For the collector believes (the client address of rate limits and geo): addresses, CIDRs, loopback, linklocal, uniquelocal; empty: none.'),
   RATE_LIMITS: flag(true).describe('Per-client-address and per-site rate limits (off: none).'),
   RATE_LIMIT_LEASES: flag(true).describe('Take rate-limit budget from Redis in leases (off: one Redis round trip per check).'),
   RATE_LIMIT_IP_PER_SECOND: integer(50, 1).describe('Requests per second one client address may send.'),
