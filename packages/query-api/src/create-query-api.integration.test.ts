@@ -40,7 +40,7 @@ describe('access', () => {
     const res = await overview('site=shop-2');
     expect(res.status).toBe(403);
     expect(res.body.error.message).toContain('shop-2');
-    expect((await postJson(app, '/api/v1/overview', KEY, { site: 'shop-2' })).status).toBe(403);
+    expect((await postJson(app, '/api/v1/funnels', KEY, { site: 'shop-2' })).status).toBe(403);
   });
 
   it('400 naming the parameter: missing site, bad dates, inverted or too long ranges', async () => {

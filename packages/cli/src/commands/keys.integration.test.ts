@@ -53,3 +53,31 @@ describe('spoor keys create', () => {
     expect([any.status, any.stderrLines]).toEqual([0, []]);
   });
 });
+
+describe('spoor keys --scopes, list, revoke, rotate', () => {
+  it('creates a scoped key, lists it without its secret, rotates it (new secret) and revokes it', () => {
+    expect(spoor('keys', 'create', '--site', 'shop-c', '--origin', '*').status).toBe(0);
+    const legacy = JSON.parse(spoor('keys', 'list', '--site', 'shop-c').stdout) as Array<{ keyId: string }>;
+    for (const key of legacy) expect(spoor('keys', 'revoke', '--key', key.keyId).status).toBe(0);
+    const created = spoor('keys', 'create', '--site', 'shop-c', '--scopes', 'reports,people');
+    expect(created.status).toBe(0);
+    const made = JSON.parse(created.stdout) as { secret: string; keyId: string; scopes: string[] };
+    const keys = { apiKey: made.secret, apiKeyId: made.keyId, scopes: made.scopes };
+    expect(keys.scopes).toEqual(['reports', 'people']);
+    const list = spoor('keys', 'list', '--site', 'shop-c');
+    expect(list.status).toBe(0);
+    expect(list.stdout).not.toContain(keys.apiKey);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ keyId: keys.apiKeyId, scopes: ['reports', 'people'], legacy: false, prefix: keys.apiKey.slice(0, 10) })]);
+    const rotated = spoor('keys', 'rotate', '--key', keys.apiKeyId);
+    expect(rotated.status).toBe(0);
+    expect(JSON.parse(rotated.stdout).secret).not.toBe(keys.apiKey);
+    expect(JSON.parse(spoor('keys', 'revoke', '--key', keys.apiKeyId).stdout)).toMatchObject({ keyId: keys.apiKeyId, revoked: true });
+    expect(JSON.parse(spoor('keys', 'list', '--site', 'shop-c').stdout)).toEqual([]);
+  });
+
+  it('refuses an unknown scope with exit 2, naming the option and the scopes accepted', () => {
+    const run = spoor('keys', 'create', '--site', 'shop-c', '--scopes', 'reports,sudo');
+    expect(run.status).toBe(2);
+    expect(run.stderrLines).toEqual([expect.stringMatching(/^--scopes: unknown scope "sudo"; accepted: reports, people, export, erase, import, admin$/)]);
+  });
+});

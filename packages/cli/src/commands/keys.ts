@@ -1,4 +1,5 @@
 import { openStore } from '@spoor/infra';
+import { createClickHouseKeyAdmin, parseScopes } from '@spoor/query-api';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { listLinkKeys, retireLinkKey } from '../admin/site-admin.js';
@@ -11,6 +12,10 @@ export const keysCommand: Command = {
   summary: 'create a site\'s write key and a secret API key, or manage its email-link signing keys (prints JSON)',
   usage: [
     'spoor keys create --site <id> [--name <name>] [--origin <https://shop.example>]… [--redirect-host <shop.example>]… [--retention-days <0…7300>] [--gpc honour|ignore]',
+    '       spoor keys create --site <id> --scopes reports,people  (one more secret key for an existing site, with these scopes)',
+    '       spoor keys list --site <id> [--include-revoked]   (keys of the site, never a secret)',
+    '       spoor keys revoke --key <key id>                  (the key stops working)',
+    '       spoor keys rotate --key <key id>                  (a new secret for the key, printed once; the old one stops)',
     '       spoor keys link-key create --site <id>            (a new signing key for the site\'s email links; the newest signs)',
     '       spoor keys link-key retire --site <id> --key <id>  (links signed with it stop verifying)',
     '       spoor keys link-key list --site <id>',
@@ -23,9 +28,14 @@ export const keysCommand: Command = {
         site: { type: 'string' },
         ...SETTING_OPTIONS,
         key: { type: 'string' },
+        scopes: { type: 'string' },
+        'include-revoked': { type: 'boolean' },
       },
     });
     const [verb, sub] = positionals;
+    if (verb === 'list' || verb === 'revoke' || verb === 'rotate' || (verb === 'create' && values.scopes !== undefined)) {
+      return manageKeys(verb, values, env, this.usage);
+    }
     const linkKeyVerb = verb === 'link-key' && (sub === 'create' || sub === 'retire' || sub === 'list');
     if ((verb !== 'create' && !linkKeyVerb) || !values.site || (sub === 'retire' && !values.key)) {
       console.error(`usage: ${this.usage}`);
@@ -88,3 +98,48 @@ export const keysCommand: Command = {
 export const noOriginWarning = (site: string) =>
   `warning: site "${site}" allows no browser origin, so the collector refuses the tracker on every shop page (403): ` +
   `run again with --origin https://your-shop.example (each storefront's scheme://host[:port]; repeatable)`;
+
+/**
+ * Scoped keys: create (--scopes), list, revoke, rotate, on the store directly through the KeyAdmin interface
+ * (@spoor/query-api keys/key-admin.ts), which a client of the running server's /api/v1/admin/keys can implement too.
+ * With embedded chDB the server must be stopped for these (or use the API: docs/admin.md "Scoped API keys").
+ */
+async function manageKeys(
+  verb: 'create' | 'list' | 'revoke' | 'rotate',
+  values: { site?: string | undefined; key?: string | undefined; scopes?: string | undefined; name?: string | undefined; 'include-revoked'?: boolean | undefined },
+  env: Parameters<Command['run']>[1],
+  usage: string,
+): Promise<number> {
+  if (((verb === 'list' || verb === 'create') && !values.site) || ((verb === 'revoke' || verb === 'rotate') && !values.key)) {
+    console.error(`usage: ${usage}`);
+    return 2;
+  }
+  let scopes: ReturnType<typeof parseScopes> = [];
+  if (verb === 'create') {
+    try {
+      scopes = parseScopes(values.scopes ?? '');
+    } catch (err) {
+      console.error(`--scopes: ${(err as Error).message}`);
+      return 2;
+    }
+  }
+  const { client, clickhouse: config } = await openStore(env, { migrate: true });
+  try {
+    const keyAdmin = createClickHouseKeyAdmin({ client, database: config.database });
+    const result =
+      verb === 'create'
+        ? await keyAdmin.create({ siteIds: [values.site!], scopes, ...(values.name ? { name: values.name } : {}), createdBy: 'cli' })
+        : verb === 'list'
+          ? await keyAdmin.list({ site: values.site!, includeRevoked: values['include-revoked'] ?? false })
+          : verb === 'revoke'
+            ? await keyAdmin.revoke(values.key!)
+            : await keyAdmin.rotate(values.key!);
+    console.log(JSON.stringify(result, null, 2));
+    return 0;
+  } catch (err) {
+    console.error(`spoor keys ${verb}: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    await client.close();
+  }
+}

@@ -10,8 +10,12 @@ import { refuseIfLimited } from '../rate-limit/refuse-if-limited.js';
 import { checkEvents, parseBatchBody } from './parse-batch.js';
 import { dropVerificationClaims } from './identity-check.js';
 
-/** Who a secret API key is, and which sites it may write to. */
-export type ImportAuthenticator = (apiKey: string) => Promise<{ keyId: string; siteIds: readonly string[] } | undefined>;
+/**
+ * Who a secret API key is, which sites it may write to and, when the store knows, its scopes: a key with scopes must
+ * hold `import` (query-api access/route-permissions.ts declares POST /v1/import so; keys/import-key-authenticator.ts
+ * answers them). Without `scopes` (an authenticator from before #18) every key of the site may import, as before.
+ */
+export type ImportAuthenticator = (apiKey: string) => Promise<{ keyId: string; siteIds: readonly string[]; scopes?: readonly string[] } | undefined>;
 
 export interface ImportRouteDeps extends CollectorRouteDeps {
   authenticate: ImportAuthenticator;
@@ -36,6 +40,7 @@ export function importRoute(deps: ImportRouteDeps): Hono {
     const identity = await authenticateOrUnavailable(deps.authenticate, key);
     if (!identity) throw new CollectorError('unauthorized', 'Authorization: unknown or revoked API key', { parameter: 'Authorization' });
     if (!identity.siteIds.includes(siteId)) throw new CollectorError('forbidden', `site: this API key may not write to "${siteId.slice(0, 100)}"`, { parameter: 'site' });
+    if (identity.scopes && !identity.scopes.includes('import')) throw new CollectorError('forbidden', 'Authorization: this API key has no "import" scope', { parameter: 'Authorization' });
 
     const body = await readLimitedBody(c, deps.maxBodyBytes);
     const envelope = parseBatchBody(body);

@@ -16,8 +16,8 @@ export const ACCOUNT_ROUTE_PERMISSIONS: RoutePermission[] = [
   { method: 'DELETE', path: '/api/v1/session', permission: 'signed-in', site: 'none' },
   { method: 'POST', path: '/api/v1/session/password', permission: 'signed-in', site: 'none' },
   { method: 'POST', path: '/api/v1/setup', permission: 'public', site: 'none' },
-  { method: 'GET', path: '/api/v1/admin/users', permission: 'admin', site: 'request' },
-  { method: 'POST', path: '/api/v1/admin/users', permission: 'admin', site: 'request' },
-  { method: 'PATCH', path: '/api/v1/admin/users/:id', permission: 'admin', site: 'request' },
-  { method: 'POST', path: '/api/v1/admin/users/:id/setup-link', permission: 'admin', site: 'request' },
+  { method: 'GET', path: '/api/v1/admin/users', permission: 'admin', site: 'request-or-none' },
+  { method: 'POST', path: '/api/v1/admin/users', permission: 'admin', site: 'request-or-none' },
+  { method: 'PATCH', path: '/api/v1/admin/users/:id', permission: 'admin', site: 'request-or-none' },
+  { method: 'POST', path: '/api/v1/admin/users/:id/setup-link', permission: 'admin', site: 'request-or-none' },
 ];

@@ -1,3 +1,5 @@
+import { AUDIT_ROUTE_PERMISSIONS } from '../audit/audit-route-permissions.js';
+import { KEY_ROUTE_PERMISSIONS } from '../keys/key-route-permissions.js';
 import fc from 'fast-check';
 import type { Context } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -119,7 +121,7 @@ describe('who may administer', () => {
       .filter(([path]) => path.startsWith('/api/v1/admin'))
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`));
     // /api/v1/admin/users… are the account routes' (accounts/account-route-permissions.ts).
-    const rows = [...ADMIN_ROUTE_PERMISSIONS, ...ACCOUNT_ROUTE_PERMISSIONS].filter((r) => r.path.startsWith('/api/v1/admin'));
+    const rows = [...ADMIN_ROUTE_PERMISSIONS, ...KEY_ROUTE_PERMISSIONS, ...AUDIT_ROUTE_PERMISSIONS, ...ACCOUNT_ROUTE_PERMISSIONS].filter((r) => r.path.startsWith('/api/v1/admin'));
     expect(documented.sort()).toEqual(rows.map((r) => `${r.method} ${r.path}`).sort());
   });
 });

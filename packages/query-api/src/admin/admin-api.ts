@@ -15,7 +15,9 @@ import { registerSiteRoutes } from './sites/site-routes.js';
  */
 export function createAdminApi(deps: AdminApiDeps): OpenAPIHono<AdminApiEnv> {
   const app = new OpenAPIHono<AdminApiEnv>({ defaultHook: (result) => throwOnInvalid(result) });
-  app.use('/api/v1/admin/*', limitRequestBody({ maxBytes: deps.maxBodyBytes }), authenticatePrincipal({ authenticators: deps.authenticators }));
+  // Inside createQueryApi the /api/v1/* chain has limited (and read) the body already: a second limit would find it taken.
+  if (deps.maxBodyBytes !== undefined) app.use('/api/v1/admin/*', limitRequestBody({ maxBytes: deps.maxBodyBytes }));
+  app.use('/api/v1/admin/*', authenticatePrincipal({ authenticators: deps.authenticators }));
   registerSiteRoutes(app, deps);
   registerMigrateRoute(app, deps);
   return app;

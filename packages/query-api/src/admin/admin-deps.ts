@@ -15,5 +15,6 @@ export interface AdminApiDeps {
   clientAddress: RequestAddress;
   /** Applies the ClickHouse migrations (and re-applies retention); POST /api/v1/admin/migrate. */
   migrate: () => Promise<{ applied: string[] }>;
-  maxBodyBytes: number;
+  /** Largest request body; absent when mounted behind createQueryApi's /api/v1/* chain, which limits it already. */
+  maxBodyBytes?: number;
 }

@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { LEGACY_KEY_SCOPES, type Authenticator } from '../access/principal.js';
-import { hashApiKey, type ApiKeyStore } from '../auth/api-key-store.js';
+import type { Authenticator } from '../access/principal.js';
 import { UnauthorizedError } from '../errors/query-api-errors.js';
 import type { AdminApiEnv } from './admin-api-env.js';
 
@@ -11,7 +10,8 @@ export interface AuthenticatePrincipalOptions {
 
 /**
  * Sets `principal` from the first authenticator that recognises the request's credential; 401 when none does.
- * (The admin API's own, until the access/ middleware that covers every route replaces it: same contract.)
+ * Inside createQueryApi the access/ chain (authenticate + authorize) has already decided, and the one authenticator
+ * passed here answers that principal; mounted alone (tests), it authenticates itself.
  */
 export function authenticatePrincipal({ authenticators }: AuthenticatePrincipalOptions): MiddlewareHandler<AdminApiEnv> {
   return async (c, next) => {
@@ -23,22 +23,5 @@ export function authenticatePrincipal({ authenticators }: AuthenticatePrincipalO
       }
     }
     throw new UnauthorizedError('send a credential: "Authorization: Bearer <secret API key>" (or the local admin token the spoor CLI reads)');
-  };
-}
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-/**
- * A secret API key as a Principal. Keys carry no scopes in the store yet, so every key has the documented legacy
- * scopes (access/principal.ts LEGACY_KEY_SCOPES) — which never include `admin`: an old key cannot administer.
- */
-export function apiKeyAuthenticator(store: ApiKeyStore, { maxKeyLength = 256 } = {}): Authenticator {
-  return async (c) => {
-    const header = c.req.header('authorization');
-    const token = header ? BEARER.exec(header)?.[1] : undefined;
-    if (!token) return undefined;
-    const record = token.length <= maxKeyLength ? await store.findByHash(hashApiKey(token)) : undefined;
-    if (!record) throw new UnauthorizedError('unknown API key');
-    return { kind: 'key', keyId: record.keyId, siteIds: record.siteIds, scopes: [...LEGACY_KEY_SCOPES] };
   };
 }

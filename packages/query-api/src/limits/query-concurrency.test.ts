@@ -1,3 +1,4 @@
+import { describePrincipal } from '../access/principal.js';
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -16,13 +17,13 @@ function harness(options: QueryConcurrencyOptions) {
   let maxPerKey = 0;
   let maxPerSite = 0;
   app.use('*', async (c, next) => {
-    c.set('apiKey', { keyId: c.req.header('x-key')!, siteIds: [] });
+    c.set('principal', { kind: 'key', keyId: c.req.header('x-key')!, siteIds: [], scopes: [] });
     c.set('site', c.req.header('x-site')!);
     await next();
   });
   app.use('*', limitQueryConcurrency(options));
   app.get('/q', async (c) => {
-    const ids = [`key:${c.get('apiKey').keyId}`, `site:${c.get('site')}`];
+    const ids = [describePrincipal(c.get('principal')), `site:${c.get('site')}`];
     running++;
     maxRunning = Math.max(maxRunning, running);
     for (const id of ids) by.set(id, (by.get(id) ?? 0) + 1);

@@ -1,3 +1,4 @@
+import { describePrincipal } from '../access/principal.js';
 import type { MiddlewareHandler } from 'hono';
 import { QueryCapacityError, TooManyQueriesError } from '../errors/query-api-errors.js';
 import type { QueryApiEnv } from '../auth/query-api-env.js';
@@ -24,7 +25,7 @@ interface Waiter {
 }
 
 /**
- * Bounds the queries one API key, one site and the whole process have running, with a short FIFO queue in front.
+ * Bounds the queries one principal (API key, user…), one site and the whole process have running, with a short FIFO queue in front.
  * Every /api/v1 request reads ClickHouse, and embedded chDB runs one statement at a time: without this, twenty
  * funnels from one key queue for a minute and every other key's requests wait behind them. A key over its share
  * is told 429, a site or process at capacity 503, both with Retry-After. Runs after the auth middleware, which
@@ -98,8 +99,11 @@ export function limitQueryConcurrency({
     });
 
   return async (c, next) => {
-    const keyId = c.get('apiKey').keyId;
-    const site = c.get('site');
+    const principal = c.get('principal');
+    // Public routes (no principal) read no store: nothing to bound. Instance-wide routes share the '' site.
+    if (!principal) return next();
+    const keyId = describePrincipal(principal);
+    const site = c.get('site') ?? '';
     if (fits(keyId, site)) acquire(keyId, site);
     else if ((queuedByKey.get(keyId) ?? 0) >= queuedPerKey) {
       throw new TooManyQueriesError(`this API key already has ${perKey} queries running and ${queuedPerKey} waiting; retry later`, retryAfterSeconds);

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 
 /**
  * The site a request reads, as documented in every route's schema. Required on every /api/v1 request, resolved and
- * checked against the key's scope by auth/require-site-access.ts — the only reader. Here it parses to `undefined`,
+ * checked against the key's scope by access/request-site.ts via access/authorize.ts — the only reader. Here it parses to `undefined`,
  * so a handler cannot read a site the middleware did not check: it has `c.get('site')` and nothing else
  * (route-schemas.test.ts holds every route to this).
  */

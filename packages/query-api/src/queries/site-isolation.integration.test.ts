@@ -1,3 +1,4 @@
+import { ROUTE_PERMISSIONS, routeKey } from '../access/route-permissions.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { QueryApi } from '../create-query-api.js';
 import { KEY_A, KEY_B, SHOP_A, SHOP_B, SHOP_B_MARK, bearer, postJson, queryApiWithFixture, siteFootprint, twoShopsFixture } from '../testing/index.js';
@@ -23,12 +24,26 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   '/api/v1/funnels/people': { ...FUNNEL, step: 1 },
   '/api/v1/audiences/preview': { definition: RULES },
   '/api/v1/audiences': { name: 'matrix', definition: RULES },
+  '/api/v1/admin/keys': { scopes: ['reports'] },
+  '/api/v1/admin/keys/{id}/rotate': {},
 };
+/**
+ * Operations whose site is the request's one `site` (access/route-permissions.ts): the subject of this matrix. Routes
+ * with the site in the path or none (admin/) are held to isolation by their own tests and the permission matrix.
+ */
+const requestSited = (method: string, path: string) =>
+  ROUTE_PERMISSIONS.some((r) => r.site === 'request' && routeKey(r.method, r.path) === routeKey(method, path.replace(/\{(\w+)\}/g, ':$1')));
 /** Extra query variants per GET operation (the export formats). */
 const QUERY_VARIANTS: Record<string, string[]> = { '/api/v1/audiences/{id}/members': ['format=json', 'format=csv', 'format=sha256'] };
 /** Path parameters: shop-a's and shop-b's own objects, and shop-a's ids that shop-b also has. */
 const pathIds = (path: string): string[] =>
-  path.startsWith('/api/v1/audiences/') ? [ids.audienceA, ids.audienceB] : path.startsWith('/api/v1/customers/') ? ['c3', 'c1', `c1${SHOP_B_MARK}`] : [''];
+  path.startsWith('/api/v1/audiences/')
+    ? [ids.audienceA, ids.audienceB]
+    : path.startsWith('/api/v1/customers/')
+      ? ['c3', 'c1', `c1${SHOP_B_MARK}`]
+      : path.startsWith('/api/v1/admin/keys/')
+        ? ['key-a-spare', 'key-b']
+        : [''];
 
 const ABSENT = Symbol('absent');
 /** `site` in the query string: none, shop-a, shop-b, repeated, and look-alikes (case, whitespace, full-width, zero-width). */
@@ -62,6 +77,7 @@ async function operations(): Promise<Operation[]> {
   const ops: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     if (!path.startsWith('/api/')) continue;
+    if (!Object.keys(methods).some((m) => requestSited(m, path))) continue;
     for (const method of ['GET', 'POST', 'DELETE'] as const) ops.push({ path, method, documented: method.toLowerCase() in methods });
   }
   // Deletes last, so the reads still find what they read.

@@ -37,6 +37,8 @@ export interface FixtureApiKey {
   siteIds: string[];
   keyId?: string;
   revoked?: boolean;
+  /** Stored scopes (migration 0400); absent: a key from before scopes (the legacy scopes). */
+  scopes?: string[];
 }
 
 export interface Fixture {
@@ -90,6 +92,7 @@ export async function loadFixture(client: ClickHouseClient, database: string, fi
       site_ids: k.siteIds,
       name: 'fixture',
       revoked: k.revoked ?? false,
+      scopes: k.scopes ?? [],
     })),
   );
   await insert('sites', (fixture.sites ?? []).map((s) => ({ name: s.site_id, allowed_origins: [], allowed_redirect_hosts: [], ...s })));

@@ -25,7 +25,10 @@ export function twoShopsFixture(): Fixture {
   const both = <T extends Record<string, unknown>>(rows: T[] = []) => [...rows.map((r) => onSite(r, SHOP_A, '')), ...rows.map((r) => onSite(r, SHOP_B, SHOP_B_MARK))];
   return {
     apiKeys: [
-      { key: KEY_A, siteIds: [SHOP_A], keyId: 'key-a' },
+      // Every scope, admin included: the isolation matrix reaches the admin routes of shop-a too.
+      { key: KEY_A, siteIds: [SHOP_A], keyId: 'key-a', scopes: ['reports', 'people', 'export', 'erase', 'import', 'admin'] },
+      // A key of shop-a for the admin routes to revoke and rotate (rotating key-a would lock the matrix out).
+      { key: 'sk_test_shop_a_spare_0123456789', siteIds: [SHOP_A], keyId: 'key-a-spare' },
       { key: KEY_B, siteIds: [SHOP_B], keyId: 'key-b' },
     ],
     events: [

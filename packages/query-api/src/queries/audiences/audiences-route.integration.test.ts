@@ -147,7 +147,7 @@ describe('saved audiences and exports', () => {
     const definition = { all: [cond('identify', '>=', 1, 90)] };
     const saved = await postJson(app, '/api/v1/audiences', CUSTOMER_KEY, { site: 'shop-1', name: 'Identified lately', definition });
     expect(saved.status).toBe(201);
-    expect(saved.body).toMatchObject({ name: 'Identified lately', definition, created_by: 'key-support', created_at: NOW.toISOString() });
+    expect(saved.body).toMatchObject({ name: 'Identified lately', definition, created_by: 'key:key-support', created_at: NOW.toISOString() });
     const id = saved.body.id as string;
 
     expect((await getJson(app, '/api/v1/audiences?site=shop-1', CUSTOMER_KEY)).body.audiences.map((a: { id: string }) => a.id)).toEqual([id]);

@@ -1,3 +1,4 @@
+import { describePrincipal } from '../../access/principal.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { audienceDefinitionSchema } from './audience-definition.js';
 import { throwOnInvalidDefinition } from './definition-issue.js';
@@ -118,7 +119,7 @@ export function audienceRoutes(deps: WriteRouteDeps) {
       if ((await store.count(site)) >= AUDIENCE_STORE_LIMITS.maxSavedPerSite) {
         throw new BadParameterError('site', `at most ${AUDIENCE_STORE_LIMITS.maxSavedPerSite} saved audiences per site; delete one first`);
       }
-      const saved = await store.create(site, { name: body.name, definition: body.definition, createdBy: c.get('apiKey').keyId, now: deps.now() });
+      const saved = await store.create(site, { name: body.name, definition: body.definition, createdBy: describePrincipal(c.get('principal')), now: deps.now() });
       return c.json(saved, 201);
     }, throwOnInvalidDefinition)
     .openapi(listRoute, async (c) => {

@@ -125,7 +125,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
       erasure_id: body.erasure_id,
       site_id: 'shop-1',
       customer_sha256: createHash('sha256').update('c1').digest('hex'),
-      requested_by: 'key-support',
+      requested_by: 'key:key-support',
       requested_at: '2026-12-01 00:00:00.000',
       anonymous_ids: 3,
       row_counts: { sessions: 6, events_by_visitor: 16, session_days: 7, customer_browsers: 6, raw_events: 3, events: 16, order_items: 3, orders: 3, identities: 2 },

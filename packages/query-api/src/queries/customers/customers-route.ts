@@ -1,3 +1,4 @@
+import { describePrincipal } from '../../access/principal.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../errors/query-api-errors.js';
 import { ERROR_RESPONSES } from '../../openapi/error-responses.js';
@@ -144,7 +145,7 @@ export function customerRoutes(deps: WriteRouteDeps) {
       const { id } = c.req.valid('param');
       const result = await eraseCustomer(
         { writer: deps.writer, hooks: [clearPopulation, ...deps.erasureHooks], now: deps.now },
-        { site, customer: id, requestedBy: c.get('apiKey').keyId },
+        { site, customer: id, requestedBy: describePrincipal(c.get('principal')) },
       );
       return c.json(result, 200);
     });
