@@ -82,7 +82,7 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
 
   let startShutdown = () => {};
   if (roles.has('collector')) {
-    const collector = await assembleCollector(config, { log: log!, store: { client: store.client, database }, ...(keyValue ? { keyValue } : {}) });
+    const collector = await assembleCollector(config, { log: log!, store: { client: store.client, database }, keyValue: keyValue! });
     startShutdown = collector.startShutdown;
     closers.unshift(() => collector.close());
     app.route('/', collector.app);
@@ -98,7 +98,7 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
     // and a one-time set-up link, printed once like the demo keys (docs/admin.md).
     const queryApi = await startQueryApi(
       config,
-      { store: { client: store.client, database }, erasureHooks, authenticators: [localAdmin.authenticator], ...(keyValue ? { keyValue } : {}) },
+      { store: { client: store.client, database }, erasureHooks, authenticators: [localAdmin.authenticator], keyValue: keyValue! },
       { print: (line) => banner.push(line), ...(publicOrigins[0] !== undefined ? { publicUrl: publicOrigins[0] } : {}) },
     );
     app.route('/', queryApi);
