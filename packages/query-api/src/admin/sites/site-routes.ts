@@ -19,14 +19,6 @@ const ADMIN_ERRORS = {
 };
 const NOT_FOUND = json(ERROR_RESPONSES[400].content['application/json'].schema, 'No such site.');
 
-const NewKeySchema = z
-  .object({
-    site: z.string(),
-    api_key: z.string().openapi({ description: 'Secret: shown this once (only its SHA-256 is stored).' }),
-    api_key_id: z.string(),
-  })
-  .openapi('NewSiteKey');
-
 const tags = ['Administration'];
 const permission = (row: ReturnType<typeof adminRoutePermission>) =>
   `Needs: ${row.permission === 'signed-in' ? 'any credential' : `\`${row.permission}\`${row.site === 'path' ? ' on the site' : ' on the whole instance (owner or local admin)'}`}.`;
@@ -101,20 +93,7 @@ const rotateRoute = createRoute({
   },
 });
 
-const keyRow = adminRoutePermission('POST', '/api/v1/admin/sites/:site/keys');
-const keyRoute = createRoute({
-  method: 'post',
-  path: '/api/v1/admin/sites/{site}/keys',
-  tags,
-  summary: 'Issue a new secret API key for the site (what `spoor keys create` prints)',
-  description: `${permission(keyRow)} The key has the scopes of keys made before scopes existed (docs/admin.md). Existing keys keep working.`,
-  security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(keyRow)] as const,
-  request: { params: SitePathParam },
-  responses: { 201: json(NewKeySchema, 'The key; `api_key` is shown this once.'), ...ADMIN_ERRORS, 404: NOT_FOUND },
-});
-
-/** GET/POST /admin/sites, GET/PATCH /admin/sites/:site, link-key rotation and key issuing; every change audited. */
+/** GET/POST /admin/sites, GET/PATCH /admin/sites/:site, link-key rotation; every change audited (keys: keys/key-routes.ts). */
 export function registerSiteRoutes(app: OpenAPIHono<AdminApiEnv>, deps: AdminApiDeps): void {
   const store: SiteStore = { client: deps.clickhouse, database: deps.database, cluster: deps.cluster };
   const requireSite = async (site: string) => {
@@ -170,13 +149,5 @@ export function registerSiteRoutes(app: OpenAPIHono<AdminApiEnv>, deps: AdminApi
     const key = await createLinkKey(store.client, store.database, site);
     await deps.auditLog.record({ action: 'site.link_key.rotate', actor: c.get('principal'), address: deps.clientAddress(c), site, target: key.keyId });
     return c.json({ site, key_id: key.keyId, created_at: key.createdAt }, 201);
-  });
-
-  app.openapi(keyRoute, async (c) => {
-    const { site } = c.req.valid('param');
-    await requireSite(site);
-    const key = await issueSiteKey(store.client, store.database, site);
-    await deps.auditLog.record({ action: 'key.create', actor: c.get('principal'), address: deps.clientAddress(c), site, target: key.apiKeyId });
-    return c.json({ site, api_key: key.apiKey, api_key_id: key.apiKeyId }, 201);
   });
 }
