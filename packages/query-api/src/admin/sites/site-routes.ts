@@ -6,7 +6,6 @@ import { BEARER_SECURITY } from '../../queries/shared/create-router.js';
 import type { AdminApiDeps } from '../admin-deps.js';
 import type { AdminApiEnv } from '../admin-api-env.js';
 import { adminRoutePermission } from '../admin-route-permissions.js';
-import { requireRoutePermission } from '../require-route-permission.js';
 import { CreateSiteBodySchema, SiteIdSchema, SiteSchema, SiteSettingsPatchSchema } from './site-settings.js';
 import { createLinkKey, createNewSite, issueSiteKey, listSites, readSite, updateSite, type SiteStore } from './site-store.js';
 
@@ -41,7 +40,6 @@ const createSiteRoute = createRoute({
   summary: 'Create a site, with its write key and a first secret API key',
   description: permission(createSiteRow),
   security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(createSiteRow)] as const,
   request: { body: { required: true, content: { 'application/json': { schema: CreateSiteBodySchema } } } },
   responses: {
     201: json(z.object({ site: SiteSchema, api_key: z.string(), api_key_id: z.string() }), 'Created; `api_key` is shown this once.'),
@@ -58,7 +56,6 @@ const showRoute = createRoute({
   summary: "A site's settings",
   description: permission(showRow),
   security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(showRow)] as const,
   request: { params: SitePathParam },
   responses: { 200: json(SiteSchema, 'The site.'), ...ADMIN_ERRORS, 404: NOT_FOUND },
 });
@@ -71,7 +68,6 @@ const patchRoute = createRoute({
   summary: "Change a site's settings (origins, redirect hosts, retention, privacy)",
   description: `${permission(patchRow)} Only the fields given change; lists are replaced whole. A retention change is applied to stored data before the answer.`,
   security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(patchRow)] as const,
   request: { params: SitePathParam, body: { required: true, content: { 'application/json': { schema: SiteSettingsPatchSchema } } } },
   responses: { 200: json(SiteSchema, 'The site as it is now.'), ...ADMIN_ERRORS, 404: NOT_FOUND },
 });
@@ -84,7 +80,6 @@ const rotateRoute = createRoute({
   summary: "Rotate the site's email-link signing key",
   description: `${permission(rotateRow)} A new key signs new links from when collectors see it (their site cache); links signed before keep verifying until their key is retired (spoor keys link-key retire). The secret is never shown.`,
   security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(rotateRow)] as const,
   request: { params: SitePathParam },
   responses: {
     201: json(z.object({ site: z.string(), key_id: z.string(), created_at: z.string() }).openapi('LinkKey'), 'The new signing key (id only).'),
