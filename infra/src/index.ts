@@ -25,3 +25,4 @@ export { anonymiseIp, DEFAULT_IP_ANONYMISATION, type IpAnonymisation } from './i
 export { clickhouseLane, clickhouseSchedulerStats } from './clickhouse/clickhouse-lanes.js';
 export { createStoreScheduler, type StoreLane, type StoreScheduler, type StoreSchedulerOptions, type StoreSchedulerStats, type LaneTotals } from './clickhouse/store-scheduler.js';
 export * from './config/index.js';
+export { KEY_SCOPES, LEGACY_KEY_SCOPES, effectiveScopes, importRefusal, type KeyScope, type ImportKeyIdentity } from './api-keys/key-scopes.js';

@@ -186,14 +186,13 @@ export function createQueryApi(deps: QueryApiDeps) {
   app.route('/api/v1', accountRoutes(accountDeps));
   registerAccountOpenApi(app);
   // The admin API (admin/): sites, link keys, migrations. Behind the same authenticate + authorize as every route
-  // above; its own middleware finds the principal already decided.
+  // above: its handlers read the principal the chain set.
   app.route(
     '/',
     createAdminApi({
       clickhouse,
       database: deps.database,
       cluster: deps.cluster,
-      authenticators: [async (c) => c.get('principal') as Principal | undefined],
       auditLog: audit,
       clientAddress,
       migrate: deps.migrate ?? defaultMigrate(clickhouse, deps.database, deps.cluster),

@@ -1,19 +1,24 @@
 import { openStore } from '@spoor/infra';
 import {
   ADMIN_TOKEN_PREFIX,
+  createClickHouseKeyAdmin,
   createLinkKey,
   createNewSite,
   issueSiteKey,
+  LEGACY_KEY_SCOPES,
   listSites,
   readSite,
   updateSite,
   type CreateSiteBody,
+  type KeyAdmin,
   type SiteSettingsPatch,
   type SiteView,
 } from '@spoor/query-api';
 import { normaliseClickHouseConfig } from '@spoor/infra';
 import type { SpoorConfig } from '../config/spoor-settings.js';
 import type { AdminFile } from './admin-file.js';
+import { AdminApiError } from './admin-api-call.js';
+import { httpKeyAdmin } from './http-key-admin.js';
 import { withAdminTarget, type AdminTargetHandlers } from './admin-target.js';
 
 /**
@@ -29,20 +34,13 @@ export interface AdminOperations {
   createSite(body: CreateSiteBody): Promise<{ site: SiteView; apiKey: string; apiKeyId: string } | undefined>;
   /** undefined: no such site. */
   updateSite(site: string, patch: SiteSettingsPatch): Promise<SiteView | undefined>;
+  /** One more secret key for the site, with the legacy scopes (what `spoor keys create` always gave). */
   issueKey(site: string): Promise<{ apiKey: string; apiKeyId: string }>;
   rotateLinkKey(site: string): Promise<{ keyId: string; createdAt: string }>;
   migrate(): Promise<{ applied: string[] }>;
 }
 
-/** The server answered an error: its message (which names the field) is the line to show. */
-export class AdminApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { AdminApiError } from './admin-api-call.js';
 
 interface NewKeyBody {
   api_key: string;
@@ -80,16 +78,19 @@ export function httpAdminOperations(server: AdminFile): AdminOperations {
       const res = await call<SiteView>('PATCH', site(id), [200, 404], patch);
       return res.status === 200 ? res.body : undefined;
     },
-    issueKey: async (id) => {
-      const { body } = await call<NewKeyBody>('POST', `${site(id)}/keys`, [201]);
-      return { apiKey: body.api_key, apiKeyId: body.api_key_id };
-    },
+    issueKey: (id) => issueLegacyScopedKey(httpKeyAdmin(server), id),
     rotateLinkKey: async (id) => {
       const { body } = await call<{ key_id: string; created_at: string }>('POST', `${site(id)}/link-key/rotate`, [201]);
       return { keyId: body.key_id, createdAt: body.created_at };
     },
     migrate: async () => ({ applied: (await call<{ applied: string[] }>('POST', '/migrate', [200])).body.applied }),
   };
+}
+
+/** Keys are issued one way, KeyAdmin.create (POST /api/v1/admin/keys through the server), whichever target. */
+async function issueLegacyScopedKey(keys: KeyAdmin, site: string): Promise<{ apiKey: string; apiKeyId: string }> {
+  const key = await keys.create({ siteIds: [site], scopes: [...LEGACY_KEY_SCOPES], createdBy: 'cli' });
+  return { apiKey: key.secret, apiKeyId: key.keyId };
 }
 
 /**
@@ -123,7 +124,7 @@ function storeHandlers<T>(env: SpoorConfig, op: (admin: AdminOperations) => Prom
             return { site, ...(await issueSiteKey(client, config.database, body.site)) };
           },
           updateSite: (site, patch) => updateSite(store, site, patch),
-          issueKey: (site) => issueSiteKey(client, config.database, site),
+          issueKey: (site) => issueLegacyScopedKey(createClickHouseKeyAdmin({ client, database: config.database }), site),
           rotateLinkKey: (site) => createLinkKey(client, config.database, site),
           // openClickHouse migrated already: nothing is left to apply.
           migrate: async () => ({ applied: [] }),

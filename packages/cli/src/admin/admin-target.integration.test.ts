@@ -96,6 +96,36 @@ describe('while spoor start runs', () => {
     expect(taken.stderrLines).toEqual([expect.stringContaining('email: a user with this email exists already')]);
   });
 
+  it('spoor keys create --scopes / list / rotate / revoke go through the server; a revoked secret is 401 on its next request', async () => {
+    const { url } = readAdminFile(dataDir)!;
+    const overview = async (secret: string) => (await fetch(`${url}/api/v1/overview?site=live-shop`, { headers: { authorization: `Bearer ${secret}` } })).status;
+    const created = spoor('keys', 'create', '--site', 'live-shop', '--scopes', 'reports', '--name', 'dashboard');
+    expect([created.status, created.stderrLines]).toEqual([0, []]);
+    const key = json(created);
+    expect(key).toMatchObject({ siteIds: ['live-shop'], scopes: ['reports'], name: 'dashboard', createdBy: 'local-admin', secret: expect.stringMatching(/^sk_/) });
+    expect(await overview(key.secret)).toBe(200);
+
+    const listed = spoor('keys', 'list', '--site', 'live-shop');
+    expect([listed.status, listed.stderrLines]).toEqual([0, []]);
+    expect(json(listed).map((k: { keyId: string }) => k.keyId)).toContain(key.keyId);
+    expect(listed.stdout).not.toContain(key.secret);
+
+    const rotated = spoor('keys', 'rotate', '--key', key.keyId);
+    expect([rotated.status, rotated.stderrLines]).toEqual([0, []]);
+    expect(json(rotated)).toMatchObject({ keyId: key.keyId, scopes: ['reports'], secret: expect.stringMatching(/^sk_/) });
+    expect(await overview(key.secret)).toBe(401);
+    expect(await overview(json(rotated).secret)).toBe(200);
+
+    const revoked = spoor('keys', 'revoke', '--key', key.keyId);
+    expect([revoked.status, revoked.stderrLines]).toEqual([0, []]);
+    expect(json(revoked)).toMatchObject({ keyId: key.keyId, revoked: true });
+    expect(await overview(json(rotated).secret)).toBe(401);
+    expect(json(spoor('keys', 'list', '--site', 'live-shop')).map((k: { keyId: string }) => k.keyId)).not.toContain(key.keyId);
+
+    const unknown = spoor('keys', 'revoke', '--key', 'key_000000000000');
+    expect([unknown.status, unknown.stderrLines]).toEqual([1, ['spoor keys revoke: no API key "key_000000000000"']]);
+  });
+
   it('the same validation as the API: a bad option is refused (exit 2) in one line naming it, before any request', () => {
     const run = spoor('sites', 'set', '--site', 'live-shop', '--redirect-host', 'https://live.example/path');
     expect(run.status).toBe(2);
@@ -134,6 +164,19 @@ describe('after spoor start stopped', () => {
     expect([created.status, created.stderrLines]).toEqual([0, []]);
     expect([spoor('keys', 'create', '--site', 'offline-shop').status, spoor('migrate').status]).toEqual([0, 0]);
     expect(json(spoor('users', 'list')).map((u: { email: string }) => u.email)).toContain('ann@live.example');
+  });
+
+  it('spoor keys create --scopes / list / rotate / revoke work on the store and see the keys made through the server', () => {
+    const all = json(spoor('keys', 'list', '--site', 'live-shop', '--include-revoked'));
+    expect(all).toContainEqual(expect.objectContaining({ name: 'dashboard', revoked: true }));
+    const created = spoor('keys', 'create', '--site', 'live-shop', '--scopes', 'reports,import');
+    expect([created.status, created.stderrLines]).toEqual([0, []]);
+    const key = json(created);
+    expect(key).toMatchObject({ scopes: ['reports', 'import'], createdBy: 'cli', secret: expect.stringMatching(/^sk_/) });
+    const rotated = spoor('keys', 'rotate', '--key', key.keyId);
+    expect([rotated.status, json(rotated).secret === key.secret]).toEqual([0, false]);
+    expect(json(spoor('keys', 'revoke', '--key', key.keyId))).toMatchObject({ keyId: key.keyId, revoked: true });
+    expect(json(spoor('keys', 'list', '--site', 'live-shop')).map((k: { keyId: string }) => k.keyId)).not.toContain(key.keyId);
   });
 
   it('spoor users on the store sees the users made through the server', () => {

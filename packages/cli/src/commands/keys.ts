@@ -1,9 +1,10 @@
 import { openStore } from '@spoor/infra';
-import { createClickHouseKeyAdmin, parseScopes } from '@spoor/query-api';
+import { createClickHouseKeyAdmin, parseScopes, type KeyAdmin } from '@spoor/query-api';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { listLinkKeys, retireLinkKey } from '../admin/site-admin.js';
 import { embeddedStorePath, withAdmin } from '../admin/admin-operations.js';
+import { httpKeyAdmin } from '../admin/http-key-admin.js';
 import { AdminTargetError, withAdminTarget } from '../admin/admin-target.js';
 import { checkSiteOption, SETTING_OPTIONS, settingsFromOptions } from '../admin/settings-options.js';
 
@@ -100,9 +101,8 @@ export const noOriginWarning = (site: string) =>
   `run again with --origin https://your-shop.example (each storefront's scheme://host[:port]; repeatable)`;
 
 /**
- * Scoped keys: create (--scopes), list, revoke, rotate, on the store directly through the KeyAdmin interface
- * (@spoor/query-api keys/key-admin.ts), which a client of the running server's /api/v1/admin/keys can implement too.
- * With embedded chDB the server must be stopped for these (or use the API: docs/admin.md "Scoped API keys").
+ * Scoped keys: create (--scopes), list, revoke, rotate through the KeyAdmin interface (@spoor/query-api
+ * keys/key-admin.ts): over the running server's /api/v1/admin/keys when one owns the data dir, else on the store.
  */
 async function manageKeys(
   verb: 'create' | 'list' | 'revoke' | 'rotate',
@@ -123,9 +123,7 @@ async function manageKeys(
       return 2;
     }
   }
-  const { client, clickhouse: config } = await openStore(env, { migrate: true });
-  try {
-    const keyAdmin = createClickHouseKeyAdmin({ client, database: config.database });
+  const act = async (keyAdmin: KeyAdmin) => {
     const result =
       verb === 'create'
         ? await keyAdmin.create({ siteIds: [values.site!], scopes, ...(values.name ? { name: values.name } : {}), createdBy: 'cli' })
@@ -136,10 +134,27 @@ async function manageKeys(
             : await keyAdmin.rotate(values.key!);
     console.log(JSON.stringify(result, null, 2));
     return 0;
+  };
+  try {
+    return await withAdminTarget(
+      env.SPOOR_DATA_DIR,
+      {
+        // Through the server, a revoked or rotated secret stops at once: the server's key cache forgets it.
+        viaServer: (server) => act(httpKeyAdmin(server)),
+        viaStore: async () => {
+          const { client, clickhouse: config } = await openStore(env, { migrate: true });
+          try {
+            return await act(createClickHouseKeyAdmin({ client, database: config.database }));
+          } finally {
+            await client.close();
+          }
+        },
+      },
+      { embeddedStore: embeddedStorePath(env) },
+    );
   } catch (err) {
+    if (err instanceof AdminTargetError) throw err;
     console.error(`spoor keys ${verb}: ${(err as Error).message}`);
     return 1;
-  } finally {
-    await client.close();
   }
 }

@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { Hono } from 'hono';
 import { LIMITS, RawEventOrigin, TIME_BOUNDS } from '@spoor/events';
-import type { LogMessage } from '@spoor/infra';
+import { importRefusal, type ImportKeyIdentity, type LogMessage } from '@spoor/infra';
 import { CollectorError } from '../http/collector-error.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
 import type { CollectorRouteDeps } from '../http/route-deps.js';
@@ -15,7 +15,7 @@ import { dropVerificationClaims } from './identity-check.js';
  * hold `import` (query-api access/route-permissions.ts declares POST /v1/import so; keys/import-key-authenticator.ts
  * answers them). Without `scopes` (an authenticator from before #18) every key of the site may import, as before.
  */
-export type ImportAuthenticator = (apiKey: string) => Promise<{ keyId: string; siteIds: readonly string[]; scopes?: readonly string[] } | undefined>;
+export type ImportAuthenticator = (apiKey: string) => Promise<ImportKeyIdentity | undefined>;
 
 export interface ImportRouteDeps extends CollectorRouteDeps {
   authenticate: ImportAuthenticator;
@@ -39,8 +39,8 @@ export function importRoute(deps: ImportRouteDeps): Hono {
     if (!siteId) throw new CollectorError('invalid_parameter', 'site: missing query parameter', { parameter: 'site' });
     const identity = await authenticateOrUnavailable(deps.authenticate, key);
     if (!identity) throw new CollectorError('unauthorized', 'Authorization: unknown or revoked API key', { parameter: 'Authorization' });
-    if (!identity.siteIds.includes(siteId)) throw new CollectorError('forbidden', `site: this API key may not write to "${siteId.slice(0, 100)}"`, { parameter: 'site' });
-    if (identity.scopes && !identity.scopes.includes('import')) throw new CollectorError('forbidden', 'Authorization: this API key has no "import" scope', { parameter: 'Authorization' });
+    const refusal = importRefusal(identity, siteId);
+    if (refusal) throw new CollectorError('forbidden', refusal.message, { parameter: refusal.parameter });
 
     const body = await readLimitedBody(c, deps.maxBodyBytes);
     const envelope = parseBatchBody(body);

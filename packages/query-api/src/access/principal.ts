@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { KeyScope } from '@spoor/infra';
 
 /**
  * Who a request acts as. Decided once per request by the authenticators (access/authenticate.ts); every permission
@@ -10,11 +11,8 @@ import type { Context } from 'hono';
 export const SITE_ROLES = ['admin', 'analyst', 'marketer', 'support'] as const;
 export type SiteRole = (typeof SITE_ROLES)[number];
 
-/** Scopes of a secret API key. Keys made before scopes existed are read as LEGACY_KEY_SCOPES (docs/admin.md). */
-export const KEY_SCOPES = ['reports', 'people', 'export', 'erase', 'import', 'admin'] as const;
-export type KeyScope = (typeof KEY_SCOPES)[number];
-/** A key created before #18 could do everything but administration: it keeps doing exactly that. */
-export const LEGACY_KEY_SCOPES: readonly KeyScope[] = ['reports', 'people', 'export', 'erase', 'import'];
+/** Key scopes live in @spoor/infra (api-keys/key-scopes.ts), so the collector reads a stored key as the query API does. */
+export { KEY_SCOPES, LEGACY_KEY_SCOPES, type KeyScope } from '@spoor/infra';
 
 export type Principal =
   /** A secret API key: its sites and scopes. */

@@ -74,12 +74,14 @@ describe('admin API with the local admin token', () => {
     const rotated = await call('POST', '/api/v1/admin/sites/shop-1/link-key/rotate', ADMIN);
     expect(rotated).toMatchObject({ status: 201, body: { site: 'shop-1', key_id: expect.stringMatching(/^lk_/) } });
     expect(JSON.stringify(rotated.body)).not.toMatch(/secret/);
-    const key = await call('POST', '/api/v1/admin/sites/shop-1/keys', ADMIN);
-    expect(key).toMatchObject({ status: 201, body: { site: 'shop-1', api_key: expect.stringMatching(/^sk_/) } });
+    // One way to issue a key: the key routes (keys/key-routes.ts); the old per-site route is gone.
+    expect((await call('POST', '/api/v1/admin/sites/shop-1/keys', ADMIN)).status).toBe(404);
+    const key = await call('POST', '/api/v1/admin/keys', ADMIN, { site: 'shop-1', scopes: ['reports'] });
+    expect(key).toMatchObject({ status: 201, body: { siteIds: ['shop-1'], scopes: ['reports'], secret: expect.stringMatching(/^sk_/) } });
     expect(await call('POST', '/api/v1/admin/migrate', ADMIN)).toEqual({ status: 200, body: { applied: [] } });
     expect(audit.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['site.link_key.rotate', 'key.create', 'schema.migrate']));
     // Secrets never reach the audit log.
-    expect(JSON.stringify(audit.entries)).not.toContain(key.body.api_key);
+    expect(JSON.stringify(audit.entries)).not.toContain(key.body.secret);
   });
 });
 
@@ -96,7 +98,7 @@ describe('who may administer', () => {
     for (const [method, path, body] of [
       ['GET', '/api/v1/admin/sites/shop-1'],
       ['PATCH', '/api/v1/admin/sites/shop-1', { honour_gpc: true }],
-      ['POST', '/api/v1/admin/sites/shop-1/keys'],
+      ['POST', '/api/v1/admin/keys', { site: 'shop-1', scopes: ['reports'] }],
       ['POST', '/api/v1/admin/sites/shop-1/link-key/rotate'],
       ['POST', '/api/v1/admin/sites', { site: 'evil' }],
       ['POST', '/api/v1/admin/migrate'],

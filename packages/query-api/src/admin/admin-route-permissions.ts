@@ -11,7 +11,6 @@ export const ADMIN_ROUTE_PERMISSIONS = [
   { method: 'GET', path: '/api/v1/admin/sites/:site', permission: 'admin', site: 'path' },
   { method: 'PATCH', path: '/api/v1/admin/sites/:site', permission: 'admin', site: 'path' },
   { method: 'POST', path: '/api/v1/admin/sites/:site/link-key/rotate', permission: 'admin', site: 'path' },
-  { method: 'POST', path: '/api/v1/admin/sites/:site/keys', permission: 'admin', site: 'path' },
   { method: 'POST', path: '/api/v1/admin/migrate', permission: 'admin', site: 'none' },
 ] as const satisfies readonly RoutePermission[];
 

@@ -3,10 +3,7 @@ import { ERROR_RESPONSES } from '../openapi/error-responses.js';
 import { BEARER_SECURITY } from '../queries/shared/create-router.js';
 import type { AdminApiDeps } from './admin-deps.js';
 import type { AdminApiEnv } from './admin-api-env.js';
-import { adminRoutePermission } from './admin-route-permissions.js';
-import { requireRoutePermission } from './require-route-permission.js';
 
-const row = adminRoutePermission('POST', '/api/v1/admin/migrate');
 const migrateRoute = createRoute({
   method: 'post',
   path: '/api/v1/admin/migrate',
@@ -14,7 +11,6 @@ const migrateRoute = createRoute({
   summary: 'Apply the ClickHouse migrations (idempotent; what `spoor migrate` does)',
   description: 'Needs: `admin` on the whole instance (owner or local admin). Also re-applies the retention TTLs with the deployment default the server runs with.',
   security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(row)] as const,
   responses: {
     200: { description: 'The migrations this call applied (empty: the schema was up to date).', content: { 'application/json': { schema: z.object({ applied: z.array(z.string()) }) } } },
     401: ERROR_RESPONSES[401],

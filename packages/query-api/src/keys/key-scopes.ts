@@ -1,16 +1,9 @@
-import { KEY_SCOPES, LEGACY_KEY_SCOPES, type KeyScope } from '../access/principal.js';
+import { KEY_SCOPES, type KeyScope } from '@spoor/infra';
 
 const isKeyScope = (s: string): s is KeyScope => (KEY_SCOPES as readonly string[]).includes(s);
 
-/**
- * The scopes a stored key acts with. Keys created before scopes existed have none stored (the column's default) and
- * keep doing what they always could: LEGACY_KEY_SCOPES (docs/admin.md). A scope name this version does not know
- * (written by a newer one) grants nothing.
- */
-export function effectiveScopes(stored: readonly string[] | undefined): KeyScope[] {
-  if (stored === undefined || stored.length === 0) return [...LEGACY_KEY_SCOPES];
-  return stored.filter(isKeyScope);
-}
+/** How a stored key's scopes are read (legacy keys: the legacy scopes): one rule, shared with the collector. */
+export { effectiveScopes } from '@spoor/infra';
 
 /** `reports,people` (CLI) or ['reports','people'] (API) → scopes; an unknown or empty list throws naming the scopes accepted. */
 export function parseScopes(input: string | readonly string[]): KeyScope[] {

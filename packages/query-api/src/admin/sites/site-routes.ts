@@ -6,7 +6,6 @@ import { BEARER_SECURITY } from '../../queries/shared/create-router.js';
 import type { AdminApiDeps } from '../admin-deps.js';
 import type { AdminApiEnv } from '../admin-api-env.js';
 import { adminRoutePermission } from '../admin-route-permissions.js';
-import { requireRoutePermission } from '../require-route-permission.js';
 import { CreateSiteBodySchema, SiteIdSchema, SiteSchema, SiteSettingsPatchSchema } from './site-settings.js';
 import { createLinkKey, createNewSite, issueSiteKey, listSites, readSite, updateSite, type SiteStore } from './site-store.js';
 
@@ -18,14 +17,6 @@ const ADMIN_ERRORS = {
   403: json(ERROR_RESPONSES[400].content['application/json'].schema, 'The principal may not administer this site (needs `admin` on it; creating sites: the owner or the local admin).'),
 };
 const NOT_FOUND = json(ERROR_RESPONSES[400].content['application/json'].schema, 'No such site.');
-
-const NewKeySchema = z
-  .object({
-    site: z.string(),
-    api_key: z.string().openapi({ description: 'Secret: shown this once (only its SHA-256 is stored).' }),
-    api_key_id: z.string(),
-  })
-  .openapi('NewSiteKey');
 
 const tags = ['Administration'];
 const permission = (row: ReturnType<typeof adminRoutePermission>) =>
@@ -49,7 +40,6 @@ const createSiteRoute = createRoute({
   summary: 'Create a site, with its write key and a first secret API key',
   description: permission(createSiteRow),
   security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(createSiteRow)] as const,
   request: { body: { required: true, content: { 'application/json': { schema: CreateSiteBodySchema } } } },
   responses: {
     201: json(z.object({ site: SiteSchema, api_key: z.string(), api_key_id: z.string() }), 'Created; `api_key` is shown this once.'),
@@ -66,7 +56,6 @@ const showRoute = createRoute({
   summary: "A site's settings",
   description: permission(showRow),
   security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(showRow)] as const,
   request: { params: SitePathParam },
   responses: { 200: json(SiteSchema, 'The site.'), ...ADMIN_ERRORS, 404: NOT_FOUND },
 });
@@ -79,7 +68,6 @@ const patchRoute = createRoute({
   summary: "Change a site's settings (origins, redirect hosts, retention, privacy)",
   description: `${permission(patchRow)} Only the fields given change; lists are replaced whole. A retention change is applied to stored data before the answer.`,
   security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(patchRow)] as const,
   request: { params: SitePathParam, body: { required: true, content: { 'application/json': { schema: SiteSettingsPatchSchema } } } },
   responses: { 200: json(SiteSchema, 'The site as it is now.'), ...ADMIN_ERRORS, 404: NOT_FOUND },
 });
@@ -92,7 +80,6 @@ const rotateRoute = createRoute({
   summary: "Rotate the site's email-link signing key",
   description: `${permission(rotateRow)} A new key signs new links from when collectors see it (their site cache); links signed before keep verifying until their key is retired (spoor keys link-key retire). The secret is never shown.`,
   security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(rotateRow)] as const,
   request: { params: SitePathParam },
   responses: {
     201: json(z.object({ site: z.string(), key_id: z.string(), created_at: z.string() }).openapi('LinkKey'), 'The new signing key (id only).'),
@@ -101,20 +88,7 @@ const rotateRoute = createRoute({
   },
 });
 
-const keyRow = adminRoutePermission('POST', '/api/v1/admin/sites/:site/keys');
-const keyRoute = createRoute({
-  method: 'post',
-  path: '/api/v1/admin/sites/{site}/keys',
-  tags,
-  summary: 'Issue a new secret API key for the site (what `spoor keys create` prints)',
-  description: `${permission(keyRow)} The key has the scopes of keys made before scopes existed (docs/admin.md). Existing keys keep working.`,
-  security: BEARER_SECURITY,
-  middleware: [requireRoutePermission(keyRow)] as const,
-  request: { params: SitePathParam },
-  responses: { 201: json(NewKeySchema, 'The key; `api_key` is shown this once.'), ...ADMIN_ERRORS, 404: NOT_FOUND },
-});
-
-/** GET/POST /admin/sites, GET/PATCH /admin/sites/:site, link-key rotation and key issuing; every change audited. */
+/** GET/POST /admin/sites, GET/PATCH /admin/sites/:site, link-key rotation; every change audited (keys: keys/key-routes.ts). */
 export function registerSiteRoutes(app: OpenAPIHono<AdminApiEnv>, deps: AdminApiDeps): void {
   const store: SiteStore = { client: deps.clickhouse, database: deps.database, cluster: deps.cluster };
   const requireSite = async (site: string) => {
@@ -170,13 +144,5 @@ export function registerSiteRoutes(app: OpenAPIHono<AdminApiEnv>, deps: AdminApi
     const key = await createLinkKey(store.client, store.database, site);
     await deps.auditLog.record({ action: 'site.link_key.rotate', actor: c.get('principal'), address: deps.clientAddress(c), site, target: key.keyId });
     return c.json({ site, key_id: key.keyId, created_at: key.createdAt }, 201);
-  });
-
-  app.openapi(keyRoute, async (c) => {
-    const { site } = c.req.valid('param');
-    await requireSite(site);
-    const key = await issueSiteKey(store.client, store.database, site);
-    await deps.auditLog.record({ action: 'key.create', actor: c.get('principal'), address: deps.clientAddress(c), site, target: key.apiKeyId });
-    return c.json({ site, api_key: key.apiKey, api_key_id: key.apiKeyId }, 201);
   });
 }
