@@ -16,15 +16,4 @@ export interface BoundaryException {
   why: string;
 }
 
-export const TEMPORARY_BOUNDARY_EXCEPTIONS: readonly BoundaryException[] = [
-  {
-    file: 'packages/collector/src/create-collector.ts',
-    rule: 'adapter-choice',
-    why: 'defaults identity bindings to an in-memory store; assembleCollector should always pass the configured one',
-  },
-  {
-    file: 'packages/query-api/src/create-query-api.ts',
-    rule: 'adapter-choice',
-    why: 'accountRoutes gets an in-process KeyValue unless deps.accounts.kv is given, and assembleQueryApi does not give it: REDIS_URL is ignored and a sign-in holds on one query-api instance only; assembleQueryApi should pass the configured KeyValue',
-  },
-];
+export const TEMPORARY_BOUNDARY_EXCEPTIONS: readonly BoundaryException[] = [];

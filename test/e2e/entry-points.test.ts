@@ -209,6 +209,18 @@ describe('entry points honour the documented settings', () => {
     await Promise.all([stop(main), stop(role)]);
   });
 
+  it('the query API package main: SPOOR_OWNER_EMAIL is the first owner, its set-up link printed on the first start only', async () => {
+    const { dir } = work();
+    const env = { SPOOR_DATA_DIR: join(dir, 'data'), SPOOR_OWNER_EMAIL: 'boss@shop.example' };
+    const first = await startServing(QUERY_API_MAIN, env);
+    await stop(first);
+    expect(first.output()).toContain('created the instance owner boss@shop.example');
+    expect(first.output().match(/\/app\/setup#token=/g)).toHaveLength(1);
+    const second = await startServing(QUERY_API_MAIN, env);
+    await stop(second);
+    expect(second.output()).not.toMatch(/instance owner|\/app\/setup#token=/);
+  });
+
   it('a bad setting: one line naming it and exit 1, under every entry point', async () => {
     const bad = { KAFKA_BROKERS: 'localhost', PORT: '99999' };
     const runs = [[...SPOOR, 'start'], [...SPOOR, 'collector'], [...SPOOR, 'query-api'], COLLECTOR_MAIN, QUERY_API_MAIN].map((args) => start(args, bad));

@@ -11,9 +11,16 @@ export interface ConfigIssue {
 /** Every bad setting of one start, reported at once (a service never starts half-configured). */
 export class ConfigurationError extends Error {
   constructor(readonly issues: ConfigIssue[]) {
-    super(`invalid configuration:\n${issues.map((i) => `  ${i.key}=${i.value === undefined ? '(unset)' : JSON.stringify(i.value)}: ${i.accepted}`).join('\n')}`);
+    super(`invalid configuration:\n${issues.map((i) => `  ${i.key}=${shownValue(i.value)}: ${i.accepted}`).join('\n')}`);
     this.name = 'ConfigurationError';
   }
+}
+
+/** The value as the error line shows it: quoted (control characters escaped) and cut short, a huge value must not flood the log. */
+function shownValue(value: string | undefined): string {
+  if (value === undefined) return '(unset)';
+  const quoted = (s: string) => JSON.stringify(s).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return value.length > 200 ? `${quoted(value.slice(0, 200))}… (${value.length} characters)` : quoted(value);
 }
 
 export interface ParsedConfig<T> {

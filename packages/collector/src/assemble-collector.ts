@@ -19,8 +19,8 @@ export interface CollectorAdapters {
   log: EventLog;
   /** The store: the sites table (unless SITES_FILE) and the API keys of /v1/import. */
   store?: { client: ClickHouseClient; database: string };
-  /** Shared state for identity-token bindings (Redis with REDIS_URL); in-process when absent. */
-  keyValue?: KeyValue;
+  /** Shared state for identity-token bindings: what openKeyValue opened (Redis with REDIS_URL, else in-process). */
+  keyValue: KeyValue;
 }
 
 export interface AssembledCollector {
@@ -56,7 +56,7 @@ export async function assembleCollector(config: CollectorConfig, adapters: Colle
     metrics,
     openClassifier: { extraMachineRanges: config.MACHINE_OPEN_RANGES },
     identityTokenTtlMs: config.IDENTITY_TOKEN_TTL_SECONDS * 1000,
-    ...(adapters.keyValue ? { keyValue: adapters.keyValue } : {}),
+    keyValue: adapters.keyValue,
     // Without a store there are no API keys to check: /v1/import then does not exist (SITES_FILE without a store).
     ...(adapters.store ? { authenticateImport: createClickHouseImportAuthenticator(adapters.store.client, adapters.store.database) } : {}),
     retryAfterSeconds: config.RETRY_AFTER_SECONDS,

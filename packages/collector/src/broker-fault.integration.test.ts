@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKafkaEventLog, freePort, resolveKafkaJars, startLocalKafka, waitUntil, type LocalKafka } from '@spoor/infra';
+import { createKafkaEventLog, freePort, resolveKafkaJars, startLocalKafka, waitUntil, type LocalKafka, createMemoryKeyValue } from '@spoor/infra';
 import { createCollector } from './create-collector.js';
 import { createCoalescingProducer } from './produce/coalescing-producer.js';
 import { serveCollector } from './serve-collector.js';
@@ -98,7 +98,7 @@ describe('broker stopped mid-load', () => {
     const broker = kafka;
     const kafkaProducer = await log.producer();
     const producer = createCoalescingProducer(kafkaProducer, { ackTimeoutMs: 4000 });
-    const app = createCollector({ producer, logReachable: () => log.ping(), sites: createStaticSiteRegistry([SHOP]), linkSecrets: SECRETS, collectorId: 'fault', topics: { raw: topic, deadLetter: 'fault-dlq' }, log: () => {} });
+    const app = createCollector({ keyValue: createMemoryKeyValue(), producer, logReachable: () => log.ping(), sites: createStaticSiteRegistry([SHOP]), linkSecrets: SECRETS, collectorId: 'fault', topics: { raw: topic, deadLetter: 'fault-dlq' }, log: () => {} });
     const server = await serveCollector({ app, port: 0, hostname: '127.0.0.1' });
 
     const outcomes: Array<{ status: number; ids: string[]; retryAfter: string | null; at: number }> = [];

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectRedisKeyValue, createKafkaEventLog, type EventLog, type EventLogProducer } from '@spoor/infra';
+import { connectRedisKeyValue, createKafkaEventLog, type EventLog, type EventLogProducer, createMemoryKeyValue } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
 import { decodeDeadLetter, LIMITS } from '@spoor/events';
 import { createCollector } from './create-collector.js';
@@ -22,6 +22,7 @@ const redisPrefix = `${uniqueName('rl')}:`;
 
 function collector(overrides: Parameters<typeof createCollector>[0] extends infer D ? Partial<D> : never = {}) {
   return createCollector({
+    keyValue: createMemoryKeyValue(),
     producer,
     logReachable: () => log.ping(),
     sites: createStaticSiteRegistry([SHOP, OTHER]),

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { errorBody, LIMITS, TOPICS } from '@spoor/events';
-import { createMemoryKeyValue, DEFAULT_IP_ANONYMISATION, type IpAnonymisation, type KeyValue } from '@spoor/infra';
+import { DEFAULT_IP_ANONYMISATION, type IpAnonymisation, type KeyValue } from '@spoor/infra';
 import { checkSecrets } from './email/link-token.js';
 import { clickRoute } from './email/click-route.js';
 import { createOpenClassifier, type OpenClassifierOptions } from './email/classify-open.js';
@@ -45,9 +45,10 @@ export interface CollectorDeps {
   identityTokenTtlMs?: number;
   /**
    * Shared state binding each identity token to the first anonymous id presenting it: Redis when several collectors
-   * serve one site (REDIS_URL), else in-process memory (the default), which binds per process only.
+   * serve one site (REDIS_URL), else in-process memory, which binds per process only. The entry point's choice
+   * (assembleCollector); tests pass a memory one.
    */
-  keyValue?: KeyValue;
+  keyValue: KeyValue;
   /** Retry-After (seconds) on 503 when the event log is down. */
   retryAfterSeconds?: number;
   maxBodyBytes?: number;
@@ -89,7 +90,7 @@ export function createCollector(deps: CollectorDeps): Hono {
     metrics.inFlightBytes.set(deps.producer.queuedBytes());
   });
   app.route('/', opsRoutes({ metrics, logReachable: deps.logReachable, isShuttingDown }));
-  app.route('/', eventsRoute({ ...routeDeps, maxBodyBytes: deps.maxBodyBytes, identityBindings: deps.keyValue ?? createMemoryKeyValue({ maxEntries: 100_000 }) }));
+  app.route('/', eventsRoute({ ...routeDeps, maxBodyBytes: deps.maxBodyBytes, identityBindings: deps.keyValue }));
   if (deps.authenticateImport) {
     app.route('/', importRoute({ ...routeDeps, authenticate: deps.authenticateImport, maxBodyBytes: deps.maxBodyBytes ?? LIMITS.maxBatchBytes }));
   }

@@ -13,11 +13,12 @@ runMain('collector', async () => {
   await ensureSpoorTopics(log.log, config, log.kind);
   // The sites table and the API keys of /v1/import live in the store; a sites file without a store needs neither.
   const store = config.SITES_FILE && !config.CLICKHOUSE_URL ? undefined : await openStore(config);
-  const state = config.REDIS_URL ? await openKeyValue(config) : undefined;
+  // Identity-token bindings: Redis with REDIS_URL (several collectors bind alike), else in-process.
+  const state = await openKeyValue(config);
   const collector = await assembleCollector(config, {
     log: log.log,
     ...(store ? { store: { client: store.client, database: store.clickhouse.database } } : {}),
-    ...(state ? { keyValue: state.keyValue } : {}),
+    keyValue: state.keyValue,
   });
 
   const running = await serveCollector({
@@ -28,7 +29,7 @@ runMain('collector', async () => {
     onDrained: async () => {
       await collector.close();
       await log.log.close();
-      await state?.keyValue.close();
+      await state.keyValue.close();
       await store?.client.close();
     },
   });

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClickHouse, migrate, normaliseClickHouseConfig } from '@spoor/infra';
+import { createClickHouse, migrate, normaliseClickHouseConfig, createMemoryKeyValue } from '@spoor/infra';
 import type { AudienceGroup } from '../src/queries/audiences/audience-definition.js';
 import { createQueryRunner } from '../src/clickhouse/query-runner.js';
 import { createQueryApi } from '../src/create-query-api.js';
@@ -54,7 +54,7 @@ if (!reuse) {
 const counts = await (await client.query({ query: `SELECT (SELECT count() FROM ${database}.events) AS events, (SELECT count() FROM ${database}.orders) AS orders, (SELECT uniqExact(customer_id) FROM ${database}.identities) AS customers`, format: 'JSONEachRow' })).json<{ events: string; orders: string; customers: string }>();
 log(`dataset ${reuse ? 'reused' : 'generated'} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${JSON.stringify(counts[0])}`);
 
-const app = createQueryApi({ clickhouse: client, database, now: () => BENCH_NOW, limits: { maxExecutionTimeSeconds: 120, maxRows: 1000 } });
+const app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: client, database, now: () => BENCH_NOW, limits: { maxExecutionTimeSeconds: 120, maxRows: 1000 } });
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const call = async (path: string, init: RequestInit = {}) => {
   const res = await app.request(path, { ...init, headers });

@@ -6,7 +6,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createClickHouse, migrate, normaliseClickHouseConfig } from '@spoor/infra';
+import { createClickHouse, migrate, normaliseClickHouseConfig, createMemoryKeyValue } from '@spoor/infra';
 import { createQueryApi } from '../src/create-query-api.js';
 import { loadFixture } from '../src/testing/load-fixture.js';
 import { generateEvents } from './generate-events.js';
@@ -47,7 +47,7 @@ const shape = {
   parts: await scalar("SELECT count() AS v FROM system.parts WHERE database = {dbname:String} AND table = 'events' AND active"),
 };
 
-const app = createQueryApi({ clickhouse, database: DATABASE, limits: { maxExecutionTimeSeconds: 120 } });
+const app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse, database: DATABASE, limits: { maxExecutionTimeSeconds: 120 } });
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const call = async (path: string, body?: object) => {
   const res = await app.request(path, body ? { method: 'POST', headers, body: JSON.stringify(body) } : { headers });

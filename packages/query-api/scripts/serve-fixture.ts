@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { createClickHouse, migrate, normaliseClickHouseConfig } from '@spoor/infra';
+import { createClickHouse, migrate, normaliseClickHouseConfig, createMemoryKeyValue } from '@spoor/infra';
 import { createQueryApi } from '../src/create-query-api.js';
 import { CUSTOMER_FIXTURE } from '../src/testing/customer-fixture.js';
 import { loadFixture } from '../src/testing/load-fixture.js';
@@ -14,6 +14,6 @@ const config = normaliseClickHouseConfig({ dataDir: mkdtempSync(join(tmpdir(), '
 const clickhouse = createClickHouse(config);
 await migrate(clickhouse, { database: config.database });
 await loadFixture(clickhouse, config.database, CUSTOMER_FIXTURE);
-const app = createQueryApi({ clickhouse, database: config.database, now: () => new Date('2026-12-01T00:00:00Z') });
+const app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse, database: config.database, now: () => new Date('2026-12-01T00:00:00Z') });
 const port = Number(process.env.PORT ?? 8791);
 serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => console.log(`example query API on http://127.0.0.1:${port}`));

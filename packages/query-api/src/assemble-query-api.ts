@@ -15,8 +15,8 @@ export interface QueryApiAdapters {
   apiKeyStore?: ApiKeyStore;
   /** Credentials besides API keys, asked first (the local admin token of `spoor start`, sessions). */
   authenticators?: Authenticator[];
-  /** Sign-in sessions and sign-in counters (accounts/): Redis when several instances serve; default in-process. */
-  keyValue?: KeyValue;
+  /** Sign-in sessions and sign-in counters (accounts/): what openKeyValue opened (Redis with REDIS_URL, else in-process). */
+  keyValue: KeyValue;
 }
 
 /**
@@ -27,12 +27,12 @@ export function assembleQueryApi(config: QueryApiConfig, adapters: QueryApiAdapt
   return createQueryApi({
     clickhouse: adapters.store.client,
     database: adapters.store.database,
+    keyValue: adapters.keyValue,
     limits: { maxExecutionTimeSeconds: config.QUERY_MAX_EXECUTION_TIME, maxRangeDays: config.QUERY_MAX_RANGE_DAYS, maxRows: config.QUERY_MAX_ROWS },
     ...(adapters.erasureHooks ? { erasureHooks: adapters.erasureHooks } : {}),
     ...(adapters.apiKeyStore ? { apiKeyStore: adapters.apiKeyStore } : {}),
     ...(adapters.authenticators ? { authenticators: adapters.authenticators } : {}),
     // DDL of POST /api/v1/admin/migrate and retention changes runs on the cluster the schema lives on.
     ...(config.CLICKHOUSE_URL && config.CLICKHOUSE_CLUSTER ? { cluster: config.CLICKHOUSE_CLUSTER } : {}),
-    ...(adapters.keyValue ? { accounts: { kv: adapters.keyValue } } : {}),
   });
 }

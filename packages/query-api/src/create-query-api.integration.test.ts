@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from './create-query-api.js';
 import { createQueryRunner } from './clickhouse/query-runner.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
     sites: [{ site_id: 'shop-1', write_key: 'wk_public_shop1' }],
     events: [{ type: 'page_view', ts: '2026-11-02 10:00:00', anonymous_id: 'a1', path: '/' }],
   });
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-11-10T00:00:00Z'), logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-11-10T00:00:00Z'), logError: () => undefined });
 });
 
 const overview = (query: string, key = KEY) => getJson(app, `/api/v1/overview?${query}`, key);

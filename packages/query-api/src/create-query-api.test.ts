@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { createClient } from '@clickhouse/client';
 import { createQueryApi } from './create-query-api.js';
 import { hashApiKey, type ApiKeyStore } from './auth/api-key-store.js';
@@ -10,6 +11,7 @@ const keys: ApiKeyStore = {
   },
 };
 const app = createQueryApi({
+  keyValue: createMemoryKeyValue(),
   clickhouse: createClient({ url: 'http://127.0.0.1:1', request_timeout: 2000 }),
   database: 'spoor',
   apiKeyStore: keys,
@@ -32,6 +34,6 @@ describe('createQueryApi without a reachable ClickHouse', () => {
   });
 
   it('refuses a database name that is not an identifier', () => {
-    expect(() => createQueryApi({ clickhouse: createClient({ url: 'http://127.0.0.1:1' }), database: 'x; DROP', apiKeyStore: keys })).toThrow(/identifier/);
+    expect(() => createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: createClient({ url: 'http://127.0.0.1:1' }), database: 'x; DROP', apiKeyStore: keys })).toThrow(/identifier/);
   });
 });

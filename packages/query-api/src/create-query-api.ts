@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { clickhouseLane } from '@spoor/infra';
+import { clickhouseLane, type KeyValue } from '@spoor/infra';
 import { apiKeyAuthenticator } from './access/api-key-authenticator.js';
 import { authenticate } from './access/authenticate.js';
 import { authorize } from './access/authorize.js';
@@ -37,7 +37,6 @@ import { readSessionCookie } from './accounts/session-cookie.js';
 import type { AccountRoutesDeps } from './accounts/account-deps.js';
 import { createClickHouseUserStore } from './accounts/clickhouse-user-store.js';
 import { registerAccountOpenApi } from './accounts/account-openapi.js';
-import { createMemoryKeyValue } from '@spoor/infra';
 import { limitQueryConcurrency } from './limits/query-concurrency.js';
 import { NotFoundError } from './errors/query-api-errors.js';
 import { createFailedKeyLimiter, type FailedKeyLimiterOptions } from './auth/failed-key-limiter.js';
@@ -73,7 +72,12 @@ export interface QueryApiDeps {
   clientAddress?: RequestAddress;
   /** RFM scoring: the number of buyers from which quintiles score (default 100; below, fixed thresholds). */
   rfm?: RfmScoringOptions;
-  /** Users, sign-in and sessions (accounts/): default the ClickHouse users tables and in-process sessions. */
+  /**
+   * Sign-in sessions and sign-in counters (accounts/): the KeyValue the entry point opened (Redis with REDIS_URL, so a
+   * sign-in holds on every query-api instance). No default here: choosing an adapter is the assembly's job.
+   */
+  keyValue: KeyValue;
+  /** Users, sign-in and sessions (accounts/): default the ClickHouse users tables and `keyValue`. */
   accounts?: Partial<AccountRoutesDeps>;
   /**
    * Asked before the API key authenticator, in order (the local admin token, the session cookie…): each answers
@@ -125,7 +129,7 @@ export function createQueryApi(deps: QueryApiDeps) {
   const keyUsage = deps.keyUsage ?? createThrottledKeyUsage({ write: clickHouseKeyUsageWriter(deps.clickhouse, deps.database) });
   const accountDeps: AccountRoutesDeps = {
     userStore: createClickHouseUserStore({ client: clickhouse, database: deps.database }),
-    kv: createMemoryKeyValue({ maxEntries: 100_000 }),
+    kv: deps.keyValue,
     audit,
     clientAddress,
     ...deps.accounts,

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { serve } from '@hono/node-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
@@ -22,7 +23,7 @@ beforeAll(async () => {
   });
   const real = createClickHouseApiKeyStore(createQueryRunner({ client: ctx.client, database: ctx.database, maxExecutionTimeSeconds: 10 }));
   store = { findByHash: (hash) => ((storeLookups += 1), real.findByHash(hash)) };
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, apiKeyStore: store, now: () => new Date('2026-11-10T00:00:00Z'), logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, apiKeyStore: store, now: () => new Date('2026-11-10T00:00:00Z'), logError: () => undefined });
 });
 
 const get = (query: string, path = '/api/v1/overview') => getJson(app, `${path}?${query}`, KEY);
@@ -127,6 +128,7 @@ describe('request shape', () => {
 describe('failed API keys', () => {
   it('are rate limited per client address: 429 with Retry-After, and the store is no longer asked', async () => {
     const limited = createQueryApi({
+      keyValue: createMemoryKeyValue(),
       clickhouse: ctx.client,
       database: ctx.database,
       apiKeyStore: store,
@@ -149,7 +151,7 @@ describe('failed API keys', () => {
   });
 
   it('over a real socket, the peer address is what is limited', async () => {
-    const served = createQueryApi({ clickhouse: ctx.client, database: ctx.database, apiKeyStore: store, failedKeyLookups: { burst: 3, perSecond: 0.01 } });
+    const served = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, apiKeyStore: store, failedKeyLookups: { burst: 3, perSecond: 0.01 } });
     const server = serve({ fetch: served.fetch, port: 0, hostname: '127.0.0.1' });
     try {
       await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));

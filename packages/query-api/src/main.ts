@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { deprecatedAliases, environmentWithFile, openKeyValue, openStore, parseConfig, runMain, takeEnvFileArgument } from '@spoor/infra';
-import { assembleQueryApi } from './assemble-query-api.js';
+import { startQueryApi } from './start-query-api.js';
 import { queryApiSettingsSchema } from './config/query-api-settings.js';
 
 runMain('query-api', async () => {
@@ -13,7 +13,9 @@ runMain('query-api', async () => {
 
   const store = await openStore(config, { maxExecutionTimeSeconds: config.QUERY_MAX_EXECUTION_TIME });
   const state = await openKeyValue(config);
-  const app = assembleQueryApi(config, { store: { client: store.client, database: store.clickhouse.database }, keyValue: state.keyValue });
+  // The same start-up as `spoor start`/`spoor query-api`: the assembled API and, on the first start, the instance owner.
+  const publicUrl = config.SPOOR_PUBLIC_URL ? new URL(config.SPOOR_PUBLIC_URL).origin : `http://localhost:${config.PORT}`;
+  const app = await startQueryApi(config, { store: { client: store.client, database: store.clickhouse.database }, keyValue: state.keyValue }, { print: (line) => console.log(line), publicUrl });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => {

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { ensureSpoorTopics, openEventLog, openKeyValue, openStore, type EventLog, type KeyValue } from '@spoor/infra';
 import { assembleCollector } from '@spoor/collector';
 import { assembleProcessor, createClickHouseEventStore, eraseFromLog, type Processor } from '@spoor/processor';
-import { assembleQueryApi, createClickHouseUserStore, ensureFirstOwner, type ErasureHook } from '@spoor/query-api';
+import { startQueryApi, type ErasureHook } from '@spoor/query-api';
 import type { SpoorConfig } from '../config/spoor-settings.js';
 import { ensureDemoSite } from './demo-site.js';
 import { apiNotFound, demoStoreRoutes } from './demo-store-routes.js';
@@ -82,7 +82,7 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
 
   let startShutdown = () => {};
   if (roles.has('collector')) {
-    const collector = await assembleCollector(config, { log: log!, store: { client: store.client, database }, ...(keyValue ? { keyValue } : {}) });
+    const collector = await assembleCollector(config, { log: log!, store: { client: store.client, database }, keyValue: keyValue! });
     startShutdown = collector.startShutdown;
     closers.unshift(() => collector.close());
     app.route('/', collector.app);
@@ -94,9 +94,14 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
     : [];
   const localAdmin = roles.has('query-api') ? createLocalAdmin() : undefined;
   if (localAdmin) {
-    app.route('/', assembleQueryApi(config, { store: { client: store.client, database }, erasureHooks, authenticators: [localAdmin.authenticator], ...(keyValue ? { keyValue } : {}) }));
-    // First start: the instance owner and a one-time set-up link, printed once like the demo keys (docs/admin.md).
-    await ensureFirstOwner({ userStore: createClickHouseUserStore({ client: store.client, database }), publicUrl: publicOrigins[0], print: (line) => banner.push(line) });
+    // The query API's own start-up (as its package main): on the first start the instance owner (SPOOR_OWNER_EMAIL)
+    // and a one-time set-up link, printed once like the demo keys (docs/admin.md).
+    const queryApi = await startQueryApi(
+      config,
+      { store: { client: store.client, database }, erasureHooks, authenticators: [localAdmin.authenticator], keyValue: keyValue! },
+      { print: (line) => banner.push(line), ...(publicOrigins[0] !== undefined ? { publicUrl: publicOrigins[0] } : {}) },
+    );
+    app.route('/', queryApi);
   }
   if (roles.has('demo')) {
     const { keys, created } = await ensureDemoSite(store.client, database, config.SPOOR_DATA_DIR, publicOrigins);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorBodySchema } from '@spoor/events';
-import { createKafkaEventLog, type EventLogProducer } from '@spoor/infra';
+import { createKafkaEventLog, type EventLogProducer, createMemoryKeyValue } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
 import { createCollector } from '../create-collector.js';
 import { createCoalescingProducer } from '../produce/coalescing-producer.js';
@@ -22,6 +22,7 @@ beforeAll(async () => {
   ]);
   kafkaProducer = await log.producer();
   app = createCollector({
+    keyValue: createMemoryKeyValue(),
     producer: createCoalescingProducer(kafkaProducer),
     logReachable: () => log.ping(),
     sites: createStaticSiteRegistry([SHOP, OTHER]),

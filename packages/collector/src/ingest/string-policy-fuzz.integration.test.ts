@@ -12,7 +12,7 @@ import {
   withString,
   type StringField,
 } from '@spoor/events/testing';
-import { createKafkaEventLog, type EventLogProducer } from '@spoor/infra';
+import { createKafkaEventLog, type EventLogProducer, createMemoryKeyValue } from '@spoor/infra';
 import { uniqueName } from '@spoor/test-harness';
 import { createCollector } from '../create-collector.js';
 import { signClickToken, signOpenToken } from '../email/link-token.js';
@@ -40,6 +40,7 @@ beforeAll(async () => {
   ]);
   kafkaProducer = await log.producer();
   app = createCollector({
+    keyValue: createMemoryKeyValue(),
     producer: createCoalescingProducer(kafkaProducer),
     logReachable: () => log.ping(),
     sites: createStaticSiteRegistry([SHOP, OTHER]),

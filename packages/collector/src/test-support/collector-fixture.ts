@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createMemoryKeyValue } from '@spoor/infra';
 import type { EventLogProducer, LogMessage } from '@spoor/infra';
 import { createCollector, type CollectorDeps } from '../create-collector.js';
 import { createCoalescingProducer, type CoalescingProducer } from '../produce/coalescing-producer.js';
@@ -60,6 +61,7 @@ export function unitCollector(overrides: Partial<CollectorDeps> = {}) {
   const log = memoryLogProducer();
   const producer: CoalescingProducer = createCoalescingProducer(log.producer, { ackTimeoutMs: 2000 });
   const app = createCollector({
+    keyValue: createMemoryKeyValue(),
     producer,
     logReachable: async () => !log.state.failing,
     sites: createStaticSiteRegistry([SHOP, OTHER]),

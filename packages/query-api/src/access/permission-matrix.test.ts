@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { KEY_SCOPES, LEGACY_KEY_SCOPES, SITE_ROLES, type Principal } from './principal.js';
 import { ROLE_GRANTS, SCOPE_GRANTS, type Permission } from './permissions.js';
 import type { RoutePermission } from './route-permission.js';
@@ -28,7 +29,7 @@ for (const scope of KEY_SCOPES) {
   cases[`scope ${scope}`] = { principal: key(`k-${scope}`, [scope]), may: (p, wide) => !wide && SCOPE_GRANTS[scope].includes(p) };
 }
 
-const app = appWithPrincipals(Object.fromEntries(Object.entries(cases).map(([name, c]) => [name, c.principal])));
+const app = appWithPrincipals(Object.fromEntries(Object.entries(cases).map(([name, c]) => [name, c.principal])), createMemoryKeyValue());
 
 interface Variant {
   row: RoutePermission;

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import type { QueryApiEnv } from '../auth/query-api-env.js';
 import { QUERY_ROUTE_PERMISSIONS, ROUTE_PERMISSIONS, COLLECTOR_ROUTE_PERMISSIONS, routeKey } from './route-permissions.js';
 import { appWithPrincipals } from './testing/principals-app.js';
 
 // Every route the app mounts, as Hono registered it (method and mounted path); `use` middleware is bound to ALL.
-const app = appWithPrincipals({});
+const app = appWithPrincipals({}, createMemoryKeyValue());
 const mounted = [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => routeKey(r.method, r.path)))];
 const declared = ROUTE_PERMISSIONS.map((r) => routeKey(r.method, r.path));
 

@@ -7,11 +7,12 @@ import { createMemoryUserStore } from './memory-user-store.js';
 
 // No ClickHouse: the account routes over memory stores, inside the real createQueryApi.
 const app = createQueryApi({
+  keyValue: createMemoryKeyValue(),
   clickhouse: createClient({ url: 'http://127.0.0.1:1', request_timeout: 2000 }),
   database: 'spoor',
   logError: () => undefined,
   apiKeyStore: { findByHash: async () => undefined },
-  accounts: { userStore: createMemoryUserStore(), kv: createMemoryKeyValue() },
+  accounts: { userStore: createMemoryUserStore() },
 });
 
 describe('the account routes as createQueryApi mounts them', () => {

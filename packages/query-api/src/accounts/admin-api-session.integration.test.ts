@@ -19,7 +19,7 @@ beforeAll(async () => {
   const support = await userStore.create({ email: 'sam@shop.example', displayName: 'Sam' });
   await userStore.update(support.id, { passwordHash: await hashPassword(PASSWORD, TEST_SCRYPT) });
   await userStore.setRoles(support.id, { 'cookie-shop': 'support' });
-  app = createQueryApi({ clickhouse: client, database, logError: () => undefined, accounts: { userStore, kv: createMemoryKeyValue(), scrypt: TEST_SCRYPT } });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: client, database, logError: () => undefined, accounts: { userStore, scrypt: TEST_SCRYPT } });
 });
 
 describe('the admin API with a session cookie', () => {

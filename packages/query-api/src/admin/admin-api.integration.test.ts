@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { Context } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
-import { MAX_RETENTION_DAYS } from '@spoor/infra';
+import { MAX_RETENTION_DAYS, createMemoryKeyValue } from '@spoor/infra';
 import type { Authenticator, Principal } from '../access/principal.js';
 import { createMemoryAuditLog, type MemoryAuditLog } from '../audit/memory-audit-log.js';
 import { createQueryApi, type QueryApi } from '../create-query-api.js';
@@ -36,7 +36,7 @@ beforeAll(async () => {
     ],
   });
   audit = createMemoryAuditLog();
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, authenticators: [adminTokenAuthenticator(TOKEN), testUsers], auditLog: audit, logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, authenticators: [adminTokenAuthenticator(TOKEN), testUsers], auditLog: audit, logError: () => undefined });
 });
 
 async function call(method: string, path: string, credential: string | undefined, body?: unknown) {

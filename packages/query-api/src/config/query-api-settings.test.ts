@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deprecatedAliases, parseConfig } from '@spoor/infra';
+import fc from 'fast-check';
+import { ConfigurationError, deprecatedAliases, parseConfig } from '@spoor/infra';
 import { DEFAULT_QUERY_LIMITS } from '../params/query-limits.js';
 import { queryApiSettingsSchema } from './query-api-settings.js';
 
@@ -16,5 +17,34 @@ describe('query API settings', () => {
     const { config, warnings } = parseConfig(queryApiSettingsSchema, { SPOOR_MIGRATE: 'false' }, deprecatedAliases);
     expect(config.MIGRATE_ON_START).toBe(false);
     expect(warnings).toEqual(['SPOOR_MIGRATE is deprecated: use MIGRATE_ON_START']);
+  });
+
+  it('SPOOR_OWNER_EMAIL: default owner@localhost, read trimmed and lower case', () => {
+    expect(parseConfig(queryApiSettingsSchema, {}).config.SPOOR_OWNER_EMAIL).toBe('owner@localhost');
+    expect(parseConfig(queryApiSettingsSchema, { SPOOR_OWNER_EMAIL: ' Boss@Shop.Example ' }).config.SPOOR_OWNER_EMAIL).toBe('boss@shop.example');
+  });
+
+  it('SPOOR_OWNER_EMAIL: a hostile value is a ConfigurationError naming the key, the value cut short', () => {
+    const hostile = fc.oneof(
+      fc.string().filter((s) => !s.includes('@')).filter((s) => s.trim() !== ''),
+      fc.tuple(fc.string(), fc.constantFrom('\u0000', '\n', '\u007f', '\u2028'), fc.string()).map(([a, c, b]) => `ann${a}${c}${b}@shop.example`),
+      fc.integer({ min: 255, max: 2_000_000 }).map((n) => `${'a'.repeat(n)}@shop.example`),
+    );
+    fc.assert(
+      fc.property(hostile, (value) => {
+        let error: unknown;
+        try {
+          parseConfig(queryApiSettingsSchema, { SPOOR_OWNER_EMAIL: value });
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(ConfigurationError);
+        const { issues, message } = error as ConfigurationError;
+        expect(issues.map((i) => i.key)).toEqual(['SPOOR_OWNER_EMAIL']);
+        expect(message).toMatch(/SPOOR_OWNER_EMAIL=.*: an email address like owner@shop\.example/);
+        expect(message.length).toBeLessThan(600);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { createClient } from '@clickhouse/client';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, errorBodySchema } from '@spoor/events';
@@ -14,6 +15,7 @@ const keys: ApiKeyStore = {
   },
 };
 const app = createQueryApi({
+  keyValue: createMemoryKeyValue(),
   clickhouse: createClient({ url: 'http://127.0.0.1:1', request_timeout: 2000 }),
   database: 'spoor',
   apiKeyStore: keys,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { LEGACY_KEY_SCOPES } from '../access/principal.js';
@@ -33,6 +34,7 @@ beforeAll(async () => {
   const store = createClickHouseApiKeyStore(createQueryRunner({ client, database, maxExecutionTimeSeconds: 30 }), { cacheTtlMs: 3_600_000 });
   const write = clickHouseKeyUsageWriter(client, database);
   app = createQueryApi({
+    keyValue: createMemoryKeyValue(),
     clickhouse: client,
     database,
     apiKeyStore: store,

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createQueryApi } from '../create-query-api.js';
 import { postJson, queryApiWithFixture } from '../testing/index.js';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   });
 });
 
-const api = (limits: Parameters<typeof createQueryApi>[0]['limits']) => createQueryApi({ clickhouse: client, database, now: NOW, limits });
+const api = (limits: Parameters<typeof createQueryApi>[0]['limits']) => createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: client, database, now: NOW, limits });
 
 describe('query limits against chDB', () => {
   it('a query past max_execution_time is 504 query_timeout, never 500', async () => {

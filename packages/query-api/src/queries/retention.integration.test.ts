@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { appliedDefaultDays, applyRetention, RETENTION_TABLES, setSiteRetention, type RetentionTable } from '@spoor/infra';
+import { appliedDefaultDays, applyRetention, RETENTION_TABLES, setSiteRetention, type RetentionTable, createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../create-query-api.js';
 import { fixtureUuid, getJson, loadFixture, type FixtureEvent } from '../testing/index.js';
@@ -89,7 +89,7 @@ beforeAll(async () => {
     ],
   });
   await load(PEOPLE);
-  app = createQueryApi({ clickhouse: client, database, logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: client, database, logError: () => undefined });
 });
 
 describe('retention', () => {

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { describe, expect, it } from 'vitest';
 import type { ZodType } from 'zod';
 import { siteSourceOf } from '../access/request-site.js';
@@ -16,7 +17,7 @@ interface RouteConfig {
   request?: { query?: ZodType; params?: ZodType; body?: { content: Record<string, { schema: ZodType }> } };
 }
 
-const app = createQueryApi({ clickhouse: {} as ClickHouseClient, database: 'spoor' });
+const app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: {} as ClickHouseClient, database: 'spoor' });
 const routes = app.openAPIRegistry.definitions.filter((d) => d.type === 'route').map((d) => (d as unknown as { route: RouteConfig }).route);
 
 const shapeOf = (schema: ZodType | undefined): Record<string, ZodType> => ((schema as unknown as { shape?: Record<string, ZodType> })?.shape ?? {});

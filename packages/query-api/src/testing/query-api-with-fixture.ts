@@ -1,4 +1,5 @@
 import { freshClickHouseDatabase } from '@spoor/test-harness';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { createQueryApi, type QueryApiDeps } from '../create-query-api.js';
 import { loadFixture, type Fixture } from './load-fixture.js';
 
@@ -6,5 +7,5 @@ import { loadFixture, type Fixture } from './load-fixture.js';
 export async function queryApiWithFixture(fixture: Fixture, deps: Partial<Omit<QueryApiDeps, 'clickhouse' | 'database'>> = {}) {
   const { client, database } = await freshClickHouseDatabase();
   await loadFixture(client, database, fixture);
-  return { app: createQueryApi({ clickhouse: client, database, ...deps }), client, database };
+  return { app: createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: client, database, ...deps }), client, database };
 }

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { KeyValue } from '@spoor/infra';
 import type { Authenticator, Principal } from '../principal.js';
 import { createQueryApi } from '../../create-query-api.js';
 import { createMemoryAuditLog } from '../../audit/memory-audit-log.js';
@@ -27,9 +28,10 @@ export function principalAuthenticator(principals: Record<string, Principal>): A
   };
 }
 
-/** The query API over an empty store, authenticating whoever `x-test-principal` names. */
-export function appWithPrincipals(principals: Record<string, Principal>) {
+/** The query API over an empty store, authenticating whoever `x-test-principal` names; sessions in the test's `keyValue`. */
+export function appWithPrincipals(principals: Record<string, Principal>, keyValue: KeyValue) {
   return createQueryApi({
+    keyValue,
     clickhouse: emptyClickHouse,
     database: 'spoor',
     apiKeyStore: noKeys,

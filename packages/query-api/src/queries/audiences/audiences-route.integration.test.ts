@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../../create-query-api.js';
@@ -55,7 +56,7 @@ beforeAll(async () => {
     ],
     apiKeys: [...(CUSTOMER_FIXTURE.apiKeys ?? []), { key: 'sk_other_site', siteIds: ['shop-2'], keyId: 'key-other' }],
   });
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => NOW, logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, now: () => NOW, logError: () => undefined });
 });
 
 const preview = (definition: unknown, extra: Record<string, unknown> = {}) => postJson(app, '/api/v1/audiences/preview', CUSTOMER_KEY, { site: 'shop-1', definition, ...extra });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectRedisKeyValue, type KeyValue } from '@spoor/infra';
+import { connectRedisKeyValue, type KeyValue, createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase, uniqueName } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../../create-query-api.js';
 import { keyValueErasureHook } from '../../erasure/erasure-hook.js';
@@ -41,6 +41,7 @@ beforeAll(async () => {
   await ctx.client.command({ query: `OPTIMIZE TABLE ${ctx.database}.customer_browsers FINAL` });
   kv = await connectRedisKeyValue({ url: inject('redisUrl') });
   app = createQueryApi({
+    keyValue: createMemoryKeyValue(),
     clickhouse: ctx.client,
     database: ctx.database,
     now: () => new Date('2026-12-01T00:00:00Z'),
@@ -150,6 +151,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
 
   it('erasing an unknown customer deletes nothing and is still audited; a failing hook is reported, not fatal', async () => {
     const failing = createQueryApi({
+      keyValue: createMemoryKeyValue(),
       clickhouse: ctx.client,
       database: ctx.database,
       now: () => new Date('2026-12-02T00:00:00Z'),

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createQueryApi, type QueryApi } from '../../create-query-api.js';
@@ -22,8 +23,8 @@ beforeAll(async () => {
   client = ctx.client;
   database = ctx.database;
   await loadFixture(client, database, CUSTOMER_FIXTURE);
-  app = createQueryApi({ clickhouse: client, database, now: () => now, logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
-  defaultApp = createQueryApi({ clickhouse: client, database, now: () => now, logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: client, database, now: () => now, logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
+  defaultApp = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: client, database, now: () => now, logError: () => undefined });
 });
 
 type Scores = { customer_id: string; r: number | null; f: number | null; m: number | null; segment: string; recency_days: number | null; frequency: number; monetary: number };

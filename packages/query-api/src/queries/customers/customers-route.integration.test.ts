@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryRunner, type QueryRunner } from '../../clickhouse/query-runner.js';
 import { createQueryApi, type QueryApi } from '../../create-query-api.js';
@@ -13,7 +14,7 @@ beforeAll(async () => {
   const ctx = await freshClickHouseDatabase();
   await loadFixture(ctx.client, ctx.database, { ...CUSTOMER_FIXTURE, apiKeys: [...(CUSTOMER_FIXTURE.apiKeys ?? []), { key: 'sk_other_site', siteIds: ['shop-2'] }] });
   // The quintile rule forced on the 4 buyers, as in rfm/rfm-route.integration.test.ts (the default rule: rfm/rfm-small-shops.integration.test.ts).
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
   runner = createQueryRunner({ client: ctx.client, database: ctx.database, maxExecutionTimeSeconds: 10 });
 });
 

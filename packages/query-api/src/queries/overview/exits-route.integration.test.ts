@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../../create-query-api.js';
 import { getJson, loadFixture, type FixtureEvent } from '../../testing/index.js';
@@ -26,7 +27,7 @@ let app: QueryApi;
 beforeAll(async () => {
   const { client, database } = await freshClickHouseDatabase();
   await loadFixture(client, database, { apiKeys: [{ key: KEY, siteIds: ['shop-1'] }], events });
-  app = createQueryApi({ clickhouse: client, database });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: client, database });
 });
 
 const exits = (extra = '') => getJson(app, `/api/v1/exits?site=shop-1&from=2026-11-01&to=2026-11-01${extra}`, KEY);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../../create-query-api.js';
 import { getJson, loadFixture } from '../../testing/index.js';
@@ -22,7 +23,7 @@ beforeAll(async () => {
     ],
   });
   await loadFixture(ctx.client, ctx.database, { orderItems: [line('o1', 1, 'p1', 50, 6)] });
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined });
 });
 
 describe('GET /api/v1/products/abc', () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../../create-query-api.js';
@@ -60,7 +61,7 @@ beforeAll(async () => {
   });
   // A reloaded thank-you page: the same order stored again.
   await loadFixture(ctx.client, ctx.database, { orders: [{ order_id: 'oA', ts: '2026-11-10 09:05:00', anonymous_id: 'a1', session_id: 'a1-s2', revenue: 100, channel: 'Direct' }] });
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-01T00:00:00Z'), logError: () => undefined });
 });
 
 const revenue = async (query: string, key = KEY) => {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../../create-query-api.js';
 import { createQueryRunner } from '../../clickhouse/query-runner.js';
@@ -18,8 +19,8 @@ beforeAll(async () => {
   ctx = await freshClickHouseDatabase();
   await loadFixture(ctx.client, ctx.database, CUSTOMER_FIXTURE);
   // The quintile rule forced on the small fixture, so its tie rule can be checked by hand on 4 buyers.
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-10T00:00:00Z'), logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
-  defaultApp = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-10T00:00:00Z'), logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-10T00:00:00Z'), logError: () => undefined, rfm: { quintileMinBuyers: 1 } });
+  defaultApp = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, now: () => new Date('2026-12-10T00:00:00Z'), logError: () => undefined });
 });
 
 const rfm = (query: string) => getJson(app, `/api/v1/rfm?site=shop-1&as_of=2026-11-30&${query}`, CUSTOMER_KEY);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryKeyValue } from '@spoor/infra';
 import { freshClickHouseDatabase } from '@spoor/test-harness';
 import { createQueryApi, type QueryApi } from '../../create-query-api.js';
 import { getJson, loadFixture, type Fixture } from '../../testing/index.js';
@@ -73,7 +74,7 @@ beforeAll(async () => {
     ]),
     apiKeys: [{ key: KEY, siteIds: SITES }],
   });
-  app = createQueryApi({ clickhouse: ctx.client, database: ctx.database, now: () => NOW, logError: () => undefined });
+  app = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: ctx.client, database: ctx.database, now: () => NOW, logError: () => undefined });
 }, 120_000);
 
 type Row = { customer_id: string; recency_days: number; frequency: number; monetary: number; r: number; f: number; m: number; segment: string };
@@ -129,7 +130,7 @@ describe('RFM by shop size (default rule)', () => {
   it('the switch is at the configured number of buyers, inclusive, for /rfm and the profile alike', async () => {
     // Five buyers; F by orders 6, 3, 1, 2, 1 — fixed: 5, 3, 1, 2, 1; quintiles (W = 4, 3, 0, 2, 0): 5, 4, 1, 3, 1.
     for (const [min, scoring, f] of [[5, 'quintiles', [5, 4, 1, 3, 1]], [6, 'fixed_thresholds', [5, 3, 1, 2, 1]]] as const) {
-      const api = createQueryApi({ clickhouse: database.client, database: database.database, now: () => NOW, logError: () => undefined, rfm: { quintileMinBuyers: min } });
+      const api = createQueryApi({ keyValue: createMemoryKeyValue(), clickhouse: database.client, database: database.database, now: () => NOW, logError: () => undefined, rfm: { quintileMinBuyers: min } });
       const res = await getJson(api, '/api/v1/rfm?site=five', KEY);
       expect(res.body).toMatchObject({ scoring, buyers: 5 });
       const byId = Object.fromEntries((res.body.customers as Row[]).map((c) => [c.customer_id, c.f]));
