@@ -18,7 +18,6 @@ export { createStoreUserAdmin, type UserAdmin, type UserView, type SetupLinkView
 export { queryApiSettings, queryApiSettingsSchema, type QueryApiConfig } from './config/query-api-settings.js';
 export { assembleQueryApi, type QueryApiAdapters } from './assemble-query-api.js';
 export { startQueryApi, type QueryApiStartOptions } from './start-query-api.js';
-export { createAdminApi } from './admin/admin-api.js';
 export { ADMIN_ROUTE_PERMISSIONS } from './admin/admin-route-permissions.js';
 export { adminTokenAuthenticator, newAdminToken, ADMIN_TOKEN_PREFIX } from './admin/local-admin/admin-token-authenticator.js';
 export * from './admin/sites/site-settings.js';

@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { describePrincipal } from '../../access/principal.js';
 import { isAllowed } from '../../access/permissions.js';
 import { ConflictError, BadParameterError, NotFoundError } from '../../errors/query-api-errors.js';
 import { ERROR_RESPONSES } from '../../openapi/error-responses.js';
@@ -107,7 +108,7 @@ export function registerSiteRoutes(app: OpenAPIHono<AdminApiEnv>, deps: AdminApi
     const body = c.req.valid('json');
     const site = await createNewSite(store, body);
     if (!site) throw new ConflictError(`site "${body.site}" exists already: change it with PATCH /api/v1/admin/sites/${body.site}`);
-    const key = await issueSiteKey(store.client, store.database, body.site);
+    const key = await issueSiteKey(store.client, store.database, body.site, describePrincipal(c.get('principal')));
     await deps.auditLog.record({
       action: 'site.create',
       actor: c.get('principal'),

@@ -1,6 +1,7 @@
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { applyRetention, appliedDefaultDays, DEFAULT_RETENTION_DAYS } from '@spoor/infra';
+import { applyRetention, appliedDefaultDays, DEFAULT_RETENTION_DAYS, LEGACY_KEY_SCOPES } from '@spoor/infra';
+import { createClickHouseKeyAdmin } from '../../keys/key-admin.js';
 import { SITE_ID, SITE_ID_RULE, type CreateSiteBody, type SiteSettingsPatch, type SiteView } from './site-settings.js';
 
 /**
@@ -110,18 +111,12 @@ export async function createSite(client: ClickHouseClient, database: string, spe
 }
 
 /**
- * A new secret API key for one site (the pre-scopes kind: docs/admin.md says what it may do). The secret is returned
- * once; only its SHA-256 is stored.
+ * A new site's first secret API key, with the legacy scopes (docs/admin.md). Issued by KeyAdmin.create, the one way
+ * keys are made; the secret is returned once, only its SHA-256 is stored.
  */
-export async function issueSiteKey(client: ClickHouseClient, database: string, siteId: string): Promise<{ apiKey: string; apiKeyId: string }> {
-  const apiKey = token('sk', 24);
-  const apiKeyId = `key_${randomBytes(6).toString('hex')}`;
-  await client.insert({
-    table: `${database}.api_keys`,
-    format: 'JSONEachRow',
-    values: [{ key_id: apiKeyId, key_sha256: createHash('sha256').update(apiKey, 'utf8').digest('hex'), site_ids: [siteId], name: `cli ${new Date().toISOString()}` }],
-  });
-  return { apiKey, apiKeyId };
+export async function issueSiteKey(client: ClickHouseClient, database: string, siteId: string, createdBy = 'cli'): Promise<{ apiKey: string; apiKeyId: string }> {
+  const key = await createClickHouseKeyAdmin({ client, database }).create({ siteIds: [siteId], scopes: [...LEGACY_KEY_SCOPES], createdBy });
+  return { apiKey: key.secret, apiKeyId: key.keyId };
 }
 
 /**
