@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { connectRedisKeyValue, type KeyValue } from '@spoor/infra';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSessionStore, sessionKeyOf } from './session-store.js';
 
-// Real Redis (REDIS_URL, or the one the test infra starts): sessions shared by several API instances live there.
+// Real Redis (REDIS_URL, or the one the test infra starts — hence inject(), never process.env, which is unset on a fresh
+// machine): sessions shared by several API instances live there.
 describe('sessions in Redis', () => {
   let kv: KeyValue;
   const keyPrefix = `spoor-test:${randomBytes(6).toString('hex')}:session:`;
   beforeAll(async () => {
-    kv = await connectRedisKeyValue({ url: process.env.REDIS_URL! });
+    kv = await connectRedisKeyValue({ url: inject('redisUrl') });
   });
   afterAll(async () => {
     await kv.close();
