@@ -80,9 +80,17 @@ describe('real browser → collector → Kafka → processor → ClickHouse → 
     await page.fill('input[name=q]', 'boots');
     await page.press('input[name=q]', 'Enter');
     await page.click('text=Trail boots');
+    // A shopper's steps are seconds apart; Playwright's are milliseconds. An event's time is its device time corrected
+    // by its request's transit (docs/processor.md "Derived time"), and here the collector shares one event loop with
+    // in-process chDB inserts, so a request can wait hundreds of ms before its receipt is stamped. Steps closer together
+    // than that jitter can swap order and drop a funnel step, so the funnel's transitions are paced like a person's.
+    const humanPause = () => page.waitForTimeout(2000);
+    await humanPause();
     await page.click('#add');
     await page.click('#cart-link');
+    await humanPause();
     await page.click('#checkout');
+    await humanPause();
     await page.click('#place');
     await page.waitForURL('**/thanks');
     await closeTab(page);
