@@ -1,10 +1,12 @@
 export { ConfigError } from './config-error.js';
-export { normaliseClickHouseConfig, type ClickHouseConfig, type ClickHouseConfigInput } from './clickhouse/clickhouse-config.js';
+export { normaliseClickHouseConfig, clusterOf, type ClickHouseConfig, type ClickHouseConfigInput } from './clickhouse/clickhouse-config.js';
 export { createClickHouse } from './clickhouse/create-clickhouse.js';
 export { embeddedInsert, type EmbeddedInsert, type EmbeddedInsertParams } from './clickhouse/embedded-insert.js';
 export { migrate, loadMigrations, MIGRATIONS_DIR, type Migration, type MigrationOptions } from './clickhouse/migrate.js';
 export { eventTypeSql, eventTypesSql } from './clickhouse/event-type-sql.js';
 export { PROJECTIONS, REPAIRED_PROJECTIONS, projectionSelect, repairProjectionsSql, type Projection } from './clickhouse/projections.js';
+export { settleVisits, type SettleVisitsOptions, type SettleReport } from './clickhouse/settle-visits.js';
+export { VISIT_FIELD_INDEX, VISIT_COLUMNS, type VisitField, type VisitColumnField } from './clickhouse/visit-fields.js';
 export { syncProjections, type SyncProjectionsOptions } from './clickhouse/sync-projections.js';
 export { applyRetention, appliedDefaultDays, setSiteRetention, readRetentionPolicy, retentionTtl, assertRetentionDays, RETENTION_TABLES, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, type RetentionPolicy, type RetentionTable, type ApplyRetentionOptions } from './clickhouse/apply-retention.js';
 export type * from './event-log/event-log.js';

@@ -23,7 +23,9 @@ export const MAX_RETENTION_DAYS = 7300;
 /**
  * Every table with event data and the time its rows expire from. Allowlist: the SQL names only these.
  * Not here, on purpose: erasure_log (the audit trail of erasures must outlive the data), audiences (saved
- * definitions, no personal data), sites / api_keys / schema_migrations / schema_projections / retention_applied (configuration).
+ * definitions, no personal data), sites / api_keys / schema_migrations / schema_projections / retention_applied (configuration),
+ * unsettled_visits (a site and session id per visit marked since the last settle, migration 0430: every settle removes
+ * the marks it saw, those of expired or erased visits too, so they last minutes, not a retention period).
  */
 export const RETENTION_TABLES = {
   raw_events: 'received_at',

@@ -45,3 +45,6 @@ export function normaliseClickHouseConfig(input: ClickHouseConfigInput): ClickHo
   const dataDir = resolve(input.dataDir ?? '.spoor');
   return { kind: 'embedded', path: join(dataDir, 'clickhouse'), database, maxExecutionTimeSeconds };
 }
+
+/** The cluster DDL and mutations run ON (CLICKHOUSE_CLUSTER); embedded chDB has none. */
+export const clusterOf = (config: ClickHouseConfig): string | undefined => (config.kind === 'server' ? config.cluster : undefined);

@@ -67,6 +67,7 @@ for (const variant of VARIANTS) {
     existingKeys: (table, rows) => time(`check ${table}`, () => inner.existingKeys(table, rows)),
     insert: (table, rows, token) => time(`insert ${table}`, () => inner.insert(table, rows, token)),
     repairProjections: (rows) => time('repair', () => inner.repairProjections(rows)),
+    markUnsettledVisits: (visits) => time('mark', () => inner.markUnsettledVisits(visits)),
     ping: () => inner.ping(),
     retractOrders: (refused) => inner.retractOrders(refused),
   };

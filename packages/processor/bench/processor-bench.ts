@@ -171,6 +171,7 @@ async function measureLag(name: string, rawInsert?: boolean) {
     store: (inner) => ({
       existingKeys: (t, r) => inner.existingKeys(t, r),
       repairProjections: (r) => inner.repairProjections(r),
+      markUnsettledVisits: (v) => inner.markUnsettledVisits(v),
       ping: () => inner.ping(),
       retractOrders: (refused) => inner.retractOrders(refused),
       async insert(table, rows, token) {

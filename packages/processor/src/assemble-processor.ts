@@ -20,7 +20,7 @@ export interface ProcessorAdapters {
  * What only a caller can decide, not the .env: callbacks, and the drills' and replay's tighter bounds. Everything an
  * operator can set is a setting in processor-settings.ts instead.
  */
-export type AssembleProcessorOptions = Partial<Pick<ProcessorDeps, 'fromBeginning' | 'retry' | 'readinessWindowMs' | 'concurrency' | 'coalesce' | 'coalesceGroup' | 'unknownAttemptsBeforeSplit' | 'now' | 'onBatch' | 'onRetry' | 'onFatal'>> & {
+export type AssembleProcessorOptions = Partial<Pick<ProcessorDeps, 'fromBeginning' | 'retry' | 'settleVisitsEveryMs' | 'readinessWindowMs' | 'concurrency' | 'coalesce' | 'coalesceGroup' | 'unknownAttemptsBeforeSplit' | 'now' | 'onBatch' | 'onRetry' | 'onFatal'>> & {
   /** Overrides the configured group (replay uses a fresh group per run). */
   groupId?: string;
   /** Fetch bounds beyond PROCESSOR_MAX_WAIT_MS (the drills use small fetches). */
@@ -46,6 +46,8 @@ export async function assembleProcessor(config: ProcessorConfig, adapters: Proce
     fetch: { maxWaitMs: config.PROCESSOR_MAX_WAIT_MS, maxBytesPerPartition },
     failingReadinessMs: config.PROCESSOR_FAILING_READY_MS,
     ipAnonymisation: ipAnonymisationOf(config),
+    settleVisitsEveryMs: config.PROCESSOR_SETTLE_VISITS_SECONDS * 1000,
+    onSettleError: (error) => console.error(`[processor] settling visits failed (the next round retries): ${error.message}`),
     onRetry: (error, attempt, stage) => {
       if (attempt === 1 || attempt % 10 === 0) console.error(`[processor] ${stage} failed (attempt ${attempt}), retrying the same batch: ${error.message}`);
     },

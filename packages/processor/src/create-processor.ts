@@ -1,6 +1,7 @@
 import { TOPICS } from '@spoor/events';
 import type { EventLog, EventLogConsumer, EventLogProducer, KeyValue } from '@spoor/infra';
 import { createSeenSet } from './dedupe/seen-set.js';
+import { leasedSettle, startVisitSettler } from './load/visit-settler.js';
 import type { IpAnonymisation } from './enrich/anonymise-ip.js';
 import type { Enricher } from './enrich/enrich-event.js';
 import type { EventStore } from './load/event-store.js';
@@ -19,6 +20,12 @@ export interface ProcessorDeps {
   log: EventLog;
   store: EventStore;
   enrich: Enricher;
+  /**
+   * How often this processor settles visits (the store's settleVisits; PROCESSOR_SETTLE_VISITS_SECONDS): 0 or unset,
+   * never. Processors sharing `keyValue` take turns under a lease (visit-settler.ts).
+   */
+  settleVisitsEveryMs?: number;
+  onSettleError?: (error: Error) => void;
   /** Redis (or memory) for the seen-set fast path; null/undefined: ClickHouse checks alone. */
   keyValue?: KeyValue | null;
   groupId?: string;
@@ -115,6 +122,7 @@ export function createProcessor(deps: ProcessorDeps): Processor {
   let consumer: EventLogConsumer | undefined;
   let producer: EventLogProducer | undefined;
   let started = false;
+  let settler: { stop(): Promise<void> } | undefined;
   let fatal: Error | undefined;
   /** Batches being handled now (one per partition being worked on), with when each started. */
   const inFlight = new Map<Promise<unknown>, number>();
@@ -183,6 +191,12 @@ export function createProcessor(deps: ProcessorDeps): Processor {
     async start() {
       if (started) return;
       started = true;
+      const settle = deps.store.settleVisits;
+      if (settle && deps.settleVisitsEveryMs) {
+        // Processors sharing a KeyValue store (Redis) take turns; one group's processors share one database.
+        const once = deps.keyValue ? leasedSettle(deps.keyValue, `spoor:settle-visits:${deps.groupId ?? 'spoor-processor'}`, settle) : settle;
+        settler = startVisitSettler({ settle: once, everyMs: deps.settleVisitsEveryMs, onError: deps.onSettleError });
+      }
       producer = await deps.log.producer();
       consumer = await deps.log.consumer({
         groupId: deps.groupId ?? 'spoor-processor',
@@ -215,7 +229,9 @@ export function createProcessor(deps: ProcessorDeps): Processor {
       const p = producer;
       consumer = undefined;
       producer = undefined;
-      await c?.stop();
+      const s = settler;
+      settler = undefined;
+      await Promise.all([c?.stop(), s?.stop()]);
       // A batch still being written finishes (or gives up, its partition no longer active) before we return,
       // so a graceful stop never leaves a half-written batch behind.
       await Promise.allSettled([...inFlight.keys()]);

@@ -1,6 +1,6 @@
 // The processor as its own process: settings → adapters → assembleProcessor → run. The only file of the package
 // that reads the environment; every setting is in config/processor-settings.ts (docs/processor.md).
-import { ensureSpoorTopics, environmentWithFile, openEventLog, openKeyValue, openStore, runMain, takeEnvFileArgument } from '@spoor/infra';
+import { clusterOf, ensureSpoorTopics, environmentWithFile, openEventLog, openKeyValue, openStore, runMain, takeEnvFileArgument } from '@spoor/infra';
 import { assembleProcessor } from './assemble-processor.js';
 import { parseProcessorConfig } from './config/processor-settings.js';
 import { createHealthServer } from './health-server.js';
@@ -16,7 +16,7 @@ runMain('processor', async () => {
   // Topics normally exist (the collector or an operator made them); ensuring them here lets a fresh install start in any order.
   await ensureSpoorTopics(eventLog.log, config, eventLog.kind);
   const keyValue = await openKeyValue(config);
-  const processor = await assembleProcessor(config, { eventLog: eventLog.log, store: createClickHouseEventStore(store.client, store.clickhouse.database), keyValue: keyValue.keyValue }, {
+  const processor = await assembleProcessor(config, { eventLog: eventLog.log, store: createClickHouseEventStore(store.client, store.clickhouse.database, { cluster: clusterOf(store.clickhouse) }), keyValue: keyValue.keyValue }, {
     onFatal: (error) => {
       // The consumer gave up (could not rejoin its group): exit non-zero so the supervisor restarts us.
       console.error(`[processor] consumer crashed for good: ${error.message}`);

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { resolve } from 'node:path';
 import { Hono } from 'hono';
-import { ensureSpoorTopics, openEventLog, openKeyValue, openStore, type EventLog, type KeyValue } from '@spoor/infra';
+import { clusterOf, ensureSpoorTopics, openEventLog, openKeyValue, openStore, type EventLog, type KeyValue } from '@spoor/infra';
 import { assembleCollector } from '@spoor/collector';
 import { assembleProcessor, createClickHouseEventStore, eraseFromLog, type Processor } from '@spoor/processor';
 import { startQueryApi, type ErasureHook } from '@spoor/query-api';
@@ -61,7 +61,7 @@ export async function composeSpoor(config: SpoorConfig, roles: ReadonlySet<Role>
   let processor: Processor | undefined;
   // The processor: the package main's assembly, on this process's log, store and state.
   if (roles.has('processor')) {
-    processor = await assembleProcessor(config, { eventLog: log!, store: createClickHouseEventStore(store.client, database), keyValue: keyValue ?? null }, {
+    processor = await assembleProcessor(config, { eventLog: log!, store: createClickHouseEventStore(store.client, database, { cluster: clusterOf(store.clickhouse) }), keyValue: keyValue ?? null }, {
       onFatal: (error) => {
         console.error(`[processor] consumer crashed for good: ${error.message}`);
         process.exit(1);

@@ -15,6 +15,7 @@ export const processorSettings = {
   PROCESSOR_MAX_EVENTS_PER_INSERT: integer(DEFAULT_MAX_EVENTS_PER_INSERT, 1, 1_000_000).describe('Most events in one set of inserts; a larger fetched batch is loaded in chunks.'),
   PROCESSOR_MAX_WAIT_MS: integer(500, 0, 60_000).describe('Time bound of a fetch: a batch is what arrived within this time (up to 4 MB per partition).'),
   PROCESSOR_FAILING_READY_MS: integer(30_000, 0, 86_400_000).describe('/readyz answers 503 once one load has been failing this long.'),
+  PROCESSOR_SETTLE_VISITS_SECONDS: integer(300, 0, 86_400).describe('How often this processor copies visits\' attribution into their events (0: never). Processors sharing Redis take turns under a lease; without Redis leave it on in one processor only.'),
   PROCESSOR_HEALTH_PORT: z.coerce.number({ error: 'a whole number from 0 to 65535' }).int('a whole number from 0 to 65535').min(0, 'a whole number from 0 to 65535').max(65535, 'a whole number from 0 to 65535').optional().describe('Port of the processor\'s own GET /readyz (package main only; `spoor` serves /readyz on PORT); unset: none.'),
   GEOIP_DB: list().describe('Comma-separated mmdb files (GeoIP2/GeoLite2-City or DB-IP schema); empty: the bundled DB-IP City Lite.'),
   GEOIP_DISABLED: flag(false).describe('true: no geo lookup at all (no database is loaded).'),

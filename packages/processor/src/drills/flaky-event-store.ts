@@ -24,6 +24,13 @@ export function createFlakyEventStore(inner: EventStore, isDown: () => boolean):
       }
       return inner.repairProjections(rows);
     },
+    async markUnsettledVisits(visits) {
+      if (isDown()) {
+        injected++;
+        throw new Error('ClickHouse unavailable (drill)');
+      }
+      return inner.markUnsettledVisits(visits);
+    },
     async ping() {
       return !isDown() && inner.ping();
     },

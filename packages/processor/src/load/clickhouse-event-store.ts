@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { clickhouseLane, embeddedInsert, repairProjectionsSql } from '@spoor/infra';
+import { clickhouseLane, embeddedInsert, repairProjectionsSql, settleVisits } from '@spoor/infra';
 import { siteKey, type KeyedRow, type TableName } from './build-rows.js';
 import type { EventStore } from './event-store.js';
 import { COLUMN_NAMES } from './table-columns.js';
@@ -34,6 +34,8 @@ function encodeRows(rows: ReadonlyArray<readonly unknown[]>): Buffer {
 export interface ClickHouseEventStoreOptions {
   /** false: insert through @clickhouse/client even on embedded chDB (the benchmark's A/B; tests of the server path). */
   rawInsert?: boolean;
+  /** The ClickHouse cluster (CLICKHOUSE_CLUSTER): settling visits runs its mutations ON CLUSTER. */
+  cluster?: string | undefined;
 }
 
 export function createClickHouseEventStore(shared: ClickHouseClient, database: string, options: ClickHouseEventStoreOptions = {}): EventStore {
@@ -105,6 +107,20 @@ export function createClickHouseEventStore(shared: ClickHouseClient, database: s
       // The views' own SELECTs (infra projections.ts) narrowed to these events: aggregates and pairs fold repeats,
       // row copies (events_by_visitor) are fed only what they lack.
       for (const query of repairStatements) await client.command({ query, query_params });
+    },
+
+    settleVisits: () => settleVisits(client, { database, cluster: options.cluster }),
+
+    async markUnsettledVisits(visits) {
+      if (!visits.length) return;
+      // marked_at is the server's clock (its DEFAULT): settling compares it with the server's clock too. Never
+      // deduplicated: a visit marked again after a settle must stay marked.
+      await client.insert({
+        table: `${database}.unsettled_visits (site_id, session_id)`,
+        values: visits.map((v) => [v.siteId, v.sessionId]),
+        format: 'JSONCompactEachRow',
+        clickhouse_settings: { insert_deduplicate: 0 },
+      });
     },
 
     async insert(table, rows, dedupToken) {

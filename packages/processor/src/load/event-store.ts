@@ -1,6 +1,11 @@
 import type { ErasureRegisterSource } from '../erasure/erasure-register.js';
 import type { KeyedRow, TableName } from './build-rows.js';
 
+export interface UnsettledVisit {
+  siteId: string;
+  sessionId: string;
+}
+
 /**
  * The processor's view of ClickHouse: "which of these keys does this table already hold?" and "insert these
  * rows, deduplicated by this token". clickhouse-event-store.ts is the adapter; drills wrap it to inject faults.
@@ -17,6 +22,12 @@ export interface EventStore {
    * skips those rows. Aggregates and pairs fold repeats and row copies get only what they lack, so it is always safe.
    */
   repairProjections(rows: KeyedRow[]): Promise<void>;
+  /**
+   * Marks visits whose events this batch stored (or found stored) as unsettled (migration 0430): their events'
+   * visit_* columns may not hold the visit's attribution yet, until infra settleVisits() copies it there. Called only
+   * after the events and their sessions rows are stored, so a settle that sees the mark sees the events.
+   */
+  markUnsettledVisits(visits: ReadonlyArray<UnsettledVisit>): Promise<void>;
   /** Does the store answer at all right now? Tells a store that is down from one that refuses particular rows. */
   ping(): Promise<boolean>;
   /**
@@ -30,4 +41,9 @@ export interface EventStore {
    * (in-memory test stores) stores everything.
    */
   readErasureRegister?: ErasureRegisterSource['readErasureRegister'];
+  /**
+   * Copies the attribution of the visits marked unsettled into their events' columns (infra settleVisits). The
+   * ClickHouse store has it; the processor runs it on a timer (PROCESSOR_SETTLE_VISITS_SECONDS), replay at its end.
+   */
+  settleVisits?: () => Promise<{ visits: number }>;
 }

@@ -10,6 +10,7 @@ import { syntheticRawEvent } from '../testing/synthetic-events.js';
 import { buildRows, type TableName } from './build-rows.js';
 import type { EventStore } from './event-store.js';
 import { loadBatch } from './load-batch.js';
+import { columnIndex } from './table-columns.js';
 
 const enrich = createEnricher({ geo: () => NO_GEO, userAgent: createUserAgentParser(), referrers: loadReferrerDataset() });
 
@@ -26,7 +27,7 @@ async function rowsOf(from: number, count: number) {
 /** Records the calls made to the store, and can fail the insert into one table (after or before it was carried out). */
 function observed(inner: EventStore) {
   const checks: Array<{ table: TableName; keys: number }> = [];
-  const inserts: TableName[] = [];
+  const inserts: Array<TableName | 'mark'> = [];
   let failInsertOf: { table: TableName; afterWrite: boolean } | null = null;
   const store: EventStore = {
     async existingKeys(table, rows) {
@@ -34,6 +35,10 @@ function observed(inner: EventStore) {
       return inner.existingKeys(table, rows);
     },
     repairProjections: (rows) => inner.repairProjections(rows),
+    async markUnsettledVisits(visits) {
+      inserts.push('mark');
+      return inner.markUnsettledVisits(visits);
+    },
     ping: () => inner.ping(),
     retractOrders: (refused) => inner.retractOrders(refused),
     async insert(table, rows, token) {
@@ -114,5 +119,21 @@ describe('loadBatch', () => {
     expect(again.alreadyStored.events).toBe(20);
     expect(memory.rows('events')).toHaveLength(20);
     expect(memory.rows('raw_events')).toHaveLength(0);
+  });
+
+  it('marks the visits of a batch only after its events are stored, and again when a failed attempt is redelivered', async () => {
+    const memory = createMemoryEventStore();
+    const { store, inserts, fail } = observed(memory);
+    const rows = await rowsOf(0, 30);
+    const sessions = new Set(rows.events.map((r) => `${r.siteId}\u0000${String(r.row[columnIndex('events').session_id!])}`));
+    fail({ table: 'events', afterWrite: true });
+    await expect(loadBatch(store, rows)).rejects.toThrow(/events/);
+    expect(memory.unsettledVisits.size, 'nothing is marked before the events insert succeeded').toBe(0);
+    fail(null);
+    inserts.length = 0;
+    await loadBatch(store, rows);
+    expect(inserts.at(-1)).toBe('mark');
+    expect(inserts.indexOf('mark')).toBeGreaterThan(inserts.lastIndexOf('events'));
+    expect(memory.unsettledVisits).toEqual(sessions);
   });
 });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { siteKey, type BatchRows, type KeyedRow, type TableName } from './build-rows.js';
-import type { EventStore } from './event-store.js';
-import { StoreWriteError } from './store-error.js';
+import type { EventStore, UnsettledVisit } from './event-store.js';
+import { StoreWriteError, type StoreStep } from './store-error.js';
+import { columnIndex } from './table-columns.js';
 
 export interface LoadReport {
   inserted: Record<TableName, number>;
@@ -39,7 +40,7 @@ export function dedupToken(table: TableName, rows: KeyedRow[]): string {
 export async function loadBatch(store: EventStore, rows: BatchRows): Promise<LoadReport> {
   const inserted = { events: 0, orders: 0, order_items: 0, identities: 0, raw_events: 0 };
   const alreadyStored = { events: 0, orders: 0, order_items: 0, identities: 0, raw_events: 0 };
-  const step = async <T>(table: TableName, kind: 'check' | 'insert' | 'repair', call: () => Promise<T>): Promise<T> => {
+  const step = async <T>(table: TableName, kind: StoreStep, call: () => Promise<T>): Promise<T> => {
     try {
       return await call();
     } catch (err) {
@@ -87,8 +88,25 @@ export async function loadBatch(store: EventStore, rows: BatchRows): Promise<Loa
     // Rows an earlier attempt stored may have missed the sessions view (not atomic with its table): feed it again.
     if (existing.size) await step('events', 'repair', () => store.repairProjections(candidates.filter((r) => existing.has(siteKey(r)))));
     await write('events', candidates, existing);
+    // After the events (and the sessions rows their views wrote): a settle that sees a mark sees its events. Every
+    // candidate's visit, stored now or by an earlier attempt that may have died before marking.
+    const visits = visitsOf(candidates);
+    if (visits.length) await step('events', 'mark', () => store.markUnsettledVisits(visits));
   }
   return { inserted, alreadyStored };
+}
+
+const SESSION_ID = columnIndex('events').session_id!;
+
+/** The distinct visits (site, session) of event rows; events without a session (email, server) belong to none. */
+export function visitsOf(rows: KeyedRow[]): UnsettledVisit[] {
+  const seen = new Map<string, UnsettledVisit>();
+  for (const r of rows) {
+    const value = r.row[SESSION_ID];
+    const sessionId = typeof value === 'string' ? value : '';
+    if (sessionId) seen.set(siteKey({ siteId: r.siteId, key: sessionId }), { siteId: r.siteId, sessionId });
+  }
+  return [...seen.values()];
 }
 
 async function allSettledOrThrow(work: Array<Promise<unknown>>): Promise<void> {

@@ -101,11 +101,14 @@ const TRANSIENT_SYSTEM_CODES = new Set([
 
 const TRANSIENT_MESSAGE = /socket hang up|timed? ?out|ECONNREFUSED|ECONNRESET|connection (?:refused|reset|closed)|service unavailable|\b50[234]\b|\bbusy\b|\blocked\b|too many (?:parts|simultaneous|requests)|memory limit/i;
 
+/** What the loader was doing with a table when the store failed. */
+export type StoreStep = 'check' | 'insert' | 'repair' | 'mark';
+
 /** Where a failed load came from: loadBatch wraps each store error with the table it was working on. */
 export class StoreWriteError extends Error {
   constructor(
     readonly table: TableName,
-    readonly step: 'check' | 'insert' | 'repair',
+    readonly step: StoreStep,
     override readonly cause: unknown,
   ) {
     super(`${step} ${table}: ${cause instanceof Error ? cause.message : String(cause)}`);

@@ -35,9 +35,10 @@ export interface ReplayReport {
 
 /**
  * Derived tables a replay rebuilds; `sessions` and the query API's lookup tables (migration 0270/0271: session_days,
- * events_by_visitor, customer_browsers) are refilled by their materialized views from events, orders, identities.
+ * events_by_visitor, customer_browsers) are refilled by their materialized views from events, orders, identities;
+ * unsettled_visits by the loader, and the replay settles them at its end (the events' visit columns, migration 0430).
  */
-export const DERIVED_TABLES = ['events', 'orders', 'order_items', 'identities', 'sessions', 'session_days', 'events_by_visitor', 'customer_browsers'] as const;
+export const DERIVED_TABLES = ['events', 'orders', 'order_items', 'identities', 'sessions', 'session_days', 'events_by_visitor', 'customer_browsers', 'unsettled_visits'] as const;
 
 const ORIGIN_BY_NAME: Record<string, RawEventOrigin> = {
   browser: RawEventOrigin.BROWSER,
@@ -141,5 +142,6 @@ export async function replayFromArchive(options: ReplayOptions): Promise<ReplayR
     const last = rows[rows.length - 1]!;
     after = { site: last.site_id, id: last.eid };
   }
+  await options.store.settleVisits?.();
   return report;
 }

@@ -37,6 +37,8 @@ export async function replayFromLog(options: LogReplayOptions): Promise<Processo
     {
       groupId: options.groupId ?? `spoor-replay-${Date.now().toString(36)}`,
       fromBeginning: true,
+      // Settled once at the end, below: a live processor may be settling too, and two must not overlap for long.
+      settleVisitsEveryMs: 0,
       onFatal: (error) => {
         fatal = error;
       },
@@ -53,5 +55,6 @@ export async function replayFromLog(options: LogReplayOptions): Promise<Processo
   }
   await processor.stop();
   if (fatal) throw fatal;
+  await options.store.settleVisits?.();
   return processor.totals();
 }

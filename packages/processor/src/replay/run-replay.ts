@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { openEventLog, openStore } from '@spoor/infra';
+import { clusterOf, openEventLog, openStore } from '@spoor/infra';
 import { enricherOptions, type ProcessorConfig } from '../config/processor-settings.js';
 import type { ProcessorTotals } from '../create-processor.js';
 import { loadEnricher } from '../enrich/load-enricher.js';
@@ -52,7 +52,7 @@ export async function runReplay(config: ProcessorConfig, options: RunReplayOptio
   // Migrated (a replay may be the first thing run after an upgrade), retention left as the services set it.
   const { client, clickhouse } = await openStore(config, { migrate: true });
   try {
-    const store = createClickHouseEventStore(client, clickhouse.database);
+    const store = createClickHouseEventStore(client, clickhouse.database, { cluster: clusterOf(clickhouse) });
     const enrich = await loadEnricher(enricherOptions(config));
     if (options.source === 'archive') {
       if (options.onArchiveTotal) {

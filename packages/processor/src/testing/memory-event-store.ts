@@ -38,6 +38,7 @@ export function createMemoryEventStore() {
     refuseRows(predicate: ((table: TableName, row: Record<string, unknown>) => boolean) | null): void;
     insertCalls: number;
     repaired: number;
+    unsettledVisits: Set<string>;
     retracted: Array<{ siteId: string; eventId: string; orderId: string }>;
   } = {
     insertCalls: 0,
@@ -62,6 +63,11 @@ export function createMemoryEventStore() {
       }
       tables.set(table, list);
       keys.set(table, set);
+    },
+    unsettledVisits: new Set(),
+    async markUnsettledVisits(visits) {
+      maybeFail();
+      for (const v of visits) store.unsettledVisits.add(siteKey({ siteId: v.siteId, key: v.sessionId }));
     },
     async repairProjections(rows: KeyedRow[]) {
       maybeFail();

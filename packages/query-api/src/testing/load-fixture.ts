@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { settleVisits } from '@spoor/infra';
 import { hashApiKey } from '../auth/api-key-store.js';
 
 /** An events row: only what a test cares about; the rest gets neutral defaults. */
@@ -58,12 +59,21 @@ export function fixtureUuid(n = ++counter): string {
   return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 }
 
+export interface LoadFixtureOptions {
+  /**
+   * true (default): the events' visits are settled, their visit_* columns filled (migration 0430), as the processor's
+   * timer leaves them; false: only marked unsettled, as just after a load, so queries read them from sessions.
+   */
+  settleVisits?: boolean;
+}
+
 /**
  * Loads a small hand-written dataset straight into the tables the processor fills (events, identities,
  * orders, order_items) plus api_keys/sites, so query tests state their expected answers by hand.
- * The sessions projection fills itself through sessions_mv.
+ * The sessions projection fills itself through sessions_mv; the events' visits are marked (and settled) as the
+ * processor's loader marks them.
  */
-export async function loadFixture(client: ClickHouseClient, database: string, fixture: Fixture): Promise<void> {
+export async function loadFixture(client: ClickHouseClient, database: string, fixture: Fixture, options: LoadFixtureOptions = {}): Promise<void> {
   const insert = async (table: string, values: Array<Record<string, unknown>>) => {
     if (values.length > 0) await client.insert({ table: `${database}.${table}`, values, format: 'JSONEachRow' });
   };
@@ -78,6 +88,13 @@ export async function loadFixture(client: ClickHouseClient, database: string, fi
       ...e,
     })),
   );
+  const visits = new Map<string, { site_id: string; session_id: string }>();
+  for (const e of fixture.events ?? []) {
+    const visit = { site_id: String(e.site_id ?? FIXTURE_SITE), session_id: String(e.session_id ?? `${e.anonymous_id}-s1`) };
+    if (visit.session_id) visits.set(JSON.stringify(visit), visit);
+  }
+  await insert('unsettled_visits', [...visits.values()]);
+  if (visits.size && (options.settleVisits ?? true)) await settleVisits(client, { database });
   await insert(
     'identities',
     (fixture.identities ?? []).map((i) => ({ site_id: FIXTURE_SITE, last_seen: i.first_seen, sources: ['identify'], ...i })),

@@ -24,7 +24,8 @@ beforeAll(async () => {
     ...CUSTOMER_FIXTURE,
     // Someone else (c9) used c1's device: that row names c9 and must survive c1's erasure.
     events: [...(CUSTOMER_FIXTURE.events ?? []), { type: 'page_view', ts: '2026-11-15 10:00:00', anonymous_id: 'a1', session_id: 'a1-s9', customer_id: 'c9', path: '/' }],
-  });
+    // Not settled: every visit still has its mark in unsettled_visits (migration 0430), which the erasure takes too.
+  }, { settleVisits: false });
   await ctx.client.insert({
     table: `${ctx.database}.raw_events`,
     format: 'JSONEachRow',
@@ -70,6 +71,7 @@ const C1_ROWS = {
   customer_browsers: "customer_id = 'c1'",
   raw_events: "event_json LIKE '%c1%' OR anonymous_id IN ('a1b', 'email-c1')",
   sessions: "session_id IN ('a1b-s1', 'a1-s1', 'a1-s2', 'a1-s3', 'a1-s4', 'email-c1')",
+  unsettled_visits: "session_id IN ('a1b-s1', 'a1-s1', 'a1-s2', 'a1-s3', 'a1-s4', 'email-c1')",
   identities: "customer_id = 'c1'",
   orders: "customer_id = 'c1'",
   order_items: "customer_id = 'c1'",
@@ -82,7 +84,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     // Warm the RFM population cache the profiles use: 4 buyers (c1, c2, c3, c5); c2 has W = 2 worse on recency → R 1 + ⌊10/4⌋ = 3.
     expect((await getJson(app, '/api/v1/customers/c2?site=shop-1', CUSTOMER_KEY)).body.rfm).toMatchObject({ r: 3, population: 4 });
     const before = Object.fromEntries(await Promise.all(Object.entries(C1_ROWS).map(async ([t, w]) => [t, await count(t, w)] as const)));
-    expect(before).toEqual({ events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 6, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 });
+    expect(before).toEqual({ events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 6, raw_events: 3, sessions: 6, unsettled_visits: 6, identities: 2, orders: 3, order_items: 3 });
     const othersBefore = { events: await count('events', "customer_id != 'c1'") - 3, orders: await count('orders', "customer_id != 'c1'") };
 
     const res = await app.request('/api/v1/customers/c1?site=shop-1', { method: 'DELETE', headers: bearer(CUSTOMER_KEY) });
@@ -91,7 +93,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     expect(body).toMatchObject({
       customer_id: 'c1',
       anonymous_ids: 3, // a1, a1b (identities), email-c1 (carried the id)
-      deleted: { events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 6, raw_events: 3, sessions: 6, identities: 2, orders: 3, order_items: 3 },
+      deleted: { events: 16, events_by_visitor: 16, session_days: 7, customer_browsers: 6, raw_events: 3, sessions: 6, unsettled_visits: 6, identities: 2, orders: 3, order_items: 3 },
       hooks: { 'rfm-population-cache': 'ok: cleared', 'identity-cache': 'ok: deleted 2 of 3 keys' },
       requested_at: '2026-12-01T00:00:00.000Z',
     });
@@ -160,7 +162,7 @@ describe('DELETE /api/v1/customers/{id}', () => {
     const res = await failing.request('/api/v1/customers/ghost?site=shop-1', { method: 'DELETE', headers: bearer(CUSTOMER_KEY) });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.deleted).toEqual({ sessions: 0, events_by_visitor: 0, session_days: 0, customer_browsers: 0, raw_events: 0, events: 0, order_items: 0, orders: 0, identities: 0 });
+    expect(body.deleted).toEqual({ sessions: 0, unsettled_visits: 0, events_by_visitor: 0, session_days: 0, customer_browsers: 0, raw_events: 0, events: 0, order_items: 0, orders: 0, identities: 0 });
     expect(body.hooks.crm).toBe('failed: CRM unreachable');
     expect(await count('erasure_log', `customer_sha256 = '${createHash('sha256').update('ghost').digest('hex')}'`)).toBe(1);
   });

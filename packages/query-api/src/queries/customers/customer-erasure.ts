@@ -23,6 +23,7 @@ const RAW_OWNED = `(${hashed("JSONExtractString(event_json, 'customerId')")} = {
 /** In deletion order: the projections first, the identity graph (which defines `anon`) last. */
 export const ERASURE_TABLES = [
   { table: 'sessions', where: `${hashed('session_id')} IN {sessionHashes:Array(String)}` },
+  { table: 'unsettled_visits', where: `${hashed('session_id')} IN {sessionHashes:Array(String)}` },
   { table: 'events_by_visitor', where: OWNED },
   { table: 'session_days', where: OWNED },
   { table: 'customer_browsers', where: OWNED },

@@ -1,6 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import type { QueryRunner } from '../../clickhouse/query-runner.js';
-import { BREAKDOWN_COLUMNS, type Breakdown } from './funnel-sql.js';
+import { VISIT_COLUMNS } from '@spoor/infra';
+import { BREAKDOWN_COLUMNS, VISIT_BREAKDOWNS, type Breakdown } from './funnel-sql.js';
+
+const visitColumnOf = (breakdown: Breakdown) => {
+  const field = VISIT_BREAKDOWNS[breakdown];
+  return field ? VISIT_COLUMNS[field] : BREAKDOWN_COLUMNS[breakdown];
+};
 
 /** The most values a funnel can carry as packed indexes (10 steps over a 400-day range leave 14 bits). */
 export const MAX_INDEXED_BREAKDOWN_VALUES = 2 ** 14 - 1;
@@ -16,7 +22,9 @@ export interface BreakdownValues {
   refresh(site: string, breakdown: Breakdown): Promise<readonly string[] | undefined>;
 }
 
-const VALUES_SQL = `SELECT DISTINCT toString({column:Identifier}) AS value FROM {db:Identifier}.events WHERE site_id = {site:String} ORDER BY value LIMIT {cap:UInt32}`;
+// Both columns for a visit breakdown: a visit's value is its landing event's own, and the visit column holds it.
+const VALUES_SQL = `SELECT DISTINCT arrayJoin([toString({column:Identifier}), toString({visit_column:Identifier})]) AS value
+  FROM {db:Identifier}.events WHERE site_id = {site:String} ORDER BY value LIMIT {cap:UInt32}`;
 
 export interface BreakdownValuesCacheOptions {
   /** (site, breakdown) lists kept; each is one DISTINCT over a LowCardinality column (~60 ms on 10M events). */
@@ -28,7 +36,7 @@ export function createBreakdownValuesCache(runner: QueryRunner, options: Breakdo
   const cache = new LRUCache<string, Promise<{ values: readonly string[] | undefined }>>({ max: options.maxEntries ?? 256 });
   const load = (site: string, breakdown: Breakdown, key: string) => {
     const entry = runner
-      .rows<{ value: string }>(VALUES_SQL, { site, column: BREAKDOWN_COLUMNS[breakdown], cap: MAX_INDEXED_BREAKDOWN_VALUES + 1 })
+      .rows<{ value: string }>(VALUES_SQL, { site, column: BREAKDOWN_COLUMNS[breakdown], visit_column: visitColumnOf(breakdown), cap: MAX_INDEXED_BREAKDOWN_VALUES + 1 })
       .then((rows) => ({ values: rows.length > MAX_INDEXED_BREAKDOWN_VALUES ? undefined : rows.map((r) => r.value) }));
     entry.catch(() => cache.delete(key));
     cache.set(key, entry);

@@ -1,7 +1,8 @@
 import { rangeParams, toClickHouseTime, type DateRange } from '../../params/date-range.js';
 import { PERSON_HASH_LOOKUP, PERSON_LOOKUP, PERSON_MAP_CTE, linkedCustomerOf } from '../shared/person-id.js';
 import type { QueryParams } from '../../clickhouse/query-runner.js';
-import { visitField, visitFieldCte, visitsCte, type VisitField } from '../shared/visit-attribution.js';
+import { VISIT_COLUMNS, type VisitColumnField } from '@spoor/infra';
+import { visitColumn, visitFixLookup } from '../shared/visit-attribution.js';
 
 /**
  * The funnel engine, shared by POST /funnels (aggregates) and POST /funnels/people (who dropped where).
@@ -17,7 +18,8 @@ import { visitField, visitFieldCte, visitsCte, type VisitField } from '../shared
  *   events: the lowest step mask, then the smallest value). For channel, source, medium and campaign that value is
  *   the attribution of the visit the entry event belongs to (its landing, visit-attribution.ts), not the entry
  *   page's own URL: an SPA page without UTM inside a newsletter visit is Email; simultaneous entries in different
- *   visits resolve to the smallest session id. A step's `channel` filter likewise compares the visit's channel.
+ *   visits resolve like any other, to the smallest value. A step's `channel` filter likewise compares the visit's
+ *   channel. Both read the visit's columns on the event row (migration 0430), or sessions for a visit not settled yet.
  *
  * Evaluation: one ClickHouse pass with native array functions (no per-event lambda state machine, which
  * was ~30x slower). Per unit, the matching events become one sorted array of packed UInt64s (time, first step
@@ -38,7 +40,11 @@ import { visitField, visitFieldCte, visitsCte, type VisitField } from '../shared
 export type FunnelUnit = 'visitor' | 'session';
 export type FunnelOrder = 'non_strict' | 'strict';
 
-/** Breakdown dimensions and the events column each reads: the allowlist, never a client string. */
+/**
+ * Breakdown dimensions and the events column that holds their values: the allowlist, never a client string. For the
+ * visit breakdowns (below) it is the event's own column, whose values are those a visit can take (a visit's are its
+ * landing event's): the breakdown list (breakdown-values.ts) reads both.
+ */
 export const BREAKDOWN_COLUMNS = {
   channel: 'channel',
   source: 'source',
@@ -50,9 +56,14 @@ export const BREAKDOWN_COLUMNS = {
 export type Breakdown = keyof typeof BREAKDOWN_COLUMNS;
 
 /** Breakdowns that say how a visit arrived: read from the visit's attribution, not from the event's own page. */
-export const VISIT_BREAKDOWNS: Partial<Record<Breakdown, VisitField>> = { channel: 'channel', source: 'source', medium: 'medium', campaign: 'campaign' };
+export const VISIT_BREAKDOWNS: Partial<Record<Breakdown, VisitColumnField>> = { channel: 'channel', source: 'source', medium: 'medium', campaign: 'campaign' };
 /** Step filters read from the visit's attribution likewise. */
-const VISIT_STEP_FILTERS: Partial<Record<StepFilter, VisitField>> = { channel: 'channel' };
+const VISIT_STEP_FILTERS: Partial<Record<StepFilter, VisitColumnField>> = { channel: 'channel' };
+
+/** Whether a funnel reads a visit's attribution (a visit breakdown or step filter): then settling matters to it. */
+export const readsVisitAttribution = (spec: FunnelSpec): boolean =>
+  (spec.breakdown !== undefined && VISIT_BREAKDOWNS[spec.breakdown] !== undefined) ||
+  spec.steps.some((s) => Object.entries(s.filters).some(([f, v]) => v !== undefined && VISIT_STEP_FILTERS[f as StepFilter] !== undefined));
 
 /** Step filters and the events column each compares: the allowlist. `path` is a pattern, the rest exact. */
 export const STEP_FILTER_COLUMNS = {
@@ -98,6 +109,12 @@ export interface FunnelSqlOptions {
    * check for that (see funnels.ts) and rerun with a fresh list. Only when `breakdownIndexFits`.
    */
   breakdownValues?: readonly string[];
+  /**
+   * The site had no unsettled visit when the caller looked (visit-settlement.ts): visit breakdowns and filters read
+   * the visit columns alone, without the lookup of unsettled visits, which costs a per-row hash of the session id
+   * (~200 ms of a 1.1 s funnel on 10M events). Default false: the lookup, right whatever settling has done.
+   */
+  visitsSettled?: boolean;
 }
 
 const STEP_BITS = 4; // the first step an event matches, 0..MAX_FUNNEL_STEPS (10)
@@ -132,6 +149,17 @@ function breakdownBitsFor(spec: FunnelSpec): number {
 const BREAKDOWN_INDEX = (list: string, column: string) =>
   `transform(cityHash64(${column}), arrayMap(v -> cityHash64(v), {${list}:Array(String)}), arrayEnumerate({${list}:Array(String)}), 0)`;
 
+/**
+ * A visit breakdown's index (BREAKDOWN_INDEX) read from the visit column itself — a LowCardinality column hashes once
+ * per dictionary entry — or, unless every visit was settled, the index of the value read from sessions for visits
+ * not settled yet (visit-attribution.ts).
+ */
+const visitBreakdownIndex = (field: VisitColumnField, settled: boolean) => {
+  const column = BREAKDOWN_INDEX('bd_values', `e.${VISIT_COLUMNS[field]}`);
+  const fix = `visit_fix_${field}`;
+  return settled ? column : `transform(cityHash64(e.session_id), ${fix}.1, arrayMap(v -> toUInt64(indexOf({bd_values:Array(String)}, v)), ${fix}.2), ${column})`;
+};
+
 /** Whether `count` breakdown values (indexes 1..count) fit into the packed key of this funnel. */
 export function breakdownIndexFits(spec: FunnelSpec, count: number): boolean {
   const bits = breakdownBitsFor(spec);
@@ -149,6 +177,10 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions 
   params.scan_to = toClickHouseTime(new Date(spec.range.to.getTime() + maxWindowMs(spec) + 1));
   params.from_ms = spec.range.from.getTime();
 
+  // Visit attribution fields this funnel reads: each needs its lookup of unsettled visits (visit-attribution.ts),
+  // unless the caller saw none.
+  const visitFields = new Set<VisitColumnField>();
+  const visitValue = (field: VisitColumnField) => (options.visitsSettled ? `toString(e.${VISIT_COLUMNS[field]})` : visitColumn('e', field));
   const conditions = spec.steps.map((step, i) => {
     const parts = [`e.type = {s${i}_type:String}`];
     params[`s${i}_type`] = step.type;
@@ -159,7 +191,8 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions 
     for (const [filter, value] of Object.entries(step.filters) as Array<[StepFilter, string | undefined]>) {
       if (value === undefined) continue;
       const visitFilter = VISIT_STEP_FILTERS[filter];
-      parts.push(`${visitFilter ? visitField('va.attribution', visitFilter) : `e.${STEP_FILTER_COLUMNS[filter]}`} = {s${i}_${filter}:String}`);
+      if (visitFilter) visitFields.add(visitFilter);
+      parts.push(`${visitFilter ? visitValue(visitFilter) : `e.${STEP_FILTER_COLUMNS[filter]}`} = {s${i}_${filter}:String}`);
       params[`s${i}_${filter}`] = value;
     }
     if (i === 0) parts.push(`e.ts >= {from:DateTime64(3, 'UTC')} AND e.ts < {to:DateTime64(3, 'UTC')}`);
@@ -171,17 +204,12 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions 
 
   const mask = conditions.map((c, i) => `if(${c}, ${2 ** i}, 0)`).join(' + ');
   const visitBreakdown = spec.breakdown ? VISIT_BREAKDOWNS[spec.breakdown] : undefined;
-  // A visit breakdown carries the entry event's session id through the funnel and looks up that one visit's attribution
-  // at the end (funnel_units): merging the attribution of the entry sessions only, by primary key, instead of joining
-  // every matched event to its visit (measured 5x the funnel's time on 1M events).
-  const bdColumn = spec.breakdown ? (visitBreakdown ? 'e.session_id' : `e.${BREAKDOWN_COLUMNS[spec.breakdown]}`) : undefined;
-  // The visits of the events this funnel reads, when a step filter compares their attribution.
-  const needsVisits = spec.steps.some((st) => Object.keys(st.filters).some((f) => VISIT_STEP_FILTERS[f as StepFilter] && st.filters[f as StepFilter] !== undefined));
-  const visitsSql = needsVisits
-    ? `,\n${visitsCte('funnel_visits', `session_id IN (SELECT session_id FROM {db:Identifier}.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {scan_to:DateTime64(3, 'UTC')} AND type IN {types:Array(String)})`)}`
-    : '';
+  if (visitBreakdown) visitFields.add(visitBreakdown);
+  // A visit breakdown reads the visit's attribution copied onto the event row (migration 0430), like an event column.
+  const bdColumn = spec.breakdown ? (visitBreakdown ? visitValue(visitBreakdown) : `e.${BREAKDOWN_COLUMNS[spec.breakdown]}`) : undefined;
+  const visitLookups = options.visitsSettled ? '' : [...visitFields].map((f) => `,\n${visitFixLookup(f)}`).join('');
   // Breakdown values as indexes in the packed key, or (people, no list, too many values) as per-unit string arrays.
-  const indexed = bdColumn !== undefined && visitBreakdown === undefined && options.breakdownValues !== undefined && !withPeople;
+  const indexed = bdColumn !== undefined && options.breakdownValues !== undefined && !withPeople;
   if (indexed && !breakdownIndexFits(spec, options.breakdownValues!.length)) {
     throw new Error(`buildFunnelUnitsSql: ${options.breakdownValues!.length} breakdown values do not fit the packed key`);
   }
@@ -235,7 +263,7 @@ export function buildFunnelUnitsSql(spec: FunnelSpec, options: FunnelSqlOptions 
       : withPeople
         ? `cityHash64(if(${linked} != '', ${linked}, e.anonymous_id))`
         : `transform(cityHash64(e.anonymous_id), person_hash_lookup.1, person_hash_lookup.2, cityHash64(e.anonymous_id))`;
-  const sql = `${PERSON_MAP_CTE}, ${withPeople ? PERSON_LOOKUP : PERSON_HASH_LOOKUP}${visitsSql},
+  const sql = `${PERSON_MAP_CTE}, ${withPeople ? PERSON_LOOKUP : PERSON_HASH_LOOKUP}${visitLookups},
 matched AS (
   SELECT
     ${unitKey} AS unit_key,${
@@ -250,14 +278,13 @@ matched AS (
     toUInt32(${mask}) AS mask${
       indexed
         ? `,
-    if(bitTest(mask, 0), ${BREAKDOWN_INDEX('bd_values', bdColumn)}, 0) AS bd_index`
+    if(bitTest(mask, 0), ${visitBreakdown ? visitBreakdownIndex(visitBreakdown, options.visitsSettled ?? false) : BREAKDOWN_INDEX('bd_values', bdColumn)}, 0) AS bd_index`
         : bdColumn
           ? `,
     if(bitTest(mask, 0), toString(${bdColumn}), '') AS bd`
           : ''
     }
-  FROM {db:Identifier}.events AS e${needsVisits ? `
-  LEFT ANY JOIN funnel_visits AS va ON va.session_id = e.session_id` : ''}
+  FROM {db:Identifier}.events AS e
   WHERE e.site_id = {site:String}
     AND e.ts >= {from:DateTime64(3, 'UTC')} AND e.ts < {scan_to:DateTime64(3, 'UTC')}
     AND ({include_bots:Bool} OR NOT e.is_bot)
@@ -302,29 +329,13 @@ funnel_chains AS (
   SELECT *, ${entry} AS entry
   FROM funnel_entries
 ),
-${visitBreakdown ? 'funnel_entry_units' : 'funnel_units'} AS (
+funnel_units AS (
   SELECT unit, person_id, customer_id, anonymous_ids,
     ${indexed ? `toUInt32(bitAnd(packed[indexOf(s1, entry)], ${bdIndexMask}))` : 'toUInt32(1)'} AS bd_index,
     ${indexed ? '{bd_values:Array(String)}[bd_index]' : bdColumn ? 'arrayFirst(x -> x.1 = entry, entries).3' : "''"} AS bd,
     reached,
     arrayResize(${chain}, reached) AS chain_ms
   FROM funnel_chains
-)${
-  visitBreakdown
-    ? `,
-${visitFieldCte(
-  'entry_visits',
-  visitBreakdown,
-  // A superset of the entry sessions read from events by primary key: ClickHouse inlines a CTE at each use, so naming
-  // funnel_entry_units here would run the whole funnel twice.
-  `session_id IN (SELECT session_id FROM {db:Identifier}.events WHERE site_id = {site:String} AND ts >= {from:DateTime64(3, 'UTC')} AND ts < {to:DateTime64(3, 'UTC')} AND type = {s0_type:String})`,
-)},
-funnel_units AS (
-  SELECT u.unit AS unit, u.person_id AS person_id, u.customer_id AS customer_id, u.anonymous_ids AS anonymous_ids, u.bd_index AS bd_index,
-    v.value AS bd, u.reached AS reached, u.chain_ms AS chain_ms
-  FROM funnel_entry_units AS u LEFT ANY JOIN entry_visits AS v ON v.session_id = u.bd
-)`
-    : ''
-}`;
+)`;
   return { sql, params };
 }

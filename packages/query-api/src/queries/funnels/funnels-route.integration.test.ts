@@ -265,9 +265,8 @@ describe('breakdown values: indexed against a cached list, never wrong when the 
   });
 
   it('simultaneous entries with different channels: the smallest value, the same in aggregates and in people', async () => {
-    // Two visits (two tabs) of one visitor entering at the same millisecond: a channel breakdown reads the visit's
-    // attribution, so the tie is between visits and the smallest session id (t1-s1, social) decides; an event-level
-    // breakdown (device) still takes the smallest value.
+    // Two visits (two tabs) of one visitor entering at the same millisecond: a channel breakdown reads each entry's
+    // visit attribution and, like an event-level breakdown (device), the smallest value wins.
     const { app: bdApp } = await queryApiWithFixture(
       {
         apiKeys: [{ key: BD_KEY, siteIds: ['shop-1'] }],
@@ -280,9 +279,9 @@ describe('breakdown values: indexed against a cached list, never wrong when the 
       { now: () => new Date('2026-11-10T00:00:00Z') },
     );
     const agg = await postJson(bdApp, '/api/v1/funnels', BD_KEY, TWO_STEPS);
-    expect(breakdownOf(agg.body)).toEqual([['social', [1, 1]]]);
+    expect(breakdownOf(agg.body)).toEqual([['email', [1, 1]]]);
     const people = await postJson(bdApp, '/api/v1/funnels/people', BD_KEY, { ...TWO_STEPS, step: 2 });
-    expect(people.body.people.map((p: { breakdown: string }) => p.breakdown)).toEqual(['social']);
+    expect(people.body.people.map((p: { breakdown: string }) => p.breakdown)).toEqual(['email']);
     const byDevice = await postJson(bdApp, '/api/v1/funnels', BD_KEY, { ...TWO_STEPS, breakdown: 'device' });
     expect(breakdownOf(byDevice.body)).toEqual([['mobile', [1, 1]]]);
     const devicePeople = await postJson(bdApp, '/api/v1/funnels/people', BD_KEY, { ...TWO_STEPS, breakdown: 'device', step: 2 });
@@ -315,58 +314,5 @@ describe('breakdown values: indexed against a cached list, never wrong when the 
     calls.length = 0;
     expect(await queryFunnel(runner, spec, 10, listed(['direct'], ['direct', 'email']))).toEqual(indexed);
     expect(calls).toEqual(['get', 'refresh']);
-  });
-});
-
-describe('breakdown by the attribution of the visit the unit entered in (issue 19)', () => {
-  /*
-   * n1 lands on / from the newsletter (Email / newsletter / dec) and enters on an SPA product page whose own channel is
-   * Direct: Email, dec. g1 lands on a product page from Google: Organic Search, no campaign. n2 had a newsletter visit
-   * at 09:00, then a new Direct visit at 11:00 in which it entered and bought: Direct (the visit of the entry).
-   * channel: Direct [1,1,1] · Email [1,1,1] · Organic Search [1,1,0]; campaign: '' [2,2,1] · dec [1,1,1].
-   */
-  const KEY_V = 'sk_funnel_visit';
-  const newsletter = { channel: 'Email', source: 'newsletter', medium: 'email', utm_source: 'newsletter', utm_medium: 'email', utm_campaign: 'dec' };
-  const at = (a: string, session: string, type: string, ts: string, extra: Partial<FixtureEvent> = {}) =>
-    ev(a, type, `2026-11-02 ${ts}`, { session_id: `${a}-${session}`, channel: 'Direct', medium: 'internal', ...extra });
-  const STEPS = [{ type: 'page_view', path: '/products/*' }, { type: 'add_to_cart' }, { type: 'purchase' }];
-  let app: QueryApi;
-  beforeAll(async () => {
-    ({ app } = await queryApiWithFixture({
-      apiKeys: [{ key: KEY_V, siteIds: ['shop-1'] }],
-      events: [
-        at('n1', 's1', 'page_view', '10:00:00', { path: '/', ...newsletter }),
-        at('n1', 's1', 'page_view', '10:01:00', { path: '/products/x' }),
-        at('n1', 's1', 'add_to_cart', '10:02:00', { path: '/products/x' }),
-        at('n1', 's1', 'purchase', '10:03:00', { path: '/thanks' }),
-        at('g1', 's1', 'page_view', '10:00:00', { path: '/products/y', channel: 'Organic Search', source: 'google', medium: 'search' }),
-        at('g1', 's1', 'add_to_cart', '10:05:00', { path: '/products/y' }),
-        at('n2', 's1', 'page_view', '09:00:00', { path: '/', ...newsletter }),
-        at('n2', 's2', 'page_view', '11:00:00', { path: '/products/x', medium: 'direct' }),
-        at('n2', 's2', 'add_to_cart', '11:01:00', { path: '/products/x' }),
-        at('n2', 's2', 'purchase', '11:02:00', { path: '/thanks' }),
-      ],
-    }));
-  });
-  const funnel = async (extra: Record<string, unknown>) => {
-    const res = await postJson(app, '/api/v1/funnels', KEY_V, { site: 'shop-1', from: '2026-11-01', to: '2026-11-07', steps: STEPS, ...extra });
-    expect(res.status).toBe(200);
-    return res.body as { steps: Array<{ count: number }>; breakdown: Array<{ value: string; steps: Array<{ count: number }> }> };
-  };
-  const rows = (body: Awaited<ReturnType<typeof funnel>>) => body.breakdown.map((b) => [b.value, b.steps.map((s) => s.count)]);
-
-  it('channel, source and campaign are the entry visit\'s, for visitors and sessions', async () => {
-    for (const unit of ['visitor', 'session']) {
-      expect(rows(await funnel({ unit, breakdown: 'channel' })), unit).toEqual([['Direct', [1, 1, 1]], ['Email', [1, 1, 1]], ['Organic Search', [1, 1, 0]]]);
-      expect(rows(await funnel({ unit, breakdown: 'campaign' })), unit).toEqual([['', [2, 2, 1]], ['dec', [1, 1, 1]]]);
-    }
-    expect(rows(await funnel({ breakdown: 'source' }))).toEqual([['', [1, 1, 1]], ['google', [1, 1, 0]], ['newsletter', [1, 1, 1]]]);
-  });
-
-  it('a step\'s channel filter compares the visit\'s channel', async () => {
-    const filtered = await funnel({ steps: [STEPS[0], STEPS[1], { type: 'purchase', channel: 'Email' }] });
-    expect(filtered.steps.map((s) => s.count)).toEqual([3, 3, 1]);
-    const people = await postJson(app, '/api/v1/funnels/people', KEY_V, { site: 'shop-1', from: '2026-11-01', to: '2026-11-07', steps: STEPS, step: 3, breakdown: 'channel' });
-    expect(people.body.people.map((p: { person_id: string; breakdown: string }) => [p.person_id, p.breakdown]).sort()).toEqual([['n1', 'Email'], ['n2', 'Direct']]);
   });
 });

@@ -1,6 +1,7 @@
 import type { QueryRunner } from '../../clickhouse/query-runner.js';
 import type { BreakdownValues } from './breakdown-values.js';
-import { VISIT_BREAKDOWNS, breakdownIndexFits, buildFunnelUnitsSql, type FunnelSpec } from './funnel-sql.js';
+import { withVisitSettlement } from './visit-settlement.js';
+import { breakdownIndexFits, readsVisitAttribution, buildFunnelUnitsSql, type FunnelSpec } from './funnel-sql.js';
 
 export interface FunnelStepResult {
   step: number;
@@ -60,20 +61,18 @@ function toSteps(row: AggregateRow | undefined, n: number): FunnelStepResult[] {
   }));
 }
 
-export async function queryFunnel(
-  runner: QueryRunner,
-  spec: FunnelSpec,
-  breakdownLimit: number,
-  breakdownValues?: BreakdownValues,
-): Promise<FunnelResult> {
+export async function queryFunnel(runner: QueryRunner, spec: FunnelSpec, breakdownLimit: number, breakdownValues?: BreakdownValues): Promise<FunnelResult> {
+  return readsVisitAttribution(spec) ? withVisitSettlement(runner, spec.site, (visitsSettled) => runFunnel(runner, spec, breakdownLimit, breakdownValues, visitsSettled)) : runFunnel(runner, spec, breakdownLimit, breakdownValues, false);
+}
+
+async function runFunnel(runner: QueryRunner, spec: FunnelSpec, breakdownLimit: number, breakdownValues: BreakdownValues | undefined, visitsSettled: boolean): Promise<FunnelResult> {
   const n = spec.steps.length;
-  // Visit breakdowns travel as the entry's session id (funnel-sql.ts): no value list to index against.
-  let values = spec.breakdown && breakdownValues && !VISIT_BREAKDOWNS[spec.breakdown] ? await breakdownValues.get(spec.site, spec.breakdown) : undefined;
+  let values = spec.breakdown && breakdownValues ? await breakdownValues.get(spec.site, spec.breakdown) : undefined;
   // At most three runs: the cached value list, a refreshed one if a value was missing from it, and per-unit
   // strings if a value arrived between the refresh and the run (or the list does not fit).
   for (let attempt = 1; ; attempt++) {
     const indexed = values !== undefined && breakdownIndexFits(spec, values.length) ? values : undefined;
-    const units = buildFunnelUnitsSql(spec, { breakdownValues: indexed });
+    const units = buildFunnelUnitsSql(spec, { breakdownValues: indexed, visitsSettled });
     // +1: the totals row travels with the breakdown rows.
     const rows = await runner.rows<AggregateRow>(aggregateSql(spec, units.sql), { ...units.params, bd_limit: breakdownLimit + 1 });
     const total = rows.find((r) => Number(r.is_total) === 1);

@@ -1,3 +1,4 @@
+import { VISIT_COLUMNS, VISIT_FIELD_INDEX, type VisitColumnField, type VisitField } from '@spoor/infra';
 import { PERSON_MAP_CTE } from './person-id.js';
 
 /**
@@ -10,23 +11,10 @@ import { PERSON_MAP_CTE } from './person-id.js';
  * The event's own columns (events.channel, events.utm_campaign, …) stay the facts of that event's page.
  *
  * The stored value is a JSON array of strings (one String state merges faster than a tuple); `visitsCte` decodes it into
- * `attribution Array(String)`, whose fields by (1-based) position are:
+ * `attribution Array(String)`, whose fields by (1-based) position are VISIT_FIELD_INDEX (infra visit-fields.ts).
+ * Channel, source, medium and campaign are also copied onto every event row (migration 0430, `visitColumn`).
  */
-export const VISIT_FIELD_INDEX = {
-  channel: 1,
-  source: 2,
-  medium: 3,
-  utm_source: 4,
-  utm_medium: 5,
-  campaign: 6,
-  utm_term: 7,
-  utm_content: 8,
-  click_id_type: 9,
-  click_id: 10,
-  referrer_host: 11,
-  search_term: 12,
-} as const;
-export type VisitField = keyof typeof VISIT_FIELD_INDEX;
+export { VISIT_FIELD_INDEX, type VisitField } from '@spoor/infra';
 
 /** A field of a decoded attribution array ('' when the visit has none): constants only, never input. */
 export const visitField = (attribution: string, field: VisitField) => `${attribution}[${VISIT_FIELD_INDEX[field]}]`;
@@ -54,15 +42,26 @@ export const visitsCte = (name: string, where = '') => `${name} AS (
 const NON_DIRECT = (tuple: string) => `lower(${visitField(tuple, 'channel')}) NOT IN ('direct', '')`;
 
 /**
- * CTE `<name>(session_id, value)`: one attribution field per visit, for reads that need no other column (a funnel's
- * breakdown): JSONExtractString picks the field without decoding the whole array.
+ * Scalar `visit_fix_<field>`: (hashes of session ids, values) of the site's visits still marked unsettled (migration
+ * 0430: their events' visit_* columns may be stale until the processor settles them), read from sessions. Small:
+ * the visits marked since the last settle (every few minutes). Needs `{site:String}` and `{db:Identifier}`.
  */
-export const visitFieldCte = (name: string, field: VisitField, where: string) => `${name} AS (
-  SELECT session_id, JSONExtractString(argMinMerge(attribution), ${VISIT_FIELD_INDEX[field]}) AS value
-  FROM {db:Identifier}.sessions
-  WHERE site_id = {site:String} AND ${where}
-  GROUP BY session_id
-)`;
+export const visitFixLookup = (field: VisitColumnField) => `(
+  SELECT (groupArray(cityHash64(session_id)), groupArray(JSONExtractString(a, ${VISIT_FIELD_INDEX[field]})))
+  FROM (
+    SELECT session_id, argMinMerge(attribution) AS a FROM {db:Identifier}.sessions
+    WHERE site_id = {site:String} AND session_id IN (SELECT session_id FROM {db:Identifier}.unsettled_visits WHERE site_id = {site:String})
+    GROUP BY session_id
+  )
+) AS visit_fix_${field}`;
+
+/**
+ * The attribution field of the visit an events row (aliased `alias`) belongs to: its visit_* column, or for a visit
+ * not settled yet the value `visitFixLookup(field)` read from sessions, so an answer never depends on settling. The
+ * column's value for an unsettled visit is never read: whatever it holds, the lookup wins.
+ */
+export const visitColumn = (alias: string, field: VisitColumnField) =>
+  `transform(cityHash64(${alias}.session_id), visit_fix_${field}.1, visit_fix_${field}.2, toString(${alias}.${VISIT_COLUMNS[field]}))`;
 
 /** Default lookback of the multi-touch models (GA4's default for acquisition conversion events). */
 export const DEFAULT_LOOKBACK_DAYS = 30;
